@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies point one way:
+//   kotoba → KotobaService → {KotobaHTTP, KotobaTasks}
+//   KotobaTasks → {KotobaModels, KotobaTokenizers}
+//   KotobaModels → KotobaTensor → COpenBLAS
+// KotobaHTTP imports no Kotoba module.
+
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Kotoba",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kotoba", targets: ["kotoba"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "KotobaTensor", dependencies: ["COpenBLAS"], swiftSettings: release),
+        .target(name: "KotobaTokenizers", swiftSettings: release),
+        .target(name: "KotobaModels", dependencies: ["KotobaTensor"], swiftSettings: release),
+        .target(name: "KotobaTasks", dependencies: ["KotobaModels", "KotobaTokenizers", "KotobaTensor"]),
+        .target(name: "KotobaHTTP"),
+        .target(name: "KotobaService", dependencies: [
+            "KotobaHTTP", "KotobaTasks",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "kotoba", dependencies: [
+            "KotobaService",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "KotobaTensorTests", dependencies: ["KotobaTensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "KotobaTokenizersTests", dependencies: ["KotobaTokenizers"], exclude: ["Fixtures"]),
+        .testTarget(name: "KotobaModelsTests", dependencies: ["KotobaModels", "KotobaTensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "KotobaTasksTests", dependencies: ["KotobaTasks"], exclude: ["Fixtures"]),
+        .testTarget(name: "KotobaHTTPTests", dependencies: ["KotobaHTTP"], exclude: ["Corpus"]),
+        .testTarget(name: "KotobaServiceTests", dependencies: ["KotobaService"]),
+    ]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+import KotobaService
+
+/// The `kotoba` command line: argument parsing only; the work lives in KotobaService.
+@main
+struct Kotoba: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kotoba",
+        abstract: "An inference server for NLP models.",
+        version: ServiceInfo.version)
+}
