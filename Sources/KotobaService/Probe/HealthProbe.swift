@@ -1,7 +1,15 @@
 #if canImport(Glibc)
 import Glibc
+private let systemConnect = Glibc.connect
+private let systemSend = Glibc.send
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+private let sendFlags = Int32(MSG_NOSIGNAL)
 #elseif canImport(Darwin)
 import Darwin
+private let systemConnect = Darwin.connect
+private let systemSend = Darwin.send
+private let streamSocket = SOCK_STREAM
+private let sendFlags: Int32 = 0
 #endif
 
 /// A one-shot HTTP/1.1 GET over a plain socket, for `kotoba healthcheck` (slim images have no curl) and
@@ -59,7 +67,7 @@ public enum HealthProbe {
     private static func connect(host: String, port: Int, deadline: Double) throws(Failure) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_socktype = streamSocket
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
@@ -74,7 +82,7 @@ public enum HealthProbe {
             guard descriptor >= 0 else { lastError = errno; continue }
             // Non-blocking connect, so an unroutable host fails at our deadline rather than the kernel's.
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-            if Glibc.connect(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
+            if systemConnect(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
                 return descriptor
             }
             guard errno == EINPROGRESS else { lastError = errno; close(descriptor); continue }
@@ -97,7 +105,7 @@ public enum HealthProbe {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { buffer in
-                Glibc.send(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                systemSend(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset, sendFlags)
             }
             if sent > 0 { offset += sent; continue }
             guard sent < 0, errno == EAGAIN || errno == EINTR else { throw .io(errno: errno) }
