@@ -10,9 +10,12 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the models in the configuration over HTTP.",
         discussion: """
-            Precedence: flags > KOTOBA_* environment variables > the config file > built-in defaults.
-            Every file key can be set with --set key=value (e.g. --set limits.max_body_bytes=2097152)
-            or its variable (KOTOBA_LIMITS_MAX_BODY_BYTES). Exit status 2 means a configuration error.
+            Precedence: flags > KOTOBA_* environment variables > the config file > built-in defaults. \
+            Any key can be set with --set key=value or with its variable, KOTOBA_ + the key in upper case \
+            with dots as underscores (limits.max_body_bytes: KOTOBA_LIMITS_MAX_BODY_BYTES). \
+            A bad value exits with status 2, naming the key and where it came from.
+
+            Keys: \(ConfigurationKey.all.map(\.path).joined(separator: ", "))
             """)
 
     @Option(help: "JSON config file (default: $KOTOBA_CONFIG, else built-in defaults).")
