@@ -55,7 +55,7 @@ public struct AttentionDecoder: Sendable {
             throw .invalidInput("\(tokens.count) decoder tokens for \(state.rows) hypothesis rows")
         }
         let rows = tokens.count
-        var x = try embedding(tokens, name: "decoder.embedding")  // [rows, E]
+        var x = try embedding.tokens(tokens, table: "decoder.embedding")  // [rows, E]
         if inputFeeding { x = concatenateRows(x, state.feed) }  // [rows, E + H]
         var layers = state.layers
         let query = rnn.step(x, states: &layers)  // [rows, H]

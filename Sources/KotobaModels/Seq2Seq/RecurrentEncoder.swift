@@ -31,7 +31,7 @@ public struct RecurrentEncoder: Sendable {
         }
         // Padding positions are never read by the recurrence; the pad id just keeps the gather in range.
         let padded = sources.flatMap { $0 + Array(repeating: padTokenID, count: steps - $0.count) }
-        let embedded = try embedding(padded, name: "encoder.embedding")  // [B·S, E]
+        let embedded = try embedding.tokens(padded, table: "encoder.embedding")  // [B·S, E]
         let input = Tensor(uncheckedShape: [sources.count, steps, embedding.width], storage: embedded.storage)
         let (memory, finals) = try rnn(input, lengths: lengths)
         return (memory, lengths, finals)
