@@ -75,6 +75,18 @@ def training_section(log: dict, command: str) -> str:
             f"- Last progress line: `{log.get('last_loss_line', '')}`\n- Hardware: {HARDWARE}.\n")
 
 
+def everyday_table(out: Path) -> str:
+    golden = load(out / "golden.json") or {}
+    rows = golden.get("everyday", [])
+    if not rows:
+        return ""
+    hits = sum(1 for r in rows if r["rank"] is not None)
+    body = "\n".join(f"| {r['text']} | {r['expected']} | {', '.join(r['top5_tokens'])} | {r['rank'] or '–'} |"
+                     for r in rows)
+    return (f"Everyday fill-mask sentences (from `golden.json`): expected word in the top 5 for {hits} of "
+            f"{len(rows)}.\n\n| sentence | expected | top 5 | rank |\n|---|---|---|---|\n{body}")
+
+
 def bert_card() -> str | None:
     out = common.RUNS / "export" / "bert-en"
     log, final, start = train_log("bert-en"), load(common.RUNS / "bert-en" / "eval.json"), \
@@ -130,6 +142,8 @@ def bert_card() -> str | None:
 |---|---|---|---|---|---|
 {row("starting point (MiniLM + fresh heads)", start)}
 {row("bert-en (this model)", final)}
+
+{everyday_table(out)}
 
 Masked tokens: corpus {final['corpus_test_mlm']['masked_tokens']}, WikiText {final['wikitext_test_mlm']['masked_tokens']};
 NSP pairs: {final['corpus_test_nsp']['pairs']} ({final['corpus_test_nsp']['is_next_fraction']:.1%} true continuations).
