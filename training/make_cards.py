@@ -35,7 +35,8 @@ def train_log(model: str) -> dict:
     out: dict = {}
     for line in path.read_text().splitlines():
         if " args {" in line:
-            out["args"] = ast.literal_eval(line.split(" args ", 1)[1])
+            raw = re.sub(r"PosixPath\(('[^']*')\)", r"\1", line.split(" args ", 1)[1])
+            out["args"] = ast.literal_eval(raw)
             out["started"] = line.split(" ", 1)[0]
         elif m := re.search(r"parameters ([\d,]+)", line):
             out["parameters"] = m.group(1)
@@ -81,7 +82,7 @@ def everyday_table(out: Path) -> str:
     if not rows:
         return ""
     hits = sum(1 for r in rows if r["rank"] is not None)
-    body = "\n".join(f"| {r['text']} | {r['expected']} | {', '.join(r['top5_tokens'])} | {r['rank'] or '–'} |"
+    body = "\n".join(f"| {r['text']} | {r['expected']} | {' '.join('`' + x + '`' for x in r['top5_tokens'])} | {r['rank'] or '–'} |"
                      for r in rows)
     return (f"Everyday fill-mask sentences (from `golden.json`): expected word in the top 5 for {hits} of "
             f"{len(rows)}.\n\n| sentence | expected | top 5 | rank |\n|---|---|---|---|\n{body}")
@@ -92,7 +93,7 @@ def context_free_note(out: Path) -> str:
     tops = [tuple(sorted(r["top5_tokens"])) for r in golden.get("everyday", []) + golden.get("fill_mask", [])]
     if tops and len(set(tops)) <= 2:
         return ("- **Fill-mask does not use context yet**: for every sentence in `golden.json` the top 5 are the same "
-                f"frequent tokens ({', '.join(tops[0])}); the MLM head has learned word frequency only. Not fit "
+                f"frequent tokens ({' '.join('`' + x + '`' for x in tops[0])}); the MLM head has learned word frequency only. Not fit "
                 "for user-facing fill-mask; a Swift test expecting a content word in the top 5 will fail on it.\n")
     return ""
 
