@@ -1,0 +1,43 @@
+/// X-Request-ID handling: accept a client's identifier only when it is short and plain, else make one.
+public enum RequestID {
+    /// Longer identifiers are replaced: they end up in logs and response headers.
+    public static let maxLength = 128
+
+    /// True for 1...128 characters of `A-Z a-z 0-9 - _ . : / + = @`.
+    public static func isAcceptable(_ candidate: String) -> Bool {
+        let bytes = candidate.utf8
+        guard !bytes.isEmpty, bytes.count <= maxLength else { return false }
+        return bytes.allSatisfy(isAllowed)
+    }
+
+    static func isAcceptable(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.isEmpty && bytes.count <= maxLength && bytes.allSatisfy(isAllowed)
+    }
+
+    @inline(__always) private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"),
+             UInt8(ascii: "/"), UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: "@"): return true
+        default: return false
+        }
+    }
+
+    /// 32 lowercase hex digits from the system generator (128 random bits).
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in 0..<16 {
+                buffer[index] = digits[Int((value >> (60 - 4 * UInt64(index))) & 0xF)]
+            }
+            return 16
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import KotobaTensor
+
+/// `nn.Embedding`: a `[rows, width]` table looked up by id.
+public struct Embedding: Sendable {
+    /// `[rows, width]`.
+    public let table: Tensor
+
+    /// A lookup over `table`.
+    public init(table: Tensor) {
+        self.table = table
+    }
+
+    /// Number of ids the table covers.
+    public var rows: Int { table.shape[0] }
+    /// Width of each row.
+    public var width: Int { table.shape[1] }
+
+    /// `ids` → `[ids.count, width]`; an id outside the table is `ModelError.invalidInput` naming `name`.
+    public func callAsFunction(_ ids: [Int], name: String) throws(ModelError) -> Tensor {
+        do { return try table.gatherRows(ids) } catch {
+            if case let .indexOutOfRange(_, index, bound) = error {
+                throw .invalidInput("\(name): id \(index) outside the embedding table of \(bound) rows")
+            }
+            throw .invalidInput("\(name): \(error)")
+        }
+    }
+}
+
+extension WeightStore {
+    /// The `nn.Embedding` at `name` (`name.weight`, `[rows, width]`).
+    public func embedding(_ name: String, rows: Int, width: Int) throws(ModelError) -> Embedding {
+        Embedding(table: try scoped(name).tensor("weight", shape: [rows, width]))
+    }
+}
