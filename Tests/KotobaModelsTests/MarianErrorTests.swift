@@ -10,10 +10,10 @@ import KotobaTensor
     init() throws { fixture = try MarianFixture() }
 
     @Test func sourceTokenOutsideTheVocabularyIsInvalidInput() {
-        #expect(throws: ModelError.invalidInput("source sentence 1: token id 100 outside vocabulary of 100")) {
+        #expect(throws: GenerationError.model(.invalidInput("source sentence 1: token id 100 outside vocabulary of 100"))) {
             try fixture.model.generate([[5, 0], [100, 0]])
         }
-        #expect(throws: ModelError.invalidInput("source sentence 0 is empty")) {
+        #expect(throws: GenerationError.model(.invalidInput("source sentence 0 is empty"))) {
             try fixture.model.generate([[]])
         }
     }
@@ -27,17 +27,17 @@ import KotobaTensor
     @Test func generationOptionsOutOfRangeAreInvalidInput() {
         var options = fixture.model.generationConfig
         options.numReturnSequences = 5
-        #expect(throws: ModelError.invalidInput("num_return_sequences must be in 1...4, is 5")) {
+        #expect(throws: GenerationError.invalidOption(name: "num_return_sequences", reason: "must be in 1...4, is 5")) {
             try fixture.model.generate([[5, 0]], options: options)
         }
         options = fixture.model.generationConfig
         options.maxLength = 65
-        #expect(throws: ModelError.invalidInput("max_length 65 outside 2...64")) {
+        #expect(throws: GenerationError.invalidOption(name: "max_length", reason: "is 65; max_position_embeddings is 64")) {
             try fixture.model.generate([[5, 0]], options: options)
         }
         options = fixture.model.generationConfig
         options.badWordsIds = [[100]]
-        #expect(throws: ModelError.invalidInput("token id 100 in the generation options is outside the vocabulary")) {
+        #expect(throws: GenerationError.invalidOption(name: "token ids", reason: "100 is outside the vocabulary of 100")) {
             try fixture.model.generate([[5, 0]], options: options)
         }
     }
@@ -75,6 +75,17 @@ import KotobaTensor
         }
     }
 
+    @Test func cancellationBeforeAStepThrowsWithNoPartialResult() {
+        for beams in [1, 4] {
+            var options = fixture.model.generationConfig
+            options.numBeams = beams
+            let steps = PollCounter()
+            #expect(throws: GenerationError.cancelled(step: 2)) {
+                try fixture.model.generate(fixture.sources, options: options, isCancelled: { steps.next() >= 2 })
+            }
+        }
+    }
+
     @Test func headsThatDoNotDivideTheWidthAreRejected() throws {
         let directory = try variant(config: { $0["decoder_attention_heads"] = 5 })
         let path = directory.appendingPathComponent("config.json").path
@@ -90,5 +101,14 @@ import KotobaTensor
         #expect(model.generationConfig.numBeams == 1 && model.generationConfig.maxLength == 20)
         #expect(model.generationConfig.forcedEOSTokenId == 0 && model.generationConfig.decoderStartTokenId == 99)
         #expect(model.generationConfig.badWordsIds.isEmpty)
+    }
+}
+
+/// Counts the polls of a cancellation closure.
+private final class PollCounter: @unchecked Sendable {
+    private var count = 0
+    func next() -> Int {
+        count += 1
+        return count - 1
     }
 }

@@ -64,7 +64,7 @@ struct MarianFixture: Sendable {
     }
 
     /// Hypotheses laid out as `generate` returns them: start token first, padded to the longest with pad.
-    func paddedSequences(_ hypotheses: [[MarianHypothesis]]) -> [[Int]] {
+    func paddedSequences(_ hypotheses: [[Hypothesis]]) -> [[Int]] {
         let config = model.generationConfig
         let rows = hypotheses.flatMap { $0 }.map { [config.decoderStartTokenId] + $0.tokens }
         let width = rows.map(\.count).max() ?? 0

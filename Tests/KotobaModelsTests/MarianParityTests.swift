@@ -45,7 +45,7 @@ import KotobaTensor
         let hypotheses = try fixture.model.generate(fixture.sources, options: fixture.options(reference.options))
         #expect(fixture.paddedSequences(hypotheses) == reference.sequences)
         if let expected = reference.sequences_scores {
-            let scores = hypotheses.flatMap { $0 }.map { $0.score ?? .nan }
+            let scores = hypotheses.flatMap { $0 }.map(\.score)
             let worst = worstDifference(scores, expected)
             #expect(worst.value <= 1e-4, "sequences_scores worst |Δ| \(worst.value) at \(worst.index)")
         }

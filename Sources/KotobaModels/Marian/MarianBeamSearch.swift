@@ -39,13 +39,17 @@ struct MarianBeamSearch {
         var done = false
     }
 
-    func search(_ encoded: MarianEncoderOutput) throws(ModelError) -> [[MarianHypothesis]] {
+    func search(_ encoded: MarianEncoderOutput,
+                isCancelled: () -> Bool = { false }) throws(GenerationError) -> [[Hypothesis]] {
         let options = processors.options, vocabulary = decoder.vocabularySize
         let beams = options.numBeams, batch = encoded.source.count
         let keep = max(2, 1 + options.eosTokenIds.count) * beams
         let start = options.decoderStartTokenId
         let sourceOfRow = (0..<batch).flatMap { Array(repeating: $0, count: beams) }
-        let state = try decoder.makeState(encoded, sourceOfRow: sourceOfRow, maxLength: options.maxLength)
+        let state: MarianDecoderState
+        do { state = try decoder.makeState(encoded, sourceOfRow: sourceOfRow, maxLength: options.maxLength) } catch {
+            throw .model(error)
+        }
         // Only beam 0 starts live, so the first step does not pick the same token `beams` times.
         var searches = (0..<batch).map { _ in
             Search(running: (0..<beams).map { Beam(tokens: [start], score: $0 == 0 ? 0 : -1.0e9) },
@@ -54,6 +58,7 @@ struct MarianBeamSearch {
         var active = Array(0..<batch)  // sources whose rows are in `state`, in row order
         var curLen = 1
         while !active.isEmpty {
+            if isCancelled() { throw .cancelled(step: curLen - 1) }
             let tokens = active.flatMap { b in searches[b].running.map { $0.tokens.last ?? start } }
             let logits = decoder.step(tokens, state: state)
             var parents: [Int] = []
@@ -107,7 +112,7 @@ struct MarianBeamSearch {
         }
         return searches.map { search in
             search.slots.prefix(options.numReturnSequences).map {
-                MarianHypothesis(tokens: Array($0.tokens.dropFirst()), score: $0.score)
+                Hypothesis(tokens: Array($0.tokens.dropFirst()), score: $0.score, alignment: nil)
             }
         }
     }
@@ -137,9 +142,4 @@ struct MarianBeamSearch {
         }
         return top
     }
-}
-
-/// Indices of the `count` largest values, largest first; ties keep the earlier index first.
-private func topIndices(_ values: [Float], count: Int) -> [Int] {
-    Array(values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }.prefix(count))
 }

@@ -8,16 +8,6 @@ import Foundation
 
 /// How `MarianMTModel.generate` decodes; loaded from the checkpoint, every field overridable by the caller.
 public struct MarianGenerationConfig: Sendable, Equatable {
-    /// When beam search may stop for a source (`early_stopping`: false, true, "never").
-    public enum EarlyStopping: Sendable, Equatable {
-        /// `False`: stop once the best running beam, penalised at the current length, cannot beat the worst finished.
-        case heuristic
-        /// `True`: stop as soon as `numBeams` hypotheses have finished.
-        case whenFull
-        /// `"never"`: with a positive length penalty, judge the running beam at `maxLength`.
-        case never
-    }
-
     /// `max_length`: longest output, the decoder start token included.
     public var maxLength: Int = 20
     /// `min_length`: EOS is banned while the output (start token included) is shorter.
@@ -26,7 +16,7 @@ public struct MarianGenerationConfig: Sendable, Equatable {
     public var numBeams: Int = 1
     /// `length_penalty`: finished beam score is `Σ log p / generated_length ** lengthPenalty`.
     public var lengthPenalty: Double = 1
-    /// `early_stopping`.
+    /// `early_stopping` (Decoding's `EarlyStopping`, shared with `BeamSearch`).
     public var earlyStopping: EarlyStopping = .heuristic
     /// `no_repeat_ngram_size`; 0 disables it.
     public var noRepeatNgramSize: Int = 0
@@ -82,27 +72,30 @@ public struct MarianGenerationConfig: Sendable, Equatable {
         if let v = raw.eos_token_id { eosTokenIds = v.ids }
         if let v = raw.pad_token_id { padTokenId = v }
         if let v = raw.decoder_start_token_id { decoderStartTokenId = v }
-        do { try validate() } catch let ModelError.invalidInput(reason) {
-            throw .invalidConfig(path: path, field: "generation", reason: reason)
+        do { try validate() } catch {
+            if case let .invalidOption(name, reason) = error {
+                throw .invalidConfig(path: path, field: name, reason: reason)
+            }
+            throw .invalidConfig(path: path, field: "", reason: error.description)
         }
     }
 
-    /// Checks the options against each other; thrown as `invalidInput` since callers set them per request.
-    public func validate(vocabularySize: Int? = nil) throws(ModelError) {
-        guard maxLength >= 1 else { throw .invalidInput("max_length must be at least 1, is \(maxLength)") }
-        guard numBeams >= 1 else { throw .invalidInput("num_beams must be at least 1, is \(numBeams)") }
+    /// Checks the options against each other and the vocabulary; callers may set them per request.
+    public func validate(vocabularySize: Int? = nil) throws(GenerationError) {
+        guard maxLength >= 2 else { throw .invalidOption(name: "max_length", reason: "must be at least 2, is \(maxLength)") }
+        guard numBeams >= 1 else { throw .invalidOption(name: "num_beams", reason: "must be at least 1, is \(numBeams)") }
         guard numReturnSequences >= 1 && numReturnSequences <= numBeams else {
-            throw .invalidInput("num_return_sequences must be in 1...\(numBeams), is \(numReturnSequences)")
+            throw .invalidOption(name: "num_return_sequences", reason: "must be in 1...\(numBeams), is \(numReturnSequences)")
         }
-        guard noRepeatNgramSize >= 0 else { throw .invalidInput("no_repeat_ngram_size must be ≥ 0") }
-        guard lengthPenalty.isFinite else { throw .invalidInput("length_penalty must be finite") }
-        guard !eosTokenIds.isEmpty else { throw .invalidInput("eos_token_id is empty") }
-        guard badWordsIds.allSatisfy({ !$0.isEmpty }) else { throw .invalidInput("bad_words_ids holds an empty list") }
+        guard noRepeatNgramSize >= 0 else { throw .invalidOption(name: "no_repeat_ngram_size", reason: "must be ≥ 0") }
+        guard lengthPenalty.isFinite else { throw .invalidOption(name: "length_penalty", reason: "must be finite") }
+        guard !eosTokenIds.isEmpty else { throw .invalidOption(name: "eos_token_id", reason: "is empty") }
+        guard badWordsIds.allSatisfy({ !$0.isEmpty }) else { throw .invalidOption(name: "bad_words_ids", reason: "holds an empty list") }
         if let vocabularySize {
             let ids = eosTokenIds + [padTokenId, decoderStartTokenId] + badWordsIds.flatMap { $0 }
                 + (forcedEOSTokenId.map { [$0] } ?? [])
             if let bad = ids.first(where: { $0 < 0 || $0 >= vocabularySize }) {
-                throw .invalidInput("token id \(bad) in the generation options is outside the vocabulary")
+                throw .invalidOption(name: "token ids", reason: "\(bad) is outside the vocabulary of \(vocabularySize)")
             }
         }
     }
@@ -121,7 +114,7 @@ private struct RawGenerationConfig: Decodable {
 
 /// `early_stopping` is a bool or the string "never".
 private struct RawEarlyStopping: Decodable {
-    var value: MarianGenerationConfig.EarlyStopping
+    var value: EarlyStopping
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

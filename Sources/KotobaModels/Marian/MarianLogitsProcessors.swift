@@ -88,6 +88,17 @@ struct MarianLogitsProcessors: Sendable {
     }
 }
 
+extension MarianLogitsProcessors {
+    /// `log_softmax(row)[token]` of an already processed row (greedy search's score).
+    func logProbability(of token: Int, in row: UnsafePointer<Float>) -> Float {
+        var maximum = -Float.infinity
+        for i in 0..<vocabulary { maximum = max(maximum, row[i]) }
+        var sum: Float = 0
+        for i in 0..<vocabulary { sum += fastExp(row[i] - maximum) }
+        return row[token] - maximum - log(sum)
+    }
+}
+
 /// `x - logsumexp(x)` in place (log-softmax); -inf entries stay -inf.
 func subtractLogSumExp(_ x: UnsafeMutablePointer<Float>, count: Int) {
     var maximum = -Float.infinity

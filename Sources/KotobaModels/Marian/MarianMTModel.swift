@@ -27,7 +27,9 @@ public struct MarianMTModel: Sendable {
     /// Builds the model from already-read configuration and weights.
     public init(config: MarianConfig, generationConfig: MarianGenerationConfig,
                 weights store: WeightStore) throws(ModelError) {
-        try generationConfig.validate(vocabularySize: config.decoderVocabSize)
+        do { try generationConfig.validate(vocabularySize: config.decoderVocabSize) } catch {
+            throw .invalidConfig(path: "generation_config.json", field: "", reason: error.description)
+        }
         let weights = MarianWeights(store: store)
         let d = config.hiddenSize
         let encoderEmbedding: ContiguousArray<Float>, decoderEmbedding: ContiguousArray<Float>
