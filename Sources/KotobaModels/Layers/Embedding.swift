@@ -15,14 +15,9 @@ public struct Embedding: Sendable {
     /// Width of each row.
     public var width: Int { table.shape[1] }
 
-    /// `ids` → `[ids.count, width]`; an id outside the table is `ModelError.invalidInput` naming `name`.
-    public func callAsFunction(_ ids: [Int], name: String) throws(ModelError) -> Tensor {
-        do { return try table.gatherRows(ids) } catch {
-            if case let .indexOutOfRange(_, index, bound) = error {
-                throw .invalidInput("\(name): id \(index) outside the embedding table of \(bound) rows")
-            }
-            throw .invalidInput("\(name): \(error)")
-        }
+    /// `ids` → `[ids.count, width]`; an id outside the table is `TensorError.indexOutOfRange`.
+    public func callAsFunction(_ ids: [Int]) throws(TensorError) -> Tensor {
+        try table.gatherRows(ids)
     }
 }
 

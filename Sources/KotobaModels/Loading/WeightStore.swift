@@ -142,3 +142,12 @@ extension ModelError {
         }
     }
 }
+
+extension WeightStore {
+    /// The scope of a base model inside a checkpoint: `component` when the checkpoint nests it there (a
+    /// `BertForMaskedLM` stores `bert.embeddings...`), the root when it does not (a bare `BertModel` stores
+    /// `embeddings...`). This is transformers' `base_model_prefix` rule; `probe` is a key every base model has.
+    public func baseModel(_ component: String, probe: String) -> WeightStore {
+        scoped(component).contains(probe) ? scoped(component) : self
+    }
+}
