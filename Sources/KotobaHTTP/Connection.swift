@@ -147,7 +147,7 @@ final class Connection: @unchecked Sendable {
     // MARK: - Requests
 
     private func dispatch(_ head: RequestHead, body: [UInt8], trailers: HTTPHeaders) {
-        let requestID = head.clientRequestID ?? RequestID.generate()
+        let requestID = head.clientRequestID ?? loop.requestIDs.next()
         var request = HTTPRequest(method: head.method, target: head.target, version: head.version,
                                   headers: head.headers, body: body, id: requestID,
                                   remoteAddress: remoteAddress, trailers: trailers)
@@ -193,7 +193,7 @@ final class Connection: @unchecked Sendable {
 
     /// 408 and parser errors: the JSON envelope, `Connection: close`, and a record.
     func sendServerError(_ status: HTTPStatus, message: String, type: String) {
-        let requestID = RequestID.generate()
+        let requestID = loop.requestIDs.next()
         let pending = PendingRequest(method: parser.partialMethod ?? HTTPMethod(rawValue: "-"),
                                      path: parser.partialPath ?? "-", route: nil, requestID: requestID,
                                      version: .http1_1, keepAlive: false, context: nil,
@@ -212,15 +212,20 @@ final class Connection: @unchecked Sendable {
         io.enqueue(bytes)
     }
 
-    /// Called by the I/O layer once the final response's last byte is written.
-    func responseWritten() {
-        guard case let .writing(pending, close) = state else { return }
+    /// Reports an answered request; for a write cut short, with the bytes that did go out.
+    private func record(_ pending: PendingRequest) {
         let now = DispatchTime.now()
         core.record(RequestRecord(method: pending.method, path: pending.path, route: pending.route,
                                   status: pending.status, requestBytes: pending.requestBytes,
                                   responseBytes: io.bytesWritten - io.responseStart,
                                   duration: Double(now.uptimeNanoseconds &- pending.startedAt.uptimeNanoseconds) / 1e9,
                                   requestID: pending.requestID, remoteAddress: remoteAddress))
+    }
+
+    /// Called by the I/O layer once the final response's last byte is written.
+    func responseWritten() {
+        guard case let .writing(pending, close) = state else { return }
+        record(pending)
         if close || draining || (peerHalfClosed && buffer.isEmpty) {
             beginClosing()
             return
@@ -286,6 +291,8 @@ final class Connection: @unchecked Sendable {
         case let .responding(pending):
             pending.context?.markClientGone()
             core.requestFinished()
+        case let .writing(pending, _):
+            record(pending)
         default:
             break
         }
