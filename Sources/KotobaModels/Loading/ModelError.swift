@@ -1,3 +1,5 @@
+import KotobaTensor
+
 /// Errors raised while loading or running a model; each names the file and tensor involved.
 public enum ModelError: Error, Equatable, CustomStringConvertible {
     /// A model file is missing or unreadable.
@@ -27,5 +29,13 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
             "unsupported architecture \"\(name)\"; supported: \(supported.joined(separator: ", "))"
         case let .invalidInput(message): message
         }
+    }
+}
+
+extension ModelError {
+    /// Runs tensor arithmetic on weights whose shapes loading already checked; a `TensorError` here means the
+    /// input reached an op in a shape the model did not validate, reported as invalid input rather than a crash.
+    package static func reporting<T>(_ body: () throws(TensorError) -> T) throws(ModelError) -> T {
+        do { return try body() } catch { throw .invalidInput(error.description) }
     }
 }

@@ -1,0 +1,51 @@
+/// The JSON error envelope `{"error": …, "error_type": …, "request_id": …}` used for every error response.
+public enum HTTPErrorBody {
+    /// Builds the envelope with JSON string escaping (quotes, backslashes, control characters).
+    public static func make(message: String, type: String, requestID: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(48 + message.utf8.count + type.utf8.count + requestID.utf8.count)
+        out.append(contentsOf: #"{"error":"#.utf8)
+        appendString(message, to: &out)
+        out.append(contentsOf: #","error_type":"#.utf8)
+        appendString(type, to: &out)
+        out.append(contentsOf: #","request_id":"#.utf8)
+        appendString(requestID, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// Appends `value` as a quoted JSON string.
+    public static func appendString(_ value: String, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20, 0x7F:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// The `error_type` values the server itself produces.
+public enum HTTPErrorType {
+    public static let validation = "validation"
+    public static let notFound = "not_found"
+    public static let methodNotAllowed = "method_not_allowed"
+    public static let timeout = "timeout"
+    public static let payloadTooLarge = "payload_too_large"
+    public static let uriTooLong = "uri_too_long"
+    public static let headersTooLarge = "headers_too_large"
+    public static let expectationFailed = "expectation_failed"
+    public static let notImplemented = "not_implemented"
+    public static let unsupportedVersion = "unsupported_version"
+    public static let overloaded = "overloaded"
+    public static let internalError = "internal"
+}

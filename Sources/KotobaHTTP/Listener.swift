@@ -1,0 +1,106 @@
+import Dispatch
+
+/// Accepts connections, hands each to an event loop, and sheds those past `maxConnections` with a 503.
+final class Listener: @unchecked Sendable {
+    private let fd: Int32
+    private let queue: DispatchQueue
+    private let core: ServerCore
+    private let loops: [EventLoop]
+    private let source: DispatchSourceRead
+    private var nextLoop = 0
+    private var suspended = false
+    private var stopped = false
+    private var date = DateCache()
+
+    /// Accepts per readable event, so one busy listener cannot starve the accept queue's other work.
+    private static let acceptBatch = 64
+
+    init(fd: Int32, queue: DispatchQueue, core: ServerCore, loops: [EventLoop]) {
+        self.fd = fd
+        self.queue = queue
+        self.core = core
+        self.loops = loops
+        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+    }
+
+    func start() {
+        let fd = self.fd
+        let core = self.core
+        source.setEventHandler { [weak self] in self?.acceptPending() }
+        source.setCancelHandler {
+            Socket.close(fd)
+            core.listenerClosed()
+        }
+        source.resume()
+    }
+
+    func stop() {
+        queue.async {
+            guard !self.stopped else { return }
+            self.stopped = true
+            if self.suspended { self.source.resume() }
+            self.source.cancel()
+        }
+    }
+
+    private func acceptPending() {
+        for _ in 0..<Self.acceptBatch {
+            guard !stopped else { return }
+            switch Socket.accept(fd) {
+            case let .accepted(client, remoteAddress):
+                switch core.reserveConnection() {
+                case .admitted:
+                    break
+                case .overCapacity:
+                    shed(client, remoteAddress: remoteAddress, message: "too many open connections; retry later")
+                    continue
+                case .shuttingDown:
+                    shed(client, remoteAddress: remoteAddress, message: "server is shutting down")
+                    continue
+                }
+                let loop = loops[nextLoop]
+                nextLoop = (nextLoop + 1) % loops.count
+                let core = self.core
+                loop.queue.async {
+                    let connection = Connection(fd: client, remoteAddress: remoteAddress, loop: loop, core: core)
+                    loop.connections[ObjectIdentifier(connection)] = connection
+                    connection.start()
+                    // Shutdown may have drained this loop between the admission and this block.
+                    if core.isShuttingDown { connection.drain() }
+                }
+            case .wouldBlock:
+                return
+            case .outOfDescriptors:
+                // The pending connection stays in the backlog and the listener stays readable: back off
+                // instead of spinning until a descriptor frees up.
+                suspended = true
+                source.suspend()
+                queue.asyncAfter(deadline: .now() + .milliseconds(100)) {
+                    guard self.suspended, !self.stopped else { return }
+                    self.suspended = false
+                    self.source.resume()
+                }
+                return
+            case .failed:
+                return
+            }
+        }
+    }
+
+    /// Over capacity: answer 503 at once and close, so the client learns why instead of hanging.
+    private func shed(_ client: Int32, remoteAddress: String, message: String) {
+        let requestID = RequestID.generate()
+        let response = HTTPResponse.error(.serviceUnavailable, message: message,
+                                          type: HTTPErrorType.overloaded, requestID: requestID)
+        let bytes = ResponseEncoder.encode(response, requestID: requestID, close: true, omitBody: false,
+                                           keepAliveHeader: false, date: &date)
+        let written = bytes.withUnsafeBytes { Socket.write(client, $0) }
+        Socket.shutdownWrite(client)
+        Socket.close(client)
+        var sent = 0
+        if case let .bytes(count) = written { sent = count }
+        core.record(RequestRecord(method: HTTPMethod(rawValue: "-"), path: "-", route: nil, status: 503,
+                                  requestBytes: 0, responseBytes: sent, duration: 0, requestID: requestID,
+                                  remoteAddress: remoteAddress))
+    }
+}

@@ -1,0 +1,53 @@
+/// A fully received request: head, de-chunked body and the connection it came on.
+public struct HTTPRequest: Sendable {
+    public var method: HTTPMethod
+    /// The request-target exactly as sent (origin-, absolute- or asterisk-form).
+    public var target: String
+    /// The path of the target, still percent-encoded, without the query.
+    public var path: String
+    /// The query without the leading "?", or nil when the target has none.
+    public var query: String?
+    public var version: HTTPVersion
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// The X-Request-ID echoed on the response: the client's when sane, otherwise generated.
+    public var id: String
+    public var remoteAddress: String
+    /// Trailer fields of a chunked body (empty otherwise).
+    public var trailers: HTTPHeaders
+
+    public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
+                headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], id: String = RequestID.generate(),
+                remoteAddress: String = "", trailers: HTTPHeaders = HTTPHeaders()) {
+        self.method = method
+        self.target = target
+        let (path, query) = RequestTarget.split(target)
+        self.path = path
+        self.query = query
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.id = id
+        self.remoteAddress = remoteAddress
+        self.trailers = trailers
+    }
+}
+
+/// Splitting and validating request-targets (RFC 9112 §3.2).
+enum RequestTarget {
+    /// Path and query of an origin-form or absolute-form target; "*" stays "*".
+    static func split(_ target: String) -> (path: String, query: String?) {
+        var rest = Substring(target)
+        if let schemeEnd = rest.range(of: "://"), rest.first != "/" {
+            rest = rest[schemeEnd.upperBound...]
+            if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
+                rest = rest[slash...]
+            } else {
+                rest = "/"
+            }
+            if rest.first == "?" { rest = "/" + rest }
+        }
+        guard let mark = rest.firstIndex(of: "?") else { return (String(rest), nil) }
+        return (String(rest[..<mark]), String(rest[rest.index(after: mark)...]))
+    }
+}

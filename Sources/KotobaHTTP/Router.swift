@@ -1,0 +1,103 @@
+/// Values captured by `{name}` segments of a route pattern, percent-decoded.
+public struct PathParameters: Sendable, Sequence {
+    private var values: [(name: String, value: String)]
+
+    public init(_ values: [(name: String, value: String)] = []) {
+        self.values = values
+    }
+
+    public subscript(_ name: String) -> String? {
+        values.first { $0.name == name }?.value
+    }
+
+    public var isEmpty: Bool { values.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        values.makeIterator()
+    }
+}
+
+/// Routes by method and path pattern ("/v1/models/{name}"); 404 for unknown paths, 405 + Allow for
+/// known paths with another method, both with the JSON error envelope. HEAD is served wherever GET is.
+public struct Router: HTTPResponder {
+    public typealias Handler = @Sendable (HTTPRequest, RequestContext, PathParameters,
+                                          @escaping @Sendable (HTTPResponse) -> Void) -> Void
+
+    /// The outcome of looking up a method and path.
+    public enum Match: Sendable {
+        case found(pattern: String, parameters: PathParameters, handler: Handler)
+        case methodNotAllowed(pattern: String, allowed: [HTTPMethod])
+        case notFound
+    }
+
+    private var routes: [Route] = []
+
+    public init() {}
+
+    /// Registers `handler` for `method` on `pattern`; a later registration of the same pair replaces it.
+    public mutating func register(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+        let route = Route(method: method, pattern: RoutePattern(pattern), handler: handler)
+        routes.removeAll { $0.method == method && $0.pattern.text == pattern }
+        routes.append(route)
+    }
+
+    public func match(method: HTTPMethod, path: String) -> Match {
+        var best: (route: Route, parameters: PathParameters)?
+        var bestPatternForPath: RoutePattern?
+        var allowed: [HTTPMethod] = []
+        let segments = RoutePattern.segments(of: path)
+        for route in routes {
+            guard let parameters = route.pattern.match(segments) else { continue }
+            if bestPatternForPath.map({ route.pattern.isMoreSpecific(than: $0) }) ?? true {
+                if bestPatternForPath?.text != route.pattern.text { allowed = [] }
+                bestPatternForPath = route.pattern
+            }
+            guard route.pattern.text == bestPatternForPath?.text else { continue }
+            allowed.append(route.method)
+            if route.method == method || (method == .head && route.method == .get && best?.route.method != .head) {
+                best = (route, parameters)
+            }
+        }
+        guard let pattern = bestPatternForPath else { return .notFound }
+        if let best, best.route.pattern.text == pattern.text {
+            return .found(pattern: pattern.text, parameters: best.parameters, handler: best.route.handler)
+        }
+        if allowed.contains(.get) && !allowed.contains(.head) { allowed.append(.head) }
+        return .methodNotAllowed(pattern: pattern.text, allowed: allowed)
+    }
+
+    /// The pattern that matches `path` (for any method), for labelling metrics; nil when none does.
+    public func route(for path: String) -> String? {
+        switch match(method: .get, path: path) {
+        case let .found(pattern, _, _), let .methodNotAllowed(pattern, _): return pattern
+        case .notFound: return nil
+        }
+    }
+
+    public func routePattern(for request: HTTPRequest) -> String? {
+        route(for: request.path)
+    }
+
+    public func respond(to request: HTTPRequest, context: RequestContext,
+                        reply: @escaping @Sendable (HTTPResponse) -> Void) {
+        switch match(method: request.method, path: request.path) {
+        case let .found(_, parameters, handler):
+            handler(request, context, parameters, reply)
+        case let .methodNotAllowed(_, allowed):
+            var response = HTTPResponse.error(.methodNotAllowed,
+                                              message: "method \(request.method) not allowed on \(request.path)",
+                                              type: HTTPErrorType.methodNotAllowed, requestID: request.id)
+            response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
+            reply(response)
+        case .notFound:
+            reply(.error(.notFound, message: "no route for \(request.path)", type: HTTPErrorType.notFound,
+                         requestID: request.id))
+        }
+    }
+
+    private struct Route: Sendable {
+        var method: HTTPMethod
+        var pattern: RoutePattern
+        var handler: Handler
+    }
+}

@@ -1,0 +1,90 @@
+/// State shared by the acceptor and every connection: configuration, responder and the counters.
+final class ServerCore: @unchecked Sendable {
+    let configuration: HTTPServerConfiguration
+    let responder: any HTTPResponder
+    let onRequestCompleted: (@Sendable (RequestRecord) -> Void)?
+
+    private struct Counters {
+        var open = 0
+        var inFlight = 0
+        var shuttingDown = false
+        var listenerClosed = false
+        var finished = false
+        var completions: [@Sendable () -> Void] = []
+    }
+
+    private let counters = Locked(Counters())
+
+    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+         onRequestCompleted: (@Sendable (RequestRecord) -> Void)?) {
+        self.configuration = configuration
+        self.responder = responder
+        self.onRequestCompleted = onRequestCompleted
+    }
+
+    var openConnections: Int { counters.withLock { $0.open } }
+    var inFlight: Int { counters.withLock { $0.inFlight } }
+    var isShuttingDown: Bool { counters.withLock { $0.shuttingDown } }
+
+    /// Why a just-accepted connection may not be served.
+    enum Admission {
+        case admitted
+        case overCapacity
+        case shuttingDown
+    }
+
+    /// Counts a new connection unless that would pass `maxConnections` or the server is stopping.
+    func reserveConnection() -> Admission {
+        counters.withLock { counters in
+            if counters.shuttingDown { return .shuttingDown }
+            guard counters.open < configuration.maxConnections else { return .overCapacity }
+            counters.open += 1
+            return .admitted
+        }
+    }
+
+    func connectionClosed() {
+        let done = counters.withLock { counters -> [@Sendable () -> Void] in
+            counters.open -= 1
+            return Self.takeCompletionsIfDone(&counters)
+        }
+        for completion in done { completion() }
+    }
+
+    func requestStarted() {
+        counters.withLock { $0.inFlight += 1 }
+    }
+
+    func requestFinished() {
+        counters.withLock { $0.inFlight -= 1 }
+    }
+
+    /// Returns false (and queues nothing) when shutdown already finished; the caller then completes at once.
+    func beginShutdown(completion: @escaping @Sendable () -> Void) -> (first: Bool, alreadyDone: Bool) {
+        counters.withLock { counters in
+            if counters.finished { return (false, true) }
+            counters.completions.append(completion)
+            defer { counters.shuttingDown = true }
+            return (!counters.shuttingDown, false)
+        }
+    }
+
+    func listenerClosed() {
+        let done = counters.withLock { counters -> [@Sendable () -> Void] in
+            counters.listenerClosed = true
+            return Self.takeCompletionsIfDone(&counters)
+        }
+        for completion in done { completion() }
+    }
+
+    private static func takeCompletionsIfDone(_ counters: inout Counters) -> [@Sendable () -> Void] {
+        guard counters.shuttingDown, counters.listenerClosed, counters.open == 0, !counters.finished else { return [] }
+        counters.finished = true
+        defer { counters.completions = [] }
+        return counters.completions
+    }
+
+    func record(_ record: RequestRecord) {
+        onRequestCompleted?(record)
+    }
+}

@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+import Logging
+
+/// The configured models and each one's load state; `/readyz`, `/v1/models` and task handlers read it.
+///
+/// Models load one after another on a background queue once the port is open, so a slow load is visible as
+/// a 503 from `/readyz` rather than a connection refused. A model whose task has no registered loader fails
+/// with a message saying so: nothing is pretended loaded.
+public final class ModelCatalog: Sendable {
+    /// One configured model and its state.
+    public struct Entry: Sendable {
+        public let spec: ModelSpec
+        public let state: ModelLoadState
+    }
+
+    private let specs: [ModelSpec]
+    private let loaders: [String: any ModelLoader]
+    private let states: Locked<[ModelLoadState]>
+    private let queue = DispatchQueue(label: "kotoba.model-loading", qos: .userInitiated)
+    private let logger: Logger
+
+    /// `loaders` maps a task name (`fill-mask`) to the loader for models of that task.
+    public init(models: [ModelSpec], loaders: [String: any ModelLoader], logger: Logger) {
+        self.specs = models
+        self.loaders = loaders
+        self.states = Locked(Array(repeating: .pending, count: models.count))
+        self.logger = logger
+    }
+
+    /// Every configured model in configuration order.
+    public var entries: [Entry] {
+        let current = states.current
+        return zip(specs, current).map { Entry(spec: $0, state: $1) }
+    }
+
+    /// True when every configured model is ready (so also with none configured).
+    public var allReady: Bool {
+        states.current.allSatisfy(\.isReady)
+    }
+
+    /// The ready model with this name.
+    public func model(named name: String) -> (any LoadedModel)? {
+        entries.first { $0.spec.name == name }.flatMap { entry in
+            if case let .ready(model) = entry.state { model } else { nil }
+        }
+    }
+
+    /// The ready default model for a task, or the only ready model of that task when none is marked default.
+    public func defaultModel(for task: String) -> (spec: ModelSpec, model: any LoadedModel)? {
+        let ready = entries.compactMap { entry -> (ModelSpec, any LoadedModel)? in
+            guard entry.spec.task == task, case let .ready(model) = entry.state else { return nil }
+            return (entry.spec, model)
+        }
+        return ready.first { $0.0.isDefault } ?? (ready.count == 1 ? ready[0] : nil)
+    }
+
+    /// Loads every pending model in order on the background queue; `completion` runs after the last one.
+    public func loadAll(completion: (@Sendable () -> Void)? = nil) {
+        queue.async { [self] in
+            for index in specs.indices {
+                load(at: index)
+            }
+            completion?()
+        }
+    }
+
+    private func load(at index: Int) {
+        let spec = specs[index]
+        var metadata: Logger.Metadata = ["model": "\(spec.name)", "task": "\(spec.task)", "path": "\(spec.path)"]
+        guard let loader = loaders[spec.task] else {
+            let message = "task \(spec.task) not supported yet"
+            states.withLock { $0[index] = .failed(message) }
+            metadata["error"] = "\(message)"
+            logger.error("model failed to load", metadata: metadata)
+            return
+        }
+        states.withLock { $0[index] = .loading }
+        logger.info("model loading", metadata: metadata)
+        let started = DispatchTime.now()
+        do {
+            let model = try loader.load(name: spec.name, task: spec.task, path: spec.path)
+            states.withLock { $0[index] = .ready(model) }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            metadata["seconds"] = .stringConvertible((elapsed * 1000).rounded() / 1000)
+            metadata["architecture"] = "\(model.metadata.architecture)"
+            logger.info("model ready", metadata: metadata)
+        } catch {
+            let message = String(describing: error)
+            states.withLock { $0[index] = .failed(message) }
+            metadata["error"] = "\(message)"
+            logger.error("model failed to load", metadata: metadata)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// What `/v1/models` says about a loaded model, beyond its configured name and task.
+public struct ModelMetadata: Sendable, Equatable {
+    /// Architecture as the checkpoint's config.json names it (`BertForMaskedLM`, `MarianMTModel`...).
+    public var architecture: String
+    /// Trainable parameters, when the loader counted them.
+    public var parameterCount: Int?
+    /// Longest input the model accepts, in tokens.
+    public var maxSequenceLength: Int?
+
+    public init(architecture: String, parameterCount: Int? = nil, maxSequenceLength: Int? = nil) {
+        self.architecture = architecture
+        self.parameterCount = parameterCount
+        self.maxSequenceLength = maxSequenceLength
+    }
+}
+
+/// A model ready to serve requests; task handlers cast it to the concrete type their loader returns.
+public protocol LoadedModel: Sendable {
+    var metadata: ModelMetadata { get }
+}
+
+/// Turns a configured model directory into a `LoadedModel`, for the tasks it is registered under.
+///
+/// Loading runs on the catalogue's background queue, so it may block for as long as reading weights takes;
+/// a thrown error is shown, as its description, in `/readyz` and the logs.
+public protocol ModelLoader: Sendable {
+    func load(name: String, task: String, path: String) throws -> any LoadedModel
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+
+/// A configuration value as a layer supplies it: typed JSON from the file, text from a variable or flag.
+package enum RawConfigurationValue: Sendable, Equatable {
+    case json(JSONValue)
+    case text(String)
+}
+
+/// One configurable key: its dotted name in the file, its `KOTOBA_*` variable, and how a value is checked and
+/// stored. `ConfigurationKey.all` is the only list of keys; the file, the environment and flags all use it.
+package struct ConfigurationKey {
+    /// Dotted name as the file nests it (`limits.max_body_bytes`).
+    package let path: String
+    /// One line for `--help` and the README.
+    package let help: String
+    /// Checks a value and stores it, or says why it cannot.
+    let apply: (inout ServiceConfiguration, RawConfigurationValue, ConfigurationSource) throws(ConfigurationError) -> Void
+
+    /// `KOTOBA_` followed by the dotted name in upper case with dots as underscores.
+    package var environmentVariable: String {
+        "KOTOBA_" + path.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    /// Section names (`limits`, `timeouts`, `log`) that group keys in the file.
+    package static var sections: Set<String> {
+        Set(all.compactMap { key in key.path.firstIndex(of: ".").map { String(key.path[..<$0]) } })
+    }
+
+    package static func named(_ path: String) -> ConfigurationKey? {
+        all.first { $0.path == path }
+    }
+
+    package static var all: [ConfigurationKey] {
+        [
+            host("host", "address to bind, e.g. 127.0.0.1 or 0.0.0.0", \.host),
+            integer("port", 0...65535, "TCP port; 0 picks a free one", \.port),
+            integer("event_loops", 0...256, "event-loop threads; 0 = one per core", \.eventLoops),
+            integer("max_connections", 1...1_000_000, "connections served at once", \.maxConnections),
+            integer("limits.max_uri_length", 16...1_048_576, "longest request target in bytes (414)",
+                    \.limits.maxURILength),
+            integer("limits.max_header_bytes", 256...4_194_304, "largest request head in bytes (431)",
+                    \.limits.maxHeaderBytes),
+            integer("limits.max_header_count", 1...10_000, "most header fields per request (431)",
+                    \.limits.maxHeaderCount),
+            integer("limits.max_body_bytes", 0...1_073_741_824, "largest request body in bytes (413)",
+                    \.limits.maxBodyBytes),
+            seconds("timeouts.header_seconds", 0.001...3600, "time to receive a request head",
+                    \.timeouts.headerSeconds),
+            seconds("timeouts.body_seconds", 0.001...3600, "time to receive a request body", \.timeouts.bodySeconds),
+            seconds("timeouts.idle_keep_alive_seconds", 0.001...3600, "idle time allowed between requests",
+                    \.timeouts.idleKeepAliveSeconds),
+            seconds("timeouts.write_seconds", 0.001...3600, "time to write one response", \.timeouts.writeSeconds),
+            seconds("drain_seconds", 0...600, "seconds /readyz says 503 before the listener closes", \.drainSeconds),
+            seconds("shutdown_deadline_seconds", 0...600, "seconds in-flight requests get after the listener closes",
+                    \.shutdownDeadlineSeconds),
+            choice("log.format", "text or json", \.log.format),
+            choice("log.level", "trace, debug, info, notice, warning, error or critical", \.log.level),
+            ConfigurationKey(path: "models", help: "models to load: [{\"name\", \"task\", \"path\", \"default\"}]") {
+                configuration, raw, source throws(ConfigurationError) in
+                configuration.models = try ModelSpec.parseList(raw, source: source)
+            },
+        ]
+    }
+}
+
+extension ConfigurationKey {
+    private static func integer(_ path: String, _ range: ClosedRange<Int>, _ help: String,
+                                _ field: WritableKeyPath<ServiceConfiguration, Int>) -> ConfigurationKey {
+        ConfigurationKey(path: path, help: help) { configuration, raw, source throws(ConfigurationError) in
+            let value: Int
+            switch raw {
+            case let .json(.integer(parsed)): value = parsed
+            case let .text(text):
+                guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw ConfigurationError(key: path, source: source,
+                                             reason: .wrongType(expected: "an integer", found: "\"\(text)\""))
+                }
+                value = parsed
+            case let .json(other):
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .wrongType(expected: "an integer", found: other.summary))
+            }
+            guard range.contains(value) else {
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .outOfRange("\(value) is not in \(range.lowerBound)...\(range.upperBound)"))
+            }
+            configuration[keyPath: field] = value
+        }
+    }
+
+    private static func seconds(_ path: String, _ range: ClosedRange<Double>, _ help: String,
+                                _ field: WritableKeyPath<ServiceConfiguration, Double>) -> ConfigurationKey {
+        ConfigurationKey(path: path, help: help) { configuration, raw, source throws(ConfigurationError) in
+            let value: Double
+            switch raw {
+            case let .json(.integer(parsed)): value = Double(parsed)
+            case let .json(.number(parsed)): value = parsed
+            case let .text(text):
+                guard let parsed = Double(text.trimmingCharacters(in: .whitespaces)), parsed.isFinite else {
+                    throw ConfigurationError(key: path, source: source,
+                                             reason: .wrongType(expected: "a number of seconds", found: "\"\(text)\""))
+                }
+                value = parsed
+            case let .json(other):
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .wrongType(expected: "a number of seconds", found: other.summary))
+            }
+            guard range.contains(value) else {
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .outOfRange("\(value) is not in \(range.lowerBound)...\(range.upperBound)"))
+            }
+            configuration[keyPath: field] = value
+        }
+    }
+
+    private static func host(_ path: String, _ help: String,
+                             _ field: WritableKeyPath<ServiceConfiguration, String>) -> ConfigurationKey {
+        ConfigurationKey(path: path, help: help) { configuration, raw, source throws(ConfigurationError) in
+            let value: String
+            switch raw {
+            case let .json(.string(text)), let .text(text): value = text
+            case let .json(other):
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .wrongType(expected: "a string", found: other.summary))
+            }
+            guard !value.isEmpty, !value.contains(where: \.isWhitespace) else {
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .invalid("\"\(value)\" is not a host name or address"))
+            }
+            configuration[keyPath: field] = value
+        }
+    }
+
+    private static func choice<Choice: RawRepresentable & CaseIterable>(
+        _ path: String, _ help: String, _ field: WritableKeyPath<ServiceConfiguration, Choice>
+    ) -> ConfigurationKey where Choice.RawValue == String {
+        ConfigurationKey(path: path, help: help) { configuration, raw, source throws(ConfigurationError) in
+            let names = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+            let text: String
+            switch raw {
+            case let .json(.string(value)), let .text(value): text = value
+            case let .json(other):
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .wrongType(expected: "one of \(names)", found: other.summary))
+            }
+            guard let value = Choice(rawValue: text.lowercased()) else {
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .invalid("\"\(text)\" is not one of \(names)"))
+            }
+            configuration[keyPath: field] = value
+        }
+    }
+}

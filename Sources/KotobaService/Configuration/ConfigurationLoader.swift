@@ -1,0 +1,102 @@
+import Foundation
+
+/// One value set on the command line: the flag as typed, the key it sets, and the text given.
+public struct ConfigurationOverride: Sendable, Equatable {
+    public var flag: String
+    public var key: String
+    public var value: String
+
+    public init(flag: String, key: String, value: String) {
+        self.flag = flag
+        self.key = key
+        self.value = value
+    }
+
+    /// Reads `--set key=value`.
+    public static func assignment(_ text: String, flag: String = "--set") throws(ConfigurationError) -> Self {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw ConfigurationError(key: nil, source: .flag(flag), reason: .invalid("expected key=value, got \"\(text)\""))
+        }
+        return Self(flag: flag, key: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+    }
+}
+
+/// Builds a `ServiceConfiguration` from four layers, each overriding the one before: defaults, the JSON
+/// file, `KOTOBA_*` environment variables, flags. The first bad value stops it with an error naming the key
+/// and the layer.
+public enum ConfigurationLoader {
+    /// Variable naming the config file when no `--config` flag does; it is not itself a key.
+    public static let fileVariable = "KOTOBA_CONFIG"
+
+    public static func load(file: String?, environment: [String: String],
+                            overrides: [ConfigurationOverride] = []) throws(ConfigurationError) -> ServiceConfiguration {
+        var configuration = ServiceConfiguration()
+        if let path = file ?? environment[fileVariable] {
+            try applyFile(at: path, to: &configuration)
+        }
+        try applyEnvironment(environment, to: &configuration)
+        for override in overrides {
+            let source = ConfigurationSource.flag(override.flag)
+            guard let key = ConfigurationKey.named(override.key) else {
+                throw ConfigurationError(key: override.key, source: source, reason: .unknownKey)
+            }
+            try key.apply(&configuration, .text(override.value), source)
+        }
+        return configuration
+    }
+
+    static func applyFile(at path: String, to configuration: inout ServiceConfiguration) throws(ConfigurationError) {
+        let source = ConfigurationSource.file(path)
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigurationError(key: nil, source: source, reason: .unreadable(error.localizedDescription))
+        }
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(data)
+        } catch {
+            throw ConfigurationError(key: nil, source: source, reason: .malformed(String(describing: error)))
+        }
+        guard case let .object(object) = root else {
+            throw ConfigurationError(key: nil, source: source, reason: .malformed("the top level is \(root.summary)"))
+        }
+        try applyObject(object, prefix: "", source: source, to: &configuration)
+    }
+
+    /// Walks nested objects (`{"limits": {"max_body_bytes": 1}}`) down to dotted keys; sorted so that the error
+    /// for a file with two bad keys is the same on every run.
+    private static func applyObject(_ object: [String: JSONValue], prefix: String, source: ConfigurationSource,
+                                    to configuration: inout ServiceConfiguration) throws(ConfigurationError) {
+        let sections = ConfigurationKey.sections
+        for (name, value) in object.sorted(by: { $0.key < $1.key }) {
+            let path = prefix + name
+            if prefix.isEmpty, sections.contains(name) {
+                guard case let .object(nested) = value else {
+                    throw ConfigurationError(key: path, source: source,
+                                             reason: .wrongType(expected: "an object", found: value.summary))
+                }
+                try applyObject(nested, prefix: path + ".", source: source, to: &configuration)
+            } else if let key = ConfigurationKey.named(path) {
+                try key.apply(&configuration, .json(value), source)
+            } else {
+                throw ConfigurationError(key: path, source: source, reason: .unknownKey)
+            }
+        }
+    }
+
+    /// A `KOTOBA_*` variable that names no key is refused: a misspelt override silently doing nothing is
+    /// worse than a service that will not start.
+    private static func applyEnvironment(_ environment: [String: String],
+                                         to configuration: inout ServiceConfiguration) throws(ConfigurationError) {
+        let keys = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.environmentVariable, $0) })
+        for (name, value) in environment.sorted(by: { $0.key < $1.key })
+        where name.hasPrefix("KOTOBA_") && name != fileVariable {
+            guard let key = keys[name] else {
+                throw ConfigurationError(key: nil, source: .environment(name), reason: .unknownKey)
+            }
+            try key.apply(&configuration, .text(value), .environment(name))
+        }
+    }
+}

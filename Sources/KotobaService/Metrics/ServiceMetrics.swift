@@ -1,0 +1,81 @@
+import Foundation
+
+/// The service's metric families: HTTP traffic, the server's connection counts, model states and process
+/// readings, all in one registry that `/metrics` renders.
+///
+/// Requests are labelled by route pattern (`/v1/models/{name}`), never the raw path, and methods outside the
+/// standard set fold into `OTHER`, so a scanner cannot grow the series without bound.
+public final class ServiceMetrics: Sendable {
+    public let registry = MetricsRegistry()
+    /// Requests by route, method and status.
+    public let requests: CounterFamily
+    /// Time from the first byte of a request to the last byte of its response.
+    public let duration: HistogramFamily
+    public let requestBytes: CounterFamily
+    public let responseBytes: CounterFamily
+
+    /// Latency buckets in seconds: probes answer in well under a millisecond, a long translation takes seconds.
+    public static let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+    /// Route label for requests that matched no route (404s).
+    public static let unmatchedRoute = "unmatched"
+    private static let standardMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"]
+
+    /// Readings owned by others (the HTTP server, the catalogue) come in as closures read at each scrape.
+    public init(inFlightRequests: @escaping @Sendable () -> Int, openConnections: @escaping @Sendable () -> Int,
+                modelStates: @escaping @Sendable () -> [(model: String, task: String, state: String)],
+                startedAt: Date = Date()) {
+        requests = registry.counter("kotoba_http_requests_total", help: "HTTP requests answered.",
+                                    labels: ["route", "method", "status"])
+        duration = registry.histogram("kotoba_http_request_duration_seconds",
+                                      help: "Time from a request's first byte to its response's last byte.",
+                                      labels: ["route", "method"], buckets: Self.durationBuckets)
+        requestBytes = registry.counter("kotoba_http_request_bytes_total", help: "Request bytes received, head and body.")
+        responseBytes = registry.counter("kotoba_http_response_bytes_total", help: "Response bytes sent, head and body.")
+        registry.sampled("kotoba_http_requests_in_flight", help: "Requests received and not yet answered.") {
+            Double(inFlightRequests())
+        }
+        registry.sampled("kotoba_http_open_connections", help: "Open client connections.") {
+            Double(openConnections())
+        }
+        registry.sampled("kotoba_model_state", help: "1 for each configured model's current load state.",
+                         labels: ["model", "task", "state"]) {
+            modelStates().map { ([$0.model, $0.task, $0.state], 1) }
+        }
+        let start = startedAt.timeIntervalSince1970
+        registry.sampled("kotoba_uptime_seconds", help: "Seconds since the service started.") {
+            Date().timeIntervalSince1970 - start
+        }
+        registry.sampled("kotoba_build_info", help: "Always 1; the version is in the label.", labels: ["version"]) {
+            [([ServiceInfo.version], 1)]
+        }
+        registry.sampled("process_resident_memory_bytes", help: "Resident memory size in bytes.") {
+            ProcessMetrics.residentMemoryBytes()
+        }
+        registry.sampled("process_virtual_memory_bytes", help: "Virtual memory size in bytes.") {
+            ProcessMetrics.virtualMemoryBytes()
+        }
+        registry.sampled("process_cpu_seconds_total", help: "User and system CPU time spent in seconds.",
+                         type: .counter) {
+            ProcessMetrics.cpuSeconds()
+        }
+        registry.sampled("process_open_fds", help: "Open file descriptors.") {
+            ProcessMetrics.openFileDescriptors()
+        }
+        // Read once: the process start does not move, and /proc may be gone from a later sandbox.
+        let processStart = ProcessMetrics.startTimeSeconds() ?? start
+        registry.sampled("process_start_time_seconds", help: "Start time of the process since the epoch in seconds.") {
+            processStart
+        }
+    }
+
+    /// Counts one answered request.
+    public func record(route: String?, method: String, status: Int, seconds: Double,
+                       requestBytes received: Int, responseBytes sent: Int) {
+        let route = route ?? Self.unmatchedRoute
+        let method = Self.standardMethods.contains(method) ? method : "OTHER"
+        requests.increment([route, method, String(status)])
+        duration.observe(seconds, [route, method])
+        requestBytes.increment(by: Double(max(received, 0)))
+        responseBytes.increment(by: Double(max(sent, 0)))
+    }
+}

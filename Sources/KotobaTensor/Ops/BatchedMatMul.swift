@@ -1,0 +1,92 @@
+extension Tensor {
+    /// `a[i] · b[i]` (or `a[i] · b[i]ᵀ`) for every `i` of the leading batch axis: `[B, m, k] × [B, k, n] → [B, m, n]`.
+    public static func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeB: Bool = false) throws(TensorError) -> Tensor {
+        guard a.rank == 3, b.rank == 3, a.shape[0] == b.shape[0] else {
+            throw .shapeMismatch(operation: "batchedMatmul", expected: a.shape, found: b.shape)
+        }
+        let (batch, m, k) = (a.shape[0], a.shape[1], a.shape[2])
+        let (bk, n) = transposeB ? (b.shape[2], b.shape[1]) : (b.shape[1], b.shape[2])
+        guard bk == k else {
+            throw .shapeMismatch(operation: "batchedMatmul", expected: transposeB ? [batch, n, k] : [batch, k, n],
+                                 found: b.shape)
+        }
+        var result = ContiguousArray<Float>(repeating: 0, count: batch * m * n)
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
+                result.withUnsafeMutableBufferPointer { cp in
+                    guard let ap = ap.baseAddress, let bp = bp.baseAddress, let cp = cp.baseAddress else { return }
+                    for i in 0..<batch {
+                        BLAS.sgemm(transposeB: transposeB, m: m, n: n, k: k,
+                                   a: ap + i * m * k, b: bp + i * k * n, c: cp + i * m * n)
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedShape: [batch, m, n], storage: result)
+    }
+
+    /// Scaled dot products per attention head, read in place from the projection layout.
+    ///
+    /// `query` is `[B, Sq, H·D]` and `key` `[B, Sk, H·D]`, the layout `nn.Linear` produces; head `h` is the column
+    /// block `h·D..<(h+1)·D`, reached with a leading dimension of `H·D`, so no head is ever copied out.
+    /// Returns `scale · Q_h · K_hᵀ` as `[B, H, Sq, Sk]`.
+    public static func headScores(query: Tensor, key: Tensor, heads: Int, scale: Float) throws(TensorError) -> Tensor {
+        guard query.rank == 3, key.rank == 3, heads > 0, query.shape[0] == key.shape[0],
+              query.shape[2] == key.shape[2], query.shape[2] % heads == 0 else {
+            throw .shapeMismatch(operation: "headScores", expected: query.shape, found: key.shape)
+        }
+        let (batch, sq, width) = (query.shape[0], query.shape[1], query.shape[2])
+        let sk = key.shape[1]
+        let headDim = width / heads
+        var result = ContiguousArray<Float>(repeating: 0, count: batch * heads * sq * sk)
+        query.storage.withUnsafeBufferPointer { qp in
+            key.storage.withUnsafeBufferPointer { kp in
+                result.withUnsafeMutableBufferPointer { sp in
+                    guard let qp = qp.baseAddress, let kp = kp.baseAddress, let sp = sp.baseAddress else { return }
+                    for b in 0..<batch {
+                        for h in 0..<heads {
+                            BLAS.sgemm(transposeB: true, m: sq, n: sk, k: headDim, alpha: scale,
+                                       a: qp + b * sq * width + h * headDim, lda: width,
+                                       b: kp + b * sk * width + h * headDim, ldb: width,
+                                       c: sp + (b * heads + h) * sq * sk, ldc: sk)
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedShape: [batch, heads, sq, sk], storage: result)
+    }
+
+    /// Attention-weighted values per head, written straight into the merged-heads layout.
+    ///
+    /// `probabilities` is `[B, H, Sq, Sk]`, `value` `[B, Sk, H·D]`; the result is `[B, Sq, H·D]` with head `h` in
+    /// columns `h·D..<(h+1)·D`, which is what the output projection reads, so heads are never transposed back.
+    public static func headContext(probabilities: Tensor, value: Tensor) throws(TensorError) -> Tensor {
+        guard probabilities.rank == 4, value.rank == 3, probabilities.shape[0] == value.shape[0],
+              probabilities.shape[3] == value.shape[1], probabilities.shape[1] > 0,
+              value.shape[2] % probabilities.shape[1] == 0 else {
+            throw .shapeMismatch(operation: "headContext", expected: probabilities.shape, found: value.shape)
+        }
+        let (batch, heads, sq, sk) = (probabilities.shape[0], probabilities.shape[1],
+                                      probabilities.shape[2], probabilities.shape[3])
+        let width = value.shape[2]
+        let headDim = width / heads
+        var result = ContiguousArray<Float>(repeating: 0, count: batch * sq * width)
+        probabilities.storage.withUnsafeBufferPointer { pp in
+            value.storage.withUnsafeBufferPointer { vp in
+                result.withUnsafeMutableBufferPointer { cp in
+                    guard let pp = pp.baseAddress, let vp = vp.baseAddress, let cp = cp.baseAddress else { return }
+                    for b in 0..<batch {
+                        for h in 0..<heads {
+                            BLAS.sgemm(m: sq, n: headDim, k: sk,
+                                       a: pp + (b * heads + h) * sq * sk, lda: sk,
+                                       b: vp + b * sk * width + h * headDim, ldb: width,
+                                       c: cp + b * sq * width + h * headDim, ldc: width)
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(uncheckedShape: [batch, sq, width], storage: result)
+    }
+}

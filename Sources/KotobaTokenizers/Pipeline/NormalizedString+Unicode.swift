@@ -1,0 +1,61 @@
+// `NormalizedString::nfd` and `lowercase` at tokenizers v0.23.3 (tokenizers/src/tokenizer/normalizer.rs).
+// `tokenizers` decomposes with the `unicode-normalization-alignments` crate: each source scalar yields its full
+// canonical decomposition (first scalar change 0, the rest +1), then runs of non-starters are stably sorted by
+// combining class *carrying their change marks*, and `transform` aligns positionally. Kotoba builds the same
+// (scalar, change) list and hands it to `transform`, so offsets follow the same positional rule.
+import Foundation
+
+extension NormalizedString {
+    /// Canonical decomposition (NFD) with `tokenizers`' alignments.
+    public mutating func decomposeCanonically() {
+        var changes: [(Unicode.Scalar, Int)] = []
+        changes.reserveCapacity(scalars.count + scalars.count / 4)
+        var runStart = 0  // start of the current run of non-starters in `changes`
+        for scalar in scalars {
+            for (k, d) in Self.canonicalDecomposition(of: scalar).enumerated() {
+                if d.properties.canonicalCombiningClass.rawValue == 0 {
+                    Self.sortNonStarters(&changes, from: runStart)
+                    changes.append((d, k == 0 ? 0 : 1))
+                    runStart = changes.count
+                } else {
+                    changes.append((d, k == 0 ? 0 : 1))
+                }
+            }
+        }
+        Self.sortNonStarters(&changes, from: runStart)
+        transform(changes)
+    }
+
+    /// Rust's `char::to_lowercase` per scalar (full mapping, no context: final sigma stays σ).
+    public mutating func lowercase() {
+        flatMap { scalar in
+            if scalar.isASCII {
+                return [(0x41...0x5A).contains(scalar.value) ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar]
+            }
+            guard scalar.properties.changesWhenLowercased else { return [scalar] }
+            return Array(scalar.properties.lowercaseMapping.unicodeScalars)
+        }
+    }
+
+    private static func sortNonStarters(_ changes: inout [(Unicode.Scalar, Int)], from start: Int) {
+        guard changes.count - start > 1 else { return }
+        // Stable insertion sort by combining class; runs are short.
+        for i in (start + 1)..<changes.count {
+            let item = changes[i]
+            let ccc = item.0.properties.canonicalCombiningClass.rawValue
+            var j = i
+            while j > start, changes[j - 1].0.properties.canonicalCombiningClass.rawValue > ccc {
+                changes[j] = changes[j - 1]
+                j -= 1
+            }
+            changes[j] = item
+        }
+    }
+
+    /// The full canonical decomposition of one scalar, as `unicode-normalization-alignments` 0.1.12 has it.
+    static func canonicalDecomposition(of scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        // Foundation only for the ~13k scalars that decompose there, so ASCII and CJK text never reach it.
+        guard scalar.value >= 0xC0, DecompositionTable.decomposing.containsScalar(scalar) else { return [scalar] }
+        return Array(String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars)
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+@testable import KotobaService
+
+@Suite struct ConfigurationTests {
+    /// Writes `json` to a fresh temporary file and returns its path.
+    private func file(_ json: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kotoba-config-\(UUID().uuidString).json")
+        try Data(json.utf8).write(to: url)
+        return url.path
+    }
+
+    private func error(_ body: () throws(ConfigurationError) -> ServiceConfiguration) -> ConfigurationError? {
+        do {
+            _ = try body()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func committedConfigParsesToTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Config/kotoba.json").standardized.path
+        let loaded = try ConfigurationLoader.load(file: path, environment: [:])
+        #expect(loaded == ServiceConfiguration())
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsFileWhichBeatsDefaults() throws {
+        let path = try file(#"{"port": 9000, "host": "0.0.0.0", "drain_seconds": 2, "limits": {"max_body_bytes": 10}}"#)
+        let environment = ["KOTOBA_PORT": "9001", "KOTOBA_DRAIN_SECONDS": "3", "PATH": "/bin"]
+        let overrides = [ConfigurationOverride(flag: "--port", key: "port", value: "9002")]
+        let loaded = try ConfigurationLoader.load(file: path, environment: environment, overrides: overrides)
+        #expect(loaded.port == 9002)            // flag
+        #expect(loaded.drainSeconds == 3)       // environment over file
+        #expect(loaded.host == "0.0.0.0")       // file over default
+        #expect(loaded.limits.maxBodyBytes == 10)
+        #expect(loaded.limits.maxHeaderCount == ServiceConfiguration().limits.maxHeaderCount)  // default
+    }
+
+    @Test func everyKeyHasAnEnvironmentVariableThatSetsIt() throws {
+        let values: [String: String] = [
+            "host": "::1", "port": "1", "event_loops": "2", "max_connections": "3",
+            "limits.max_uri_length": "100", "limits.max_header_bytes": "1000", "limits.max_header_count": "5",
+            "limits.max_body_bytes": "6", "timeouts.header_seconds": "7", "timeouts.body_seconds": "8",
+            "timeouts.idle_keep_alive_seconds": "9", "timeouts.write_seconds": "10", "drain_seconds": "11",
+            "shutdown_deadline_seconds": "12", "log.format": "json", "log.level": "debug",
+            "models": #"[{"name": "m", "task": "fill-mask", "path": "Models/m"}]"#,
+        ]
+        #expect(Set(values.keys) == Set(ConfigurationKey.all.map(\.path)))
+        let environment = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map {
+            ($0.environmentVariable, values[$0.path] ?? "")
+        })
+        #expect(environment["KOTOBA_LIMITS_MAX_BODY_BYTES"] == "6")
+        let loaded = try ConfigurationLoader.load(file: nil, environment: environment)
+        var expected = ServiceConfiguration()
+        expected.host = "::1"
+        expected.port = 1
+        expected.eventLoops = 2
+        expected.maxConnections = 3
+        expected.limits.maxURILength = 100
+        expected.limits.maxHeaderBytes = 1000
+        expected.limits.maxHeaderCount = 5
+        expected.limits.maxBodyBytes = 6
+        expected.timeouts = .init()
+        expected.timeouts.headerSeconds = 7
+        expected.timeouts.bodySeconds = 8
+        expected.timeouts.idleKeepAliveSeconds = 9
+        expected.timeouts.writeSeconds = 10
+        expected.drainSeconds = 11
+        expected.shutdownDeadlineSeconds = 12
+        expected.log.format = .json
+        expected.log.level = .debug
+        expected.models = [ModelSpec(name: "m", task: "fill-mask", path: "Models/m")]
+        #expect(loaded == expected)
+    }
+
+    @Test func configFileCanComeFromTheEnvironment() throws {
+        let path = try file(#"{"port": 7070}"#)
+        #expect(try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_CONFIG": path]).port == 7070)
+    }
+
+    @Test func unknownFileKeyNamesKeyAndFile() throws {
+        let path = try file(#"{"limits": {"max_body_byte": 10}}"#)
+        let found = error { () throws(ConfigurationError) in try ConfigurationLoader.load(file: path, environment: [:]) }
+        #expect(found == ConfigurationError(key: "limits.max_body_byte", source: .file(path), reason: .unknownKey))
+        #expect(found?.description.contains(path) == true)
+        #expect(found?.description.contains("limits.max_body_byte") == true)
+    }
+
+    @Test func wrongTypeInFileIsRefusedNotCoerced() throws {
+        for (json, key, found) in [(#"{"port": "80"}"#, "port", "string \"80\""), (#"{"port": 80.5}"#, "port", "number 80.5"),
+                                   (#"{"port": true}"#, "port", "boolean true"), (#"{"limits": 3}"#, "limits", "integer 3"),
+                                   (#"{"drain_seconds": "5"}"#, "drain_seconds", "string \"5\"")] {
+            let path = try file(json)
+            let failure = error { () throws(ConfigurationError) in try ConfigurationLoader.load(file: path, environment: [:]) }
+            #expect(failure?.key == key, "\(json)")
+            guard case let .wrongType(_, reported)? = failure?.reason else {
+                Issue.record("\(json): expected a type error, got \(String(describing: failure))")
+                continue
+            }
+            #expect(reported == found)
+        }
+    }
+
+    @Test func outOfRangeEnvironmentValueNamesTheVariable() {
+        let found = error { () throws(ConfigurationError) in
+            try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_PORT": "70000"])
+        }
+        #expect(found?.key == "port")
+        #expect(found?.source == .environment("KOTOBA_PORT"))
+        #expect(found?.description == "key \"port\" from environment variable KOTOBA_PORT: out of range: 70000 is not in 0...65535")
+    }
+
+    @Test func misspeltEnvironmentVariableIsRefused() {
+        let found = error { () throws(ConfigurationError) in
+            try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_PROT": "80"])
+        }
+        #expect(found == ConfigurationError(key: nil, source: .environment("KOTOBA_PROT"), reason: .unknownKey))
+    }
+
+    @Test func badFlagValueNamesTheFlag() {
+        let found = error { () throws(ConfigurationError) in
+            try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_PORT": "80"],
+                                         overrides: [.init(flag: "--log-format", key: "log.format", value: "xml")])
+        }
+        #expect(found?.source == .flag("--log-format"))
+        #expect(found?.key == "log.format")
+        #expect(found?.description.contains("\"xml\" is not one of text, json") == true)
+    }
+
+    @Test func setFlagTakesAnyKey() throws {
+        let override = try ConfigurationOverride.assignment("limits.max_header_count=7")
+        #expect(override == ConfigurationOverride(flag: "--set", key: "limits.max_header_count", value: "7"))
+        #expect(try ConfigurationLoader.load(file: nil, environment: [:], overrides: [override]).limits.maxHeaderCount == 7)
+        #expect(throws: ConfigurationError.self) { try ConfigurationOverride.assignment("=7") }
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(file: nil, environment: [:], overrides: [.init(flag: "--set", key: "nope", value: "1")])
+        }
+    }
+
+    @Test func missingAndMalformedFilesAreNamed() throws {
+        let missing = "/nonexistent/kotoba.json"
+        let unreadable = error { () throws(ConfigurationError) in try ConfigurationLoader.load(file: missing, environment: [:]) }
+        #expect(unreadable?.source == .file(missing))
+        guard case .unreadable? = unreadable?.reason else {
+            Issue.record("expected unreadable, got \(String(describing: unreadable))")
+            return
+        }
+        for json in ["{\"port\": ", "[1, 2]"] {
+            let path = try file(json)
+            let malformed = error { () throws(ConfigurationError) in try ConfigurationLoader.load(file: path, environment: [:]) }
+            guard case .malformed? = malformed?.reason else {
+                Issue.record("\(json): expected malformed, got \(String(describing: malformed))")
+                continue
+            }
+        }
+    }
+
+    @Test func modelEntriesAreChecked() throws {
+        let cases: [(String, String)] = [
+            (#"[{"name": "a", "task": "t"}]"#, "models[0].path"),
+            (#"[{"name": "a", "task": "t", "path": "p", "weights": "x"}]"#, "models[0].weights"),
+            (#"[{"name": "a", "task": "t", "path": "p", "default": "yes"}]"#, "models[0].default"),
+            (#"[{"name": "a", "task": "t", "path": "p"}, {"name": "a", "task": "u", "path": "q"}]"#, "models[1].name"),
+            (#"[{"name": "a", "task": "t", "path": "p", "default": true}, {"name": "b", "task": "t", "path": "q", "default": true}]"#,
+             "models[1].default"),
+            (#"[{"name": "", "task": "t", "path": "p"}]"#, "models[0].name"),
+            (#"{"name": "a"}"#, "models"),
+        ]
+        for (json, key) in cases {
+            let path = try file("{\"models\": \(json)}")
+            let found = error { () throws(ConfigurationError) in try ConfigurationLoader.load(file: path, environment: [:]) }
+            #expect(found?.key == key, "\(json): \(String(describing: found))")
+            #expect(found?.source == .file(path))
+        }
+        let path = try file(#"{"models": [{"name": "a", "task": "t", "path": "p", "default": true}, {"name": "b", "task": "t", "path": "q"}]}"#)
+        let models = try ConfigurationLoader.load(file: path, environment: [:]).models
+        #expect(models == [ModelSpec(name: "a", task: "t", path: "p", isDefault: true),
+                           ModelSpec(name: "b", task: "t", path: "q")])
+    }
+}
+
+@Suite struct ConfigurationDocumentationTests {
+    @Test func readmeDocumentsEveryKeyAndVariable() throws {
+        let readme = try String(contentsOf: KotobaProcess.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for key in ConfigurationKey.all {
+            #expect(readme.contains("| `\(key.path)` | `\(key.environmentVariable)` |"), "README lacks \(key.path)")
+        }
+    }
+}
