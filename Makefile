@@ -1,5 +1,5 @@
 # The two commands README.md documents: `make run` and `make test`.
-.PHONY: deps build run test bench
+.PHONY: deps build run test lint bench
 
 CONFIG ?= Config/kotoba.json
 
@@ -12,5 +12,8 @@ build: deps
 run: build
 	.build/release/kotoba serve --config $(CONFIG)
 
-test: deps
+lint:
+	@scripts/lint-dockerfile.sh
+
+test: deps lint
 	swift test --parallel

@@ -33,13 +33,14 @@ struct RequestLine {
         return .success(RequestLine(method: method, target: target, path: path, query: query, version: version))
     }
 
-    /// HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive; only 1.0 and 1.1 are served.
+    /// HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive. Major 1 only; a higher 1.x minor is served
+    /// as 1.1, as RFC 9110 §6.2 asks of a 1.1 server.
     private static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<HTTPVersion, HTTPParseError> {
         let prefix: [UInt8] = Array("HTTP/".utf8)
         guard bytes.count == 8, bytes.starts(with: prefix), bytes[6] == UInt8(ascii: "."),
               let major = digit(bytes[5]), let minor = digit(bytes[7]) else { return .failure(.invalidVersion) }
-        guard major == 1, minor <= 1 else { return .failure(.unsupportedVersion("\(major).\(minor)")) }
-        return .success(HTTPVersion(major: major, minor: minor))
+        guard major == 1 else { return .failure(.unsupportedVersion("\(major).\(minor)")) }
+        return .success(minor == 0 ? .http1_0 : .http1_1)
     }
 
     private static func digit(_ byte: UInt8) -> Int? {

@@ -54,7 +54,7 @@ struct RequestParser {
         case .failed:
             return .needMoreData
         case var .head(scan):
-            if scan.scanned == 0 { skipLeadingEmptyLines(&buffer) }
+            if scan.scanned == 0 && !skipLeadingEmptyLines(&buffer) { return .needMoreData }
             let outcome = buffer.withReadable { scan.advance(over: $0, limits: limits) }
             switch outcome {
             case .needMoreData:
@@ -142,10 +142,15 @@ struct RequestParser {
 
     /// RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request-line
     /// (clients sometimes send a stray CRLF after a POST body).
-    private mutating func skipLeadingEmptyLines(_ buffer: inout ByteBuffer) {
-        for _ in 0..<4 {
-            let isEmptyLine = buffer.withReadable { $0.count >= 2 && $0[0] == ASCII.cr && $0[1] == ASCII.lf }
-            guard isEmptyLine else { return }
+    /// Returns false while the buffer holds only a lone CR that may yet become an empty line.
+    private mutating func skipLeadingEmptyLines(_ buffer: inout ByteBuffer) -> Bool {
+        while true {
+            let prefix = buffer.withReadable { bytes -> (count: Int, emptyLine: Bool, loneCR: Bool) in
+                (bytes.count, bytes.count >= 2 && bytes[0] == ASCII.cr && bytes[1] == ASCII.lf,
+                 bytes.count == 1 && bytes[0] == ASCII.cr)
+            }
+            if prefix.loneCR { return false }
+            guard prefix.emptyLine else { return true }
             buffer.consume(2)
         }
     }

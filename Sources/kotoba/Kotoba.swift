@@ -6,6 +6,7 @@ import KotobaService
 struct Kotoba: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kotoba",
-        abstract: "An inference server for NLP models.",
-        version: ServiceInfo.version)
+        abstract: "An HTTP/1.1 JSON inference server for NLP models.",
+        version: ServiceInfo.version,
+        subcommands: [Serve.self, Healthcheck.self])
 }

@@ -181,3 +181,12 @@ import Testing
                            ModelSpec(name: "b", task: "t", path: "q")])
     }
 }
+
+@Suite struct ConfigurationDocumentationTests {
+    @Test func readmeDocumentsEveryKeyAndVariable() throws {
+        let readme = try String(contentsOf: KotobaProcess.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for key in ConfigurationKey.all {
+            #expect(readme.contains("| `\(key.path)` | `\(key.environmentVariable)` |"), "README lacks \(key.path)")
+        }
+    }
+}

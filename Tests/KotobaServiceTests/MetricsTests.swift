@@ -60,10 +60,10 @@ import Testing
         let metrics = ServiceMetrics(inFlightRequests: { 2 }, openConnections: { 5 },
                                      modelStates: { [("bert", "fill-mask", "loading")] })
         metrics.record(route: "/v1/models/{name}", method: "GET", status: 200, seconds: 0.002,
-                       requestBodyBytes: 0, responseBytes: 100)
+                       requestBytes: 0, responseBytes: 100)
         metrics.record(route: "/v1/models/{name}", method: "GET", status: 200, seconds: 0.003,
-                       requestBodyBytes: 0, responseBytes: 100)
-        metrics.record(route: nil, method: "BREW", status: 404, seconds: 0.0001, requestBodyBytes: 7, responseBytes: 50)
+                       requestBytes: 0, responseBytes: 100)
+        metrics.record(route: nil, method: "BREW", status: 404, seconds: 0.0001, requestBytes: 7, responseBytes: 50)
         let parsed = try ParsedExposition(metrics.registry.render())
         #expect(parsed.value("kotoba_http_requests_total",
                              ["route": "/v1/models/{name}", "method": "GET", "status": "200"]) == 2)

@@ -29,8 +29,8 @@ public final class ServiceMetrics: Sendable {
         duration = registry.histogram("kotoba_http_request_duration_seconds",
                                       help: "Time from a request's first byte to its response's last byte.",
                                       labels: ["route", "method"], buckets: Self.durationBuckets)
-        requestBytes = registry.counter("kotoba_http_request_bytes_total", help: "Request body bytes received.")
-        responseBytes = registry.counter("kotoba_http_response_bytes_total", help: "Response bytes sent.")
+        requestBytes = registry.counter("kotoba_http_request_bytes_total", help: "Request bytes received, head and body.")
+        responseBytes = registry.counter("kotoba_http_response_bytes_total", help: "Response bytes sent, head and body.")
         registry.sampled("kotoba_http_requests_in_flight", help: "Requests received and not yet answered.") {
             Double(inFlightRequests())
         }
@@ -70,12 +70,12 @@ public final class ServiceMetrics: Sendable {
 
     /// Counts one answered request.
     public func record(route: String?, method: String, status: Int, seconds: Double,
-                       requestBodyBytes: Int, responseBytes sent: Int) {
+                       requestBytes received: Int, responseBytes sent: Int) {
         let route = route ?? Self.unmatchedRoute
         let method = Self.standardMethods.contains(method) ? method : "OTHER"
         requests.increment([route, method, String(status)])
         duration.observe(seconds, [route, method])
-        requestBytes.increment(by: Double(max(requestBodyBytes, 0)))
+        requestBytes.increment(by: Double(max(received, 0)))
         responseBytes.increment(by: Double(max(sent, 0)))
     }
 }

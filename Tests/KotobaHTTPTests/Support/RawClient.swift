@@ -4,7 +4,7 @@ import Glibc
 import Foundation
 
 /// A blocking loopback client that sends exact bytes and reads responses, for tests only.
-final class RawClient {
+final class RawClient: @unchecked Sendable {
     struct Response {
         var status: Int
         var reason: String

@@ -65,3 +65,27 @@ struct EchoResponder: HTTPResponder {
         reply(.text(.ok, text))
     }
 }
+
+/// A responder built from a closure, for tests that control timing.
+struct ClosureResponder: HTTPResponder {
+    let handler: @Sendable (HTTPRequest, RequestContext, @escaping @Sendable (HTTPResponse) -> Void) -> Void
+
+    init(_ handler: @escaping @Sendable (HTTPRequest, RequestContext, @escaping @Sendable (HTTPResponse) -> Void) -> Void) {
+        self.handler = handler
+    }
+
+    func respond(to request: HTTPRequest, context: RequestContext,
+                 reply: @escaping @Sendable (HTTPResponse) -> Void) {
+        handler(request, context, reply)
+    }
+}
+
+/// Polls `condition` every 10 ms for up to `seconds`; true once it holds.
+func eventually(within seconds: Double, _ condition: () -> Bool) -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if condition() { return true }
+        usleep(10_000)
+    }
+    return condition()
+}

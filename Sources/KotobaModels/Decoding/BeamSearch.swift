@@ -1,0 +1,163 @@
+import Foundation
+import KotobaTensor
+
+/// Beam search, a port of transformers' vectorised `GenerationMixin._beam_search` (src/transformers/generation/
+/// utils.py, v5.24.0: `_get_top_k_continuations`, `_get_running_beams_for_next_iteration`, `_update_finished_beams`,
+/// `_check_early_stop_heuristic`, `_beam_search_has_unfinished_sequences`), with the decoder prompt being the single
+/// decoder_start token. Kotoba's Python copy is training/reference/search.py; the fixtures pin the two together.
+///
+/// Per source and step: the `2·width` best continuations over all beams are ranked by accumulated log-probability;
+/// the best `width` that did not stop (EOS or the length limit) keep running; those among the first `width` that did
+/// stop compete, length-penalised, for the `width` finished slots. All sources are decoded as one batch of
+/// `sources.count × width` rows; a source whose search is over keeps its finished slots unchanged while the others
+/// run, exactly as the vectorised original.
+public struct BeamSearch: Sendable {
+    /// The options this search runs with.
+    public let options: BeamOptions
+
+    /// A search with the given options.
+    public init(_ options: BeamOptions) { self.options = options }
+
+    /// A live hypothesis.
+    private struct Beam {
+        var tokens: [Int]
+        var score: Float
+        var alignment: [[Float]]
+    }
+
+    /// A finished slot; empty slots score -1e9 as in transformers.
+    private struct Slot {
+        var tokens: [Int] = []
+        var score: Float = -1.0e9
+        var isFinished = false
+        var alignment: [[Float]] = []
+    }
+
+    /// One of the top-K continuations of a source.
+    private struct Candidate {
+        var score: Float
+        var beam: Int
+        var token: Int
+    }
+
+    /// Decodes `sources`; per source, `nBest` hypotheses, best first.
+    ///
+    /// `isCancelled` is polled before every decoder step; when it returns true the search throws
+    /// `GenerationError.cancelled(step:)` and returns no partial result.
+    public func callAsFunction<D: Seq2SeqDecoder>(
+        _ decoder: D, sources: [[Int]], isCancelled: @Sendable () -> Bool = { false }
+    ) throws(GenerationError) -> [[Hypothesis]] {
+        let vocabulary = decoder.vocabularySize
+        try options.validate(vocabularySize: vocabulary)
+        let encoded: D.Encoded
+        do { encoded = try decoder.encode(sources) } catch { throw .model(error) }
+        let lengths = decoder.sourceLengths(encoded)
+        let width = options.width, batch = sources.count
+        let keep = 2 * width  // max(2, 1 + number of EOS ids) · num_beams, with one EOS id
+        let maxLength = 1 + options.maxNewTokens
+        var state = decoder.reorder(decoder.initialState(encoded),
+                                    rows: (0..<batch).flatMap { Array(repeating: $0, count: width) })
+        // Only beam 0 starts live, so the first step does not pick the same token `width` times.
+        var running = (0..<batch).map { _ in
+            (0..<width).map { Beam(tokens: [], score: $0 == 0 ? 0 : -1.0e9, alignment: []) }
+        }
+        var slots = [[Slot]](repeating: [Slot](repeating: Slot(), count: width), count: batch)
+        var improvable = [Bool](repeating: true, count: batch)
+        var curLen = 1
+        var step = 0
+        while true {
+            if isCancelled() { throw .cancelled(step: step) }
+            let tokens = running.flatMap { $0.map { $0.tokens.last ?? decoder.decoderStartTokenID } }
+            let result: DecoderStep<D.State>
+            do { result = try decoder.step(tokens: tokens, state: state) } catch { throw .model(error) }
+            var logProbs: Tensor
+            do { logProbs = try result.logits.logSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
+            var nextRows: [Int] = []
+            var everyCandidateStopped = true
+            for b in 0..<batch {
+                let candidates = logProbs.storage.withUnsafeMutableBufferPointer { lp in
+                    topContinuations(lp.baseAddress!, source: b, running: running[b], vocabulary: vocabulary,
+                                     keep: keep, start: decoder.decoderStartTokenID)
+                }
+                let stops = candidates.map { $0.token == decoder.eosTokenID || curLen + 1 >= maxLength }
+                if stops.contains(false) { everyCandidateStopped = false }
+                let attentionRow = { (beam: Int) -> [[Float]] in
+                    guard self.options.alignments, let attention = result.attention else { return [] }
+                    return [alignmentRow(attention, row: b * width + beam, length: lengths[b])]
+                }
+
+                // Running beams for the next step: the best `width` continuations that did not stop.
+                let penalised = zip(candidates, stops).map { $0.score + ($1 ? -1.0e9 : 0) }
+                let next = topIndices(penalised, count: width)
+                let previous = running[b]
+                running[b] = next.map { i in
+                    let c = candidates[i], parent = previous[c.beam]
+                    return Beam(tokens: parent.tokens + [c.token], score: penalised[i],
+                                alignment: parent.alignment + attentionRow(c.beam))
+                }
+                nextRows += next.map { b * width + candidates[$0].beam }
+
+                // Finished slots: the stopped ones among the first `width` candidates, length-penalised, compete.
+                let full = slots[b].allSatisfy(\.isFinished)
+                guard improvable[b], !(full && options.earlyStopping == .whenFull) else { continue }
+                let penalty = Float(pow(Double(curLen), options.lengthPenalty))
+                var merged = slots[b]
+                for i in 0..<width where stops[i] {
+                    let c = candidates[i], parent = previous[c.beam]
+                    merged.append(Slot(tokens: parent.tokens + [c.token], score: c.score / penalty, isFinished: true,
+                                       alignment: parent.alignment + attentionRow(c.beam)))
+                }
+                slots[b] = topIndices(merged.map(\.score), count: width).map { merged[$0] }
+            }
+            state = decoder.reorder(result.state, rows: nextRows)
+            curLen += 1
+            step += 1
+
+            let bestLength = options.earlyStopping == .never && options.lengthPenalty > 0 ? maxLength - 1 : curLen - 1
+            let penalty = Float(pow(Double(bestLength), options.lengthPenalty))
+            for b in 0..<batch where improvable[b] {
+                let worst = slots[b].allSatisfy(\.isFinished) ? slots[b].map(\.score).min() ?? -1.0e9 : -1.0e9
+                improvable[b] = running[b][0].score / penalty > worst
+            }
+            let everySlotFinished = slots.allSatisfy { $0.allSatisfy(\.isFinished) }
+            let openBeam = !(everySlotFinished && options.earlyStopping == .whenFull)
+            if !(improvable.contains(true) && openBeam && !everyCandidateStopped) { break }
+        }
+        return slots.map { sourceSlots in
+            sourceSlots.prefix(options.nBest).map {
+                Hypothesis(tokens: $0.tokens, score: $0.score, alignment: options.alignments ? $0.alignment : nil)
+            }
+        }
+    }
+
+    /// The `keep` best (beam, token) continuations of source `source` by accumulated log-probability, best first;
+    /// n-gram bans are applied to the log-probabilities in place. Ties go to the lower flat index, as a stable sort.
+    private func topContinuations(_ lp: UnsafeMutablePointer<Float>, source: Int, running: [Beam], vocabulary: Int,
+                                  keep: Int, start: Int) -> [Candidate] {
+        var top = [Candidate](repeating: Candidate(score: -.infinity, beam: -1, token: -1), count: keep)
+        for (k, beam) in running.enumerated() {
+            let row = lp + (source * running.count + k) * vocabulary
+            if options.noRepeatNgramSize > 0 {
+                for token in NoRepeatNgram.banned(after: [start] + beam.tokens, n: options.noRepeatNgramSize) {
+                    row[token] = -.infinity
+                }
+            }
+            for v in 0..<vocabulary {
+                let score = row[v] + beam.score
+                guard score > top[keep - 1].score || top[keep - 1].beam < 0 else { continue }
+                var i = keep - 1
+                while i > 0 && (score > top[i - 1].score || top[i - 1].beam < 0) {
+                    top[i] = top[i - 1]
+                    i -= 1
+                }
+                top[i] = Candidate(score: score, beam: k, token: v)
+            }
+        }
+        return top
+    }
+}
+
+/// Indices of the `count` largest values, largest first; ties keep the earlier index first.
+func topIndices(_ values: [Float], count: Int) -> [Int] {
+    Array(values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }.prefix(count))
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Gate math of PyTorch's `nn.GRU` for one row; gate blocks are ordered r, z, n.
+///
+/// Reference: torch/nn/modules/rnn.py (`class GRU` docstring, v2.13.0):
+/// `r = σ(W_ir x + b_ir + W_hr h + b_hr)`, `z = σ(…)`, `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`,
+/// `h' = (1 − z) ⊙ n + z ⊙ h`. The reset gate multiplies `W_hn h + b_hn` — bias included — which is PyTorch's
+/// (and cuDNN's) variant, not the original Cho et al. 2014 form `W_hn (r ⊙ h)`.
+enum GRUCell {
+    /// `gx` holds `x W_ihᵀ + b_ih` (3H), `gh` holds `h W_hhᵀ` (3H); updates `h` in place.
+    @inline(__always)
+    static func update(gx: UnsafePointer<Float>, gh: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
+                       h: UnsafeMutablePointer<Float>, hidden: Int) {
+        for j in 0..<hidden {
+            let r = sigmoid(gx[j] + gh[j] + biasHH[j])
+            let z = sigmoid(gx[hidden + j] + gh[hidden + j] + biasHH[hidden + j])
+            let n = tanhf(gx[2 * hidden + j] + r * (gh[2 * hidden + j] + biasHH[2 * hidden + j]))
+            h[j] = (1 - z) * n + z * h[j]
+        }
+    }
+}

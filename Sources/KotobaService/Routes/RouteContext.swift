@@ -1,0 +1,20 @@
+import KotobaHTTP
+
+/// What route handlers read from the running service; built by `Service`, and by tests without a socket.
+struct RouteContext: Sendable {
+    let catalog: ModelCatalog
+    let metrics: ServiceMetrics
+    /// The service's current phase, read per request so a drain shows up on the very next probe.
+    let phase: @Sendable () -> ServicePhase
+}
+
+extension Router {
+    /// Every route the service serves today.
+    static func service(_ context: RouteContext) -> Router {
+        var router = Router()
+        ProbeRoutes.register(into: &router, context)
+        MetricsRoute.register(into: &router, context)
+        ModelRoutes.register(into: &router, context)
+        return router
+    }
+}

@@ -1,0 +1,135 @@
+import Dispatch
+import KotobaHTTP
+import Logging
+
+/// The Kotoba service: routes, model catalogue, metrics and the HTTP server, with a lifecycle of
+/// `starting → serving → draining → stopping → stopped`.
+///
+/// `start()` opens the port first and loads models after, so an orchestrator sees a live process with a
+/// 503 `/readyz` while weights load. `beginShutdown` flips readiness to 503 at once, keeps serving for the
+/// drain window, then closes the listener and gives in-flight requests the shutdown deadline.
+public final class Service: Sendable {
+    public let configuration: ServiceConfiguration
+    public let catalog: ModelCatalog
+    public let metrics: ServiceMetrics
+    let logger: Logger
+    let responder: ServerHeaderResponder<Router>
+    private let server: HTTPServer
+    private let state = Locked(State())
+    private let timerQueue = DispatchQueue(label: "kotoba.service.lifecycle")
+
+    private struct State {
+        var phase = ServicePhase.starting
+        /// Callers of `beginShutdown`, told once every connection has closed.
+        var waiting: [@Sendable () -> Void] = []
+        var listenerCloseRequested = false
+    }
+
+    /// `loaders` maps task names to loaders; a configured model whose task is missing fails to load.
+    public init(configuration: ServiceConfiguration, loaders: [String: any ModelLoader] = [:],
+                logger: Logger? = nil) {
+        let logger = logger ?? configuration.log.makeLogger()
+        let catalog = ModelCatalog(models: configuration.models, loaders: loaders, logger: logger)
+        // The server's counters are read at scrape time, and the server needs the router (which needs the
+        // metrics) to exist first, so the metrics reach the server through this box.
+        let serverBox = Locked<HTTPServer?>(nil)
+        let metrics = ServiceMetrics(
+            inFlightRequests: { serverBox.current?.inFlightRequestCount ?? 0 },
+            openConnections: { serverBox.current?.openConnectionCount ?? 0 },
+            modelStates: { catalog.entries.map { ($0.spec.name, $0.spec.task, $0.state.name) } })
+        let state = self.state
+        let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase }))
+        let responder = ServerHeaderResponder(wrapped: router)
+        let server = HTTPServer(configuration: configuration.httpServer, responder: responder) { record in
+            metrics.record(route: record.route, method: record.method.rawValue, status: record.status,
+                           seconds: record.duration, requestBytes: record.requestBytes,
+                           responseBytes: record.responseBytes)
+            logger.info("request", metadata: RequestLog.metadata(for: record))
+        }
+        serverBox.withLock { $0 = server }
+        self.configuration = configuration
+        self.catalog = catalog
+        self.metrics = metrics
+        self.logger = logger
+        self.responder = responder
+        self.server = server
+    }
+
+    public var phase: ServicePhase { state.current.phase }
+
+    /// Opens the listener, then starts loading models in the background; returns the bound port.
+    @discardableResult
+    public func start() throws(HTTPServerError) -> Int {
+        let port = try server.start()
+        state.withLock { if $0.phase == .starting { $0.phase = .serving } }
+        logger.notice("listening", metadata: ["host": "\(configuration.host)", "port": .stringConvertible(port),
+                                              "version": "\(ServiceInfo.version)",
+                                              "models": .stringConvertible(configuration.models.count)])
+        let logger = self.logger
+        let catalog = self.catalog
+        catalog.loadAll {
+            let failed = catalog.entries.filter { if case .failed = $0.state { true } else { false } }
+            if failed.isEmpty {
+                logger.notice("all models ready", metadata: ["models": .stringConvertible(catalog.entries.count)])
+            } else {
+                logger.error("some models failed to load; /readyz stays 503",
+                             metadata: ["failed": .array(failed.map { "\($0.spec.name)" })])
+            }
+        }
+        return port
+    }
+
+    /// Starts the drain: `/readyz` answers 503 from now on; after the drain window the listener closes and
+    /// in-flight requests get the shutdown deadline; `completion` runs when every connection is closed.
+    /// A second call during the drain skips what is left of it (a second Ctrl-C means "now").
+    public func beginShutdown(completion: @escaping @Sendable () -> Void = {}) {
+        let (first, closeNow) = state.withLock { state -> (Bool, Bool) in
+            state.waiting.append(completion)
+            switch state.phase {
+            case .starting, .serving:
+                state.phase = .draining
+                return (true, false)
+            case .draining:
+                return (false, true)
+            case .stopping, .stopped:
+                return (false, false)
+            }
+        }
+        if first {
+            logger.notice("draining", metadata: ["drain_seconds": .stringConvertible(configuration.drainSeconds),
+                                                 "in_flight": .stringConvertible(server.inFlightRequestCount)])
+            timerQueue.asyncAfter(deadline: .now() + configuration.drainSeconds) { [self] in closeListener() }
+        } else if closeNow {
+            logger.notice("second shutdown request: ending the drain now")
+            closeListener()
+        } else if phase == .stopped {
+            notifyStopped()
+        }
+    }
+
+    private func closeListener() {
+        let proceed = state.withLock { state -> Bool in
+            guard !state.listenerCloseRequested else { return false }
+            state.listenerCloseRequested = true
+            state.phase = .stopping
+            return true
+        }
+        guard proceed else { return }
+        logger.notice("closing listener", metadata: ["deadline_seconds": .stringConvertible(configuration.shutdownDeadlineSeconds),
+                                                     "in_flight": .stringConvertible(server.inFlightRequestCount),
+                                                     "open_connections": .stringConvertible(server.openConnectionCount)])
+        server.shutdown(deadline: configuration.shutdownDeadlineSeconds) { [self] in
+            state.withLock { $0.phase = .stopped }
+            logger.notice("stopped")
+            notifyStopped()
+        }
+    }
+
+    private func notifyStopped() {
+        let waiting = state.withLock { state -> [@Sendable () -> Void] in
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for completion in waiting { completion() }
+    }
+}

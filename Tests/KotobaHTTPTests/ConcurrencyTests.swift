@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import KotobaHTTP
+
+/// Many idle keep-alive connections must cost descriptors, not threads, and must not slow anyone else.
+@Suite struct ConcurrencyTests {
+    private func threadCount() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("Threads:") }
+        return line.flatMap { Int($0.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces)) } ?? -1
+    }
+
+    @Test func thousandIdleKeepAliveConnectionsDoNotDelayAnotherClient() throws {
+        let limit = Socket.raiseOpenFileLimit(to: 4096)
+        try #require(limit >= 2200, "need ~2,100 descriptors, have \(limit)")
+        let server = try TestServer {
+            $0.timeouts = .init(header: 30, body: 30, idleKeepAlive: 30, write: 30)
+        }
+        var idle: [RawClient] = []
+        for index in 0..<1000 {
+            let client = try RawClient(port: server.port)
+            client.send("GET /idle\(index) HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            idle.append(client)
+        }
+        #expect(server.server.openConnectionCount == 1000)
+        let threadsWithIdleClients = threadCount()
+
+        let active = try RawClient(port: server.port)
+        var worst = 0.0
+        for index in 0..<50 {
+            let started = Date()
+            active.send("GET /busy\(index) HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try active.readResponse().bodyText == "GET /busy\(index) body=")
+            worst = max(worst, Date().timeIntervalSince(started))
+        }
+        #expect(worst < 0.1, "slowest answer took \(worst) s with 1,000 idle connections open")
+        #expect(threadsWithIdleClients < 100, "\(threadsWithIdleClients) threads for 1,000 connections")
+        // The idle ones are still served afterwards.
+        idle[999].send("GET /again HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try idle[999].readResponse().status == 200)
+        idle.removeAll()
+        #expect(eventually(within: 3) { server.server.openConnectionCount <= 1 })
+    }
+
+    @Test func shedsConnectionsPastTheLimitWith503AndClose() throws {
+        let server = try TestServer { $0.maxConnections = 3 }
+        var held: [RawClient] = []
+        for _ in 0..<3 {
+            let client = try RawClient(port: server.port)
+            client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            held.append(client)
+        }
+        let extra = try RawClient(port: server.port)
+        let shed = try extra.readResponse()
+        #expect(shed.status == 503)
+        #expect(shed.header("Connection") == "close")
+        #expect(shed.bodyText.contains(#""error_type":"overloaded""#))
+        #expect(extra.isClosedByPeer())
+        #expect(server.server.openConnectionCount == 3)
+
+        held.removeFirst()
+        #expect(eventually(within: 2) { server.server.openConnectionCount == 2 })
+        let later = try RawClient(port: server.port)
+        later.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try later.readResponse().status == 200)
+        #expect(server.records.all.contains { $0.status == 503 })
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import KotobaHTTP
+
+/// A real client against the server: curl, when installed.
+@Suite struct CurlTests {
+    static let curl = "/usr/bin/curl"
+
+    private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.curl)
+        process.arguments = ["--silent", "--show-error", "--max-time", "5"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: curl), "curl is not installed at /usr/bin/curl"))
+    func curlGetsPostsChunksAndReusesTheConnection() throws {
+        let server = try TestServer()
+        let base = "http://127.0.0.1:\(server.port)"
+
+        let get = try run(["--include", "\(base)/hello?q=1"])
+        #expect(get.status == 0, "\(get.output)")
+        #expect(get.output.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(get.output.hasSuffix("GET /hello?q=1 body="))
+
+        let post = try run(["--data-binary", "payload", "\(base)/p"])
+        #expect(post.output == "POST /p body=payload")
+
+        let chunked = try run(["-H", "Transfer-Encoding: chunked", "--data-binary", "in chunks", "\(base)/c"])
+        #expect(chunked.output == "POST /c body=in chunks")
+
+        let expect = try run(["-H", "Expect: 100-continue", "--data-binary", "after continue", "\(base)/e"])
+        #expect(expect.output == "POST /e body=after continue")
+
+        let head = try run(["--head", "\(base)/h"])
+        #expect(head.output.contains("Content-Length: 13"))  // "HEAD /h body="
+
+        let reuse = try run(["--verbose", "\(base)/one", "\(base)/two"])
+        #expect(reuse.output.contains("GET /one body=") && reuse.output.contains("GET /two body="))
+        #expect(reuse.output.lowercased().contains("re-using existing connection")
+            || reuse.output.lowercased().contains("reusing existing connection"), "\(reuse.output)")
+        #expect(eventually(within: 2) { server.records.all.count == 7 })
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import KotobaHTTP
+
+@Suite struct EnvelopeTests {
+    @Test func errorEnvelopeEscapesAndParsesAsJSON() throws {
+        let body = HTTPErrorBody.make(message: "bad \"quote\" \\ and\nnewline \u{1}", type: "validation", requestID: "r-1")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: String])
+        #expect(object == ["error": "bad \"quote\" \\ and\nnewline \u{1}", "error_type": "validation", "request_id": "r-1"])
+    }
+
+    @Test func headersAreCaseInsensitiveAndOrdered() {
+        var headers: HTTPHeaders = ["Accept": "a", "X-Multi": "1"]
+        headers.add(name: "x-multi", value: "2")
+        #expect(headers["ACCEPT"] == "a")
+        #expect(headers.values(for: "X-MULTI") == ["1", "2"])
+        headers.replaceOrAdd(name: "X-Multi", value: "3")
+        #expect(headers.values(for: "x-multi") == ["3"])
+        headers.remove(name: "accept")
+        #expect(headers["Accept"] == nil)
+        #expect(headers.map(\.name) == ["X-Multi"])
+    }
+
+    @Test func requestIDsAreCheckedAndGenerated() {
+        #expect(RequestID.isAcceptable("abc-123_x.y:z"))
+        #expect(!RequestID.isAcceptable(""))
+        #expect(!RequestID.isAcceptable("has space"))
+        #expect(!RequestID.isAcceptable(String(repeating: "a", count: 129)))
+        let generated = RequestID.generate()
+        #expect(generated.count == 32 && RequestID.isAcceptable(generated))
+        #expect(generated != RequestID.generate())
+    }
+
+    @Test func dateHeaderIsIMFFixdate() {
+        #expect(String(decoding: DateCache.format(784111777), as: UTF8.self) == "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n")
+    }
+}
