@@ -30,8 +30,9 @@ extension NormalizedString {
     public mutating func lowercase() {
         flatMap { scalar in
             if scalar.isASCII {
-                return [scalar.value >= 0x41 && scalar.value <= 0x5A ? Unicode.Scalar(scalar.value + 32)! : scalar]
+                return [(0x41...0x5A).contains(scalar.value) ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar]
             }
+            guard scalar.properties.changesWhenLowercased else { return [scalar] }
             return Array(scalar.properties.lowercaseMapping.unicodeScalars)
         }
     }
@@ -51,10 +52,10 @@ extension NormalizedString {
         }
     }
 
-    /// The full canonical decomposition of one scalar.
+    /// The full canonical decomposition of one scalar, as `unicode-normalization-alignments` 0.1.12 has it.
     static func canonicalDecomposition(of scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        // Nothing below U+00C0 decomposes.
-        if scalar.value < 0xC0 { return [scalar] }
+        // Foundation only for the ~13k scalars that decompose there, so ASCII and CJK text never reach it.
+        guard scalar.value >= 0xC0, DecompositionTable.decomposing.containsScalar(scalar) else { return [scalar] }
         return Array(String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars)
     }
 }

@@ -1,0 +1,77 @@
+"""BLEU and chrF (sacrebleu) of an exported translation model on the Tatoeba test split, greedy and beam 4,
+decoded with the reference module's own search (training/reference/search.py).
+
+Japanese output is scored with sacrebleu's `ja-mecab` tokenizer (mecab-python3 + ipadic), English with `13a`;
+chrF is character n-grams (default chrF2), independent of word segmentation.
+
+    python training/eval_translation.py --model /work/runs/export/translate-en-ja --out metrics.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import sacrebleu
+import torch
+from tokenizers import Tokenizer
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import common  # noqa: E402
+from export_translation import SOURCE_TOKENIZER, TARGET_TOKENIZER  # noqa: E402
+from search import beam_search, greedy_search  # noqa: E402
+from train_translation import Seq2Seq, pad, read_pairs  # noqa: E402
+
+
+def translate(model, src_tok, tgt_tok, texts, beam: int, batch: int) -> list[str]:
+    out = []
+    for i in range(0, len(texts), batch):
+        ids = [src_tok.encode(t).ids for t in texts[i:i + batch]]
+        src, lengths = pad(ids), torch.tensor([len(x) for x in ids])
+        if beam == 1:
+            res = greedy_search(model, src, lengths, max_new_tokens=model.config.max_length)
+        else:
+            res = beam_search(model, src, lengths, num_beams=beam, max_new_tokens=model.config.max_length,
+                              length_penalty=1.0, early_stopping=False)
+        out += [tgt_tok.decode(r[0], skip_special_tokens=True) for r in res.sequences]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, required=True)
+    ap.add_argument("--limit", type=int, default=None, help="first N test pairs only (smoke tests)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    common.setup(0, args.threads)
+    model = Seq2Seq.from_pretrained(args.model).float().eval()
+    src_tok = Tokenizer.from_file(str(args.model / SOURCE_TOKENIZER))
+    tgt_tok = Tokenizer.from_file(str(args.model / TARGET_TOKENIZER))
+    direction = args.model.name.removeprefix("translate-")
+    src_i = 0 if direction.startswith("en") else 1
+    pairs = read_pairs("test")[: args.limit]
+    sources, refs = [p[src_i] for p in pairs], [p[1 - src_i] for p in pairs]
+    bleu_tok = "ja-mecab" if direction.endswith("ja") else "13a"
+    metrics = {"model": str(args.model), "test_pairs": len(pairs), "bleu_tokenize": bleu_tok}
+    for name, beam, batch in (("greedy", 1, 100), ("beam4", 4, 50)):
+        t0 = time.time()
+        hyps = translate(model, src_tok, tgt_tok, sources, beam, batch)
+        bleu = sacrebleu.corpus_bleu(hyps, [refs], tokenize=bleu_tok)
+        chrf = sacrebleu.corpus_chrf(hyps, [refs])
+        metrics[name] = {"bleu": round(bleu.score, 2), "chrf": round(chrf.score, 2), "bleu_signature":
+                         str(sacrebleu.BLEU(tokenize=bleu_tok).get_signature()), "seconds": round(time.time() - t0, 1),
+                         "examples": [{"source": s, "reference": r, "output": h}
+                                      for s, r, h in list(zip(sources, refs, hyps))[:5]]}
+        print(f"{name}: BLEU {bleu.score:.2f} chrF {chrf.score:.2f} ({time.time() - t0:.0f} s)", flush=True)
+    print(json.dumps(metrics, indent=2, ensure_ascii=False))
+    if args.out:
+        common.write_json(args.out, metrics)
+
+
+if __name__ == "__main__":
+    main()

