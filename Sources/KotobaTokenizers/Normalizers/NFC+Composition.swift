@@ -5,7 +5,9 @@
 //     runs of non-starters are then stably sorted by combining class, carrying their marks;
 //   recompose (recompose.rs): a starter `k` that composes with a following, unblocked `ch` becomes their
 //     primary composite marked `change(k) + change(ch) - 1`, so composing two source scalars into one is a -1.
-// Decomposition mappings and primary composites come from Foundation's normalisation of one scalar / pair.
+// Decomposition mappings and primary composites come from Foundation's normalisation of one scalar / pair,
+// except Hangul, composed arithmetically (Unicode 15, section 3.12): Swift's NFC does not join a precomposed LV
+// syllable with a following trailing jamo (U+C544 U+11AB stays two scalars), which the crate composes.
 import Foundation
 
 extension NormalizedString {
@@ -116,6 +118,7 @@ extension NormalizedString {
 
     /// The primary composite of `a` followed by `b`, if any (composition exclusions and Hangul included).
     static func primaryComposite(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Unicode.Scalar? {
+        if let hangul = hangulComposite(a.value, b.value) { return hangul }
         // Every canonical composition's second scalar is at or above U+0300; CJK ideographs, kana (other than the
         // voiced sound marks U+3099/U+309A) and Hangul syllables never are one.
         let v = b.value
@@ -127,5 +130,18 @@ extension NormalizedString {
         let composed = String(pair).precomposedStringWithCanonicalMapping.unicodeScalars
         guard composed.count == 1, let r = composed.first else { return nil }
         return r
+    }
+
+    /// Hangul L + V → LV and LV + T → LVT (Unicode section 3.12, "Hangul Syllable Composition").
+    private static func hangulComposite(_ a: UInt32, _ b: UInt32) -> Unicode.Scalar? {
+        let sBase: UInt32 = 0xAC00, lBase: UInt32 = 0x1100, vBase: UInt32 = 0x1161, tBase: UInt32 = 0x11A7
+        let vCount: UInt32 = 21, tCount: UInt32 = 28, sCount: UInt32 = 11172
+        if (lBase..<(lBase + 19)).contains(a) && (vBase..<(vBase + vCount)).contains(b) {
+            return Unicode.Scalar(sBase + ((a - lBase) * vCount + (b - vBase)) * tCount)
+        }
+        if (sBase..<(sBase + sCount)).contains(a) && (a - sBase) % tCount == 0 && ((tBase + 1)..<(tBase + tCount)).contains(b) {
+            return Unicode.Scalar(a + (b - tBase))
+        }
+        return nil
     }
 }

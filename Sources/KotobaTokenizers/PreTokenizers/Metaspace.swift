@@ -50,11 +50,18 @@ public struct Metaspace: PreTokenizer {
             let startsWithReplacement = piece.scalars.first == replacement
             switch prependScheme {
             case .always where !startsWithReplacement: piece.prepend([replacement])
-            case .first where !startsWithReplacement && piece.originalSpan.start == 0: piece.prepend([replacement])
+            case .first where !startsWithReplacement && Self.startsAtInputStart(piece): piece.prepend([replacement])
             default: break
             }
             guard split else { return [piece] }
             return piece.split(piece.matches(where: { $0 == replacement }), behavior: .mergedWithNext)
         }
+    }
+
+    /// `offsets_original().0 == 0` as tokenizers 0.23.3 evaluates it: the original position of the piece's first
+    /// normalized scalar. A normalizer that dropped leading text (`Replace("\\A +", "")`) moves it past 0, and the
+    /// reference then does not prepend; the corpus's "  leading and trailing  " line pins this.
+    private static func startsAtInputStart(_ piece: NormalizedString) -> Bool {
+        (piece.alignments.first?.start ?? piece.originalSpan.start) == 0
     }
 }
