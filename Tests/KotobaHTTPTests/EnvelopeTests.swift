@@ -34,4 +34,12 @@ import Testing
     @Test func dateHeaderIsIMFFixdate() {
         #expect(String(decoding: DateCache.format(784111777), as: UTF8.self) == "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n")
     }
+
+    @Test func decimalsAreWrittenWithoutStrings() {
+        for value in [0, 7, 10, 404, 123_456_789, Int.max] {
+            var out: [UInt8] = []
+            ResponseEncoder.appendDecimal(value, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(value))
+        }
+    }
 }
