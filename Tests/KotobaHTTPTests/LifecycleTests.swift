@@ -121,3 +121,27 @@ final class Counter: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+@Suite struct ResetTests {
+    @Test func clientResetWhilePendingIsNoticedAndTheLateReplyIsHarmless() throws {
+        let parked = LifecycleTests.Parked()
+        let responder = ClosureResponder { _, context, reply in parked.add(context, reply) }
+        let server = try TestServer(responder: responder)
+        do {
+            let client = try RawClient(port: server.port)
+            client.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(eventually(within: 2) { parked.all.count == 1 })
+            client.abort()
+        }
+        #expect(eventually(within: 2) { parked.all.first?.0.isClientGone == true })
+        #expect(eventually(within: 2) { server.server.openConnectionCount == 0 })
+        #expect(server.server.inFlightRequestCount == 0)
+        parked.all.first?.1(.text(.ok, "late"))
+        // The server is still healthy.
+        let next = try RawClient(port: server.port)
+        next.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(eventually(within: 2) { parked.all.count == 2 })
+        parked.all[1].1(.text(.ok, "fine"))
+        #expect(try next.readResponse().bodyText == "fine")
+    }
+}
