@@ -188,11 +188,9 @@ struct ConnectionStateMachine {
 
     private mutating func dispatch(_ head: RequestHead, body: [UInt8], trailers: HTTPHeaders) -> [Action] {
         let requestID = head.clientRequestID ?? makeRequestID()
-        var request = HTTPRequest(method: head.method, target: head.target, version: head.version,
-                                  headers: head.headers, body: body, id: requestID,
+        let request = HTTPRequest(method: head.method, target: head.target, path: head.path, query: head.query,
+                                  version: head.version, headers: head.headers, body: body, id: requestID,
                                   remoteAddress: remoteAddress, trailers: trailers)
-        request.path = head.path
-        request.query = head.query
         let context = RequestContext(requestID: requestID, remoteAddress: remoteAddress)
         sequence &+= 1
         state = .responding(PendingRequest(method: head.method, path: head.path, route: routePattern(request),

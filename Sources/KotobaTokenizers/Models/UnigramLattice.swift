@@ -21,9 +21,10 @@ enum UnigramLattice {
     ///   f64 because sentencepiece's user-defined bonus is computed in double before being stored in f32.
     /// - `Score`: the precision path scores are kept in (Float for sentencepiece, Double for tokenizers); sums are
     ///   formed in Double and rounded to `Score`, which for two Floats equals the f32 sum.
-    static func bestPath<Score: BinaryFloatingPoint>(
-        _ bytes: UnsafeBufferPointer<UInt8>, trie: UnigramTrie, unknownID: Int32, unknownScore: Score,
-        as _: Score.Type, score: (_ id: Int32, _ length: Int) -> Double?
+    /// - `characterLength(position)`: units in the character starting there (UTF-8 length for bytes, 1 for scalars).
+    static func bestPath<Unit: FixedWidthInteger & Sendable, Score: BinaryFloatingPoint>(
+        _ bytes: UnsafeBufferPointer<Unit>, trie: UnigramTrie<Unit>, unknownID: Int32, unknownScore: Score,
+        as _: Score.Type, characterLength: (Int) -> Int, score: (_ id: Int32, _ length: Int) -> Double?
     ) -> [Node] {
         let size = bytes.count
         if size == 0 { return [] }
@@ -33,7 +34,7 @@ enum UnigramLattice {
         var position = 0
         while position < size {
             let tillHere = Double(bestScore[position])
-            let charLength = min(utf8Length(lead: bytes[position]), size - position)
+            let charLength = min(characterLength(position), size - position)
             var hasSingleNode = false
             trie.forEachPrefix(of: bytes, from: position) { length, id in
                 guard let pieceScore = score(id, length) else { return }

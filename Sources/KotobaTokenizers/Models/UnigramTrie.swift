@@ -1,24 +1,27 @@
-// Prefix lookup over UTF-8 bytes for the Unigram lattice, playing the part of sentencepiece's darts-clone trie
+// Prefix lookup for the Unigram lattice, playing the part of sentencepiece's darts-clone trie
 // (src/unigram_model.cc, Model::Encode's `trie_->traverse`) and tokenizers' `unigram/trie.rs`: both walk the
 // input byte by byte from one position and report every vocabulary piece that is a prefix, shortest first.
+// SentencePiece keys are UTF-8 bytes (`UInt8`); tokenizer.json keys are Unicode scalars (`UInt32`), which finds
+// the same prefixes in the same order because pieces end on character boundaries.
 
-/// A read-only byte trie, children kept sorted in flat arrays so lookups allocate nothing.
-struct UnigramTrie: Sendable {
+/// A read-only trie over `Unit`s, children kept sorted in flat arrays so lookups allocate nothing.
+struct UnigramTrie<Unit: FixedWidthInteger & Sendable>: Sendable {
     /// For node n, its edges are `edgeLabels[edgeStart[n]..<edgeStart[n + 1]]`, sorted.
     private let edgeStart: [Int32]
-    private let edgeLabels: [UInt8]
+    private let edgeLabels: [Unit]
     private let edgeTargets: [Int32]
     /// The value stored at each node, or -1.
     private let values: [Int32]
 
     /// Builds from (key, value) pairs; a later duplicate key keeps the first value, as both references do.
-    init<Keys: Sequence>(_ entries: Keys) where Keys.Element == (key: [UInt8], value: Int32) {
-        var children: [[(UInt8, Int32)]] = [[]]
+    init<Keys: Sequence>(_ entries: Keys) where Keys.Element == (key: [Unit], value: Int32) {
+        var children: [[(Unit, Int32)]] = [[]]
         var values: [Int32] = [-1]
         for (key, value) in entries {
             var node = 0
             for byte in key {
-                if let edge = children[node].first(where: { $0.0 == byte }) {
+                // Linear search while building: a node has few children except the root, built once per model.
+            if let edge = children[node].first(where: { $0.0 == byte }) {
                     node = Int(edge.1)
                 } else {
                     children.append([])
@@ -30,7 +33,7 @@ struct UnigramTrie: Sendable {
             if values[node] < 0 { values[node] = value }
         }
         var start: [Int32] = [0]
-        var labels: [UInt8] = []
+        var labels: [Unit] = []
         var targets: [Int32] = []
         for edges in children {
             for (label, target) in edges.sorted(by: { $0.0 < $1.0 }) {
@@ -48,7 +51,7 @@ struct UnigramTrie: Sendable {
     /// Calls `body(length, value)` for every stored key that is a prefix of `bytes[from...]`, shortest first.
     @inline(__always)
     func forEachPrefix(
-        of bytes: UnsafeBufferPointer<UInt8>, from: Int, _ body: (_ length: Int, _ value: Int32) -> Void
+        of bytes: UnsafeBufferPointer<Unit>, from: Int, _ body: (_ length: Int, _ value: Int32) -> Void
     ) {
         var node = 0
         var position = from
@@ -62,7 +65,7 @@ struct UnigramTrie: Sendable {
     }
 
     @inline(__always)
-    private func child(of node: Int, label: UInt8) -> Int? {
+    private func child(of node: Int, label: Unit) -> Int? {
         var low = Int(edgeStart[node])
         var high = Int(edgeStart[node + 1])
         while low < high {

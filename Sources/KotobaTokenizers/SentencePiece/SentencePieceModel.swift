@@ -9,9 +9,9 @@ struct SentencePieceModel: Sendable {
     let proto: ModelProto
     let unknownID: Int32
     /// Candidates for segmentation (`pieces_`).
-    let pieceTrie: UnigramTrie
+    let pieceTrie: UnigramTrie<UInt8>
     /// User-defined pieces, which BPE keeps whole (`PrefixMatcher`); nil when there are none.
-    let userDefinedTrie: UnigramTrie?
+    let userDefinedTrie: UnigramTrie<UInt8>?
     private let pieceIDs: [String: Int32]
     /// `reserved_id_map_`: unknown, control and byte pieces.
     private let reservedIDs: [String: Int32]
@@ -89,7 +89,8 @@ struct SentencePieceModel: Sendable {
         let maxScore = Double(maxScore)
         // kUnkPenalty = 10.0, subtracted in f32.
         return UnigramLattice.bestPath(bytes, trie: pieceTrie, unknownID: unknownID, unknownScore: minScore - 10,
-                                       as: Float.self) { id, length in
+                                       as: Float.self,
+                                       characterLength: { UnigramLattice.utf8Length(lead: bytes[$0]) }) { id, length in
             let piece = pieces[Int(id)]
             switch piece.type {
             case .unused: return nil

@@ -9,7 +9,7 @@ struct SentencePieceNormalizer: Sendable {
     private let charsMap: PrecompiledCharsMap?
     private let treatWhitespaceAsSuffix: Bool
     /// User-defined pieces are matched before the rules and copied through unnormalised (`PrefixMatcher`).
-    private let userDefined: UnigramTrie?
+    private let userDefined: UnigramTrie<UInt8>?
 
     static let spaceSymbol: [UInt8] = Array("\u{2581}".utf8)
 
