@@ -25,6 +25,7 @@ public final class MarianDecoderState: @unchecked Sendable {
 
     let source: MarianSourceBatch
     let hiddenSize: Int
+    private let config: MarianConfig
     /// Per layer `[maxLength, rowCapacity, d]`.
     let selfKeys: [MarianBuffer], selfValues: [MarianBuffer]
     /// Per layer `[B·S, 2d]` (k | v) of the encoder output.
@@ -39,19 +40,26 @@ public final class MarianDecoderState: @unchecked Sendable {
     /// `[rowCapacity, V]`: the last step's logits.
     let logits: MarianBuffer
 
-    init(decoder: MarianDecoder, encoded: MarianEncoderOutput, sourceOfRow: [Int], rowCapacity: Int,
-         maxLength: Int) {
-        precondition(sourceOfRow.count <= rowCapacity && maxLength <= decoder.config.maxPositions)
-        let config = decoder.config, d = config.hiddenSize
+    convenience init(decoder: MarianDecoder, encoded: MarianEncoderOutput, sourceOfRow: [Int], rowCapacity: Int,
+                     maxLength: Int) {
+        self.init(config: decoder.config, source: encoded.source, crossKeyValues: decoder.crossKeyValues(encoded),
+                  sourceOfRow: sourceOfRow, rowCapacity: rowCapacity, maxLength: maxLength)
+    }
+
+    private init(config: MarianConfig, source: MarianSourceBatch, crossKeyValues: [MarianBuffer], sourceOfRow: [Int],
+                 rowCapacity: Int, maxLength: Int) {
+        precondition(sourceOfRow.count <= rowCapacity && maxLength <= config.maxPositions)
+        let d = config.hiddenSize
         self.rowCapacity = rowCapacity
         self.maxLength = maxLength
         self.sourceOfRow = sourceOfRow
-        self.source = encoded.source
+        self.source = source
         self.hiddenSize = d
+        self.config = config
         let cacheSize = maxLength * rowCapacity * d
         selfKeys = (0..<config.decoderLayers).map { _ in MarianBuffer(count: cacheSize, zeroed: false) }
         selfValues = (0..<config.decoderLayers).map { _ in MarianBuffer(count: cacheSize, zeroed: false) }
-        crossKeyValues = decoder.crossKeyValues(encoded)
+        self.crossKeyValues = crossKeyValues
         slots = [Int32](repeating: 0, count: rowCapacity * maxLength)
         spareSlots = slots
         hidden = MarianBuffer(count: rowCapacity * d)
@@ -60,8 +68,34 @@ public final class MarianDecoderState: @unchecked Sendable {
         context = MarianBuffer(count: rowCapacity * d)
         projected = MarianBuffer(count: rowCapacity * d)
         inner = MarianBuffer(count: rowCapacity * config.decoderFFNSize)
-        scores = MarianBuffer(count: max(maxLength, encoded.source.length) * max(rowCapacity, 1))
+        scores = MarianBuffer(count: max(maxLength, source.length) * max(rowCapacity, 1))
         logits = MarianBuffer(count: rowCapacity * config.decoderVocabSize)
+    }
+
+    /// The state with row `i` taken from row `parents[i]`: this state reordered in place when the rows fit, else a
+    /// larger state with the cache gathered into it (the one copy, typically when beams first expand the sources).
+    public func reordered(_ parents: [Int]) -> MarianDecoderState {
+        if parents.count <= rowCapacity {
+            reorder(parents)
+            return self
+        }
+        let grown = MarianDecoderState(config: config, source: source, crossKeyValues: crossKeyValues,
+                                       sourceOfRow: parents.map { sourceOfRow[$0] }, rowCapacity: parents.count,
+                                       maxLength: maxLength)
+        let d = hiddenSize
+        for position in 0..<length {
+            for (n, parent) in parents.enumerated() {
+                let from = (position * rowCapacity + Int(slots[parent * maxLength + position])) * d
+                let to = (position * grown.rowCapacity + n) * d
+                for layer in selfKeys.indices {
+                    (grown.selfKeys[layer].pointer + to).update(from: selfKeys[layer].pointer + from, count: d)
+                    (grown.selfValues[layer].pointer + to).update(from: selfValues[layer].pointer + from, count: d)
+                }
+                grown.slots[n * maxLength + position] = Int32(n)
+            }
+        }
+        grown.length = length
+        return grown
     }
 
     /// Row `i` becomes old row `parents[i]` (rows may repeat or be dropped); no cached key or value moves.
