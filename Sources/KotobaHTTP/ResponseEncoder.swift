@@ -13,16 +13,21 @@ enum ResponseEncoder {
     ///   - keepAliveHeader: true for HTTP/1.0 clients that asked to keep the connection.
     static func encode(_ response: HTTPResponse, requestID: String, close: Bool, omitBody: Bool,
                        keepAliveHeader: Bool, date: inout DateCache) -> [UInt8] {
-        let code = response.status.code
-        // RFC 9110 §8.6: no Content-Length (and no body) on 1xx and 204.
-        let bodyless = code < 200 || code == 204 || code == 304
+        // A final response needs a three-digit status of at least 200; anything else a responder builds
+        // would desynchronise the client, so it goes out as 500.
+        let status = (200...999).contains(response.status.code) ? response.status : .internalServerError
+        let code = status.code
+        // RFC 9110 §8.6: no Content-Length (and no body) on 204 and 304.
+        let bodyless = code == 204 || code == 304
         let sendsBody = !omitBody && !bodyless
         var out: [UInt8] = []
         out.reserveCapacity(192 + response.headers.count * 48 + (sendsBody ? response.body.count : 0))
         out.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(code, to: &out)
         out.append(ASCII.space)
-        out.append(contentsOf: response.status.reason.utf8)
+        for byte in status.reason.utf8 {
+            out.append(ASCII.isFieldValue(byte) ? byte : ASCII.space)
+        }
         out.append(contentsOf: [ASCII.cr, ASCII.lf])
         var hasContentType = false
         for (name, value) in response.headers {

@@ -43,3 +43,35 @@ import Testing
         }
     }
 }
+
+@Suite struct ResponseEncoderTests {
+    private func encode(_ response: HTTPResponse, close: Bool = false, head: Bool = false) -> String {
+        var date = DateCache()
+        return String(decoding: ResponseEncoder.encode(response, requestID: "rid", close: close, omitBody: head,
+                                                       keepAliveHeader: false, date: &date), as: UTF8.self)
+    }
+
+    @Test func invalidOrInterimStatusFromAResponderGoesOutAs500() {
+        #expect(encode(HTTPResponse(status: HTTPStatus(code: -3, reason: "x"))).hasPrefix("HTTP/1.1 500 Internal Server Error\r\n"))
+        #expect(encode(HTTPResponse(status: .continue)).hasPrefix("HTTP/1.1 500 "))
+        #expect(encode(HTTPResponse(status: HTTPStatus(code: 1000, reason: "x"))).hasPrefix("HTTP/1.1 500 "))
+    }
+
+    @Test func reasonPhraseCannotInjectHeaders() {
+        let text = encode(HTTPResponse(status: HTTPStatus(code: 200, reason: "OK\r\nSet-Cookie: a=b")))
+        #expect(text.hasPrefix("HTTP/1.1 200 OK  Set-Cookie: a=b\r\n"))
+    }
+
+    @Test func noContentHasNoLengthOrBody() {
+        let text = encode(HTTPResponse(status: .noContent, body: Array("dropped".utf8)))
+        #expect(!text.contains("Content-Length"))
+        #expect(text.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test func headKeepsLengthAndDropsBodyAndCloseIsAnnounced() {
+        let text = encode(.text(.ok, "hello"), close: true, head: true)
+        #expect(text.contains("Content-Length: 5\r\n"))
+        #expect(text.contains("Connection: close\r\n"))
+        #expect(text.hasSuffix("\r\n\r\n"))
+    }
+}
