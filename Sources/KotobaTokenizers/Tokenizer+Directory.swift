@@ -58,8 +58,9 @@ extension Tokenizer {
                              modelMaxLength: config.modelMaxLength)
     }
 
-    /// transformers' `load_vocab`: Python text-mode lines (universal newlines: \n, \r\n and \r end a line),
-    /// each without its newline; line i is token id i.
+    /// The vocab.txt reading transformers 5 actually uses: it hands the path to `tokenizers`' `WordPiece::read_file`
+    /// (its own Python `load_vocab` is unused): Rust `BufRead::lines` (split on \n, drop one trailing \r), then
+    /// `trim_end` (trailing White_Space) on each line; line i is token id i.
     static func readVocabularyLines(_ url: URL) throws(TokenizerError) -> [String] {
         let data: Data
         do {
@@ -70,23 +71,12 @@ extension Tokenizer {
         guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
             throw .invalidFile(path: url.path, reason: "not UTF-8")
         }
-        var lines: [String] = []
-        var current = String.UnicodeScalarView()
-        var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\n", previousWasCR {
-                previousWasCR = false
-                continue
-            }
-            previousWasCR = scalar == "\r"
-            if scalar == "\n" || scalar == "\r" {
-                lines.append(String(current))
-                current = String.UnicodeScalarView()
-            } else {
-                current.append(scalar)
-            }
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.map { line in
+            var scalars = Array(line)
+            while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+            return String(String.UnicodeScalarView(scalars))
         }
-        if !current.isEmpty { lines.append(String(current)) }
-        return lines
     }
 }
