@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One client connection: performs what its `ConnectionStateMachine` decides, on its event loop's queue.
 final class Connection: @unchecked Sendable {
     typealias Action = ConnectionStateMachine.Action
@@ -93,5 +95,3 @@ final class Connection: @unchecked Sendable {
         if written { outboundDrained() }
     }
 }
-
-import Dispatch

@@ -36,8 +36,9 @@ struct RequestLine {
     /// HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive. Major 1 only; a higher 1.x minor is served
     /// as 1.1, as RFC 9110 §6.2 asks of a 1.1 server.
     private static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<HTTPVersion, HTTPParseError> {
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        guard bytes.count == 8, bytes.starts(with: prefix), bytes[6] == UInt8(ascii: "."),
+        guard bytes.count == 8, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"),
+              bytes[2] == UInt8(ascii: "T"), bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/"),
+              bytes[6] == UInt8(ascii: "."),
               let major = digit(bytes[5]), let minor = digit(bytes[7]) else { return .failure(.invalidVersion) }
         guard major == 1 else { return .failure(.unsupportedVersion("\(major).\(minor)")) }
         return .success(minor == 0 ? .http1_0 : .http1_1)
@@ -47,15 +48,16 @@ struct RequestLine {
         byte >= 0x30 && byte <= 0x39 ? Int(byte - 0x30) : nil
     }
 
+    private static let absoluteSchemes: [[UInt8]] = [Array("http://".utf8), Array("https://".utf8)]
+
     /// origin-form, absolute-form (http/https with an authority) or "*" for OPTIONS (RFC 9112 §3.2).
     private static func isAcceptableForm(_ target: UnsafeBufferPointer<UInt8>, method: HTTPMethod) -> Bool {
         if target[0] == UInt8(ascii: "/") { return true }
         if target.count == 1 && target[0] == UInt8(ascii: "*") { return method == .options }
-        for scheme in ["http://", "https://"] {
-            let schemeBytes = Array(scheme.utf8)
-            if target.count > schemeBytes.count,
-               zip(target, schemeBytes).allSatisfy({ ASCII.lower($0) == $1 }),
-               target[schemeBytes.count] != UInt8(ascii: "/") {
+        for scheme in absoluteSchemes {
+            if target.count > scheme.count,
+               zip(target, scheme).allSatisfy({ ASCII.lower($0) == $1 }),
+               target[scheme.count] != UInt8(ascii: "/") {
                 return true
             }
         }
