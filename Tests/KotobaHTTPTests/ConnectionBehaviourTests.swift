@@ -159,6 +159,8 @@ import Testing
         #expect(records[0].route == "/v1/models/{name}")
         #expect(records[0].path == "/v1/models/bert")
         #expect(records[1].route == nil)
-        #expect(records[0].responseBytes > 0 && records[0].requestBytes > 0)
+        #expect(records[0].responseBytes > 0 && records[0].requestBytes == 41)
+        #expect(records[0].remoteAddress.hasPrefix("127.0.0.1:"))
+        #expect(records[2].method.rawValue == "GET" && records[2].path == "/")
     }
 }
