@@ -33,6 +33,22 @@ struct RequestLine {
         return .success(RequestLine(method: method, target: target, path: path, query: query, version: version))
     }
 
+    /// Method and path of a refused request line, when they are well-formed, so its record can name them.
+    static func bestEffortMethodAndPath(_ line: UnsafeBufferPointer<UInt8>,
+                                        limits: HTTPServerConfiguration.Limits) -> (HTTPMethod?, String?) {
+        guard let firstSpace = line.firstIndex(of: ASCII.space), firstSpace > 0 else { return (nil, nil) }
+        let methodBytes = UnsafeBufferPointer(rebasing: line[..<firstSpace])
+        guard methodBytes.allSatisfy(ASCII.isToken) else { return (nil, nil) }
+        let method = HTTPMethod.parse(methodBytes)
+        var targetEnd = firstSpace + 1
+        while targetEnd < line.count, line[targetEnd] != ASCII.space { targetEnd += 1 }
+        let target = UnsafeBufferPointer(rebasing: line[(firstSpace + 1)..<targetEnd])
+        guard !target.isEmpty, target.count <= limits.maxURILength, target.allSatisfy(ASCII.isTarget) else {
+            return (method, nil)
+        }
+        return (method, RequestTarget.split(String(decoding: target, as: UTF8.self)).path)
+    }
+
     /// HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive. Major 1 only; a higher 1.x minor is served
     /// as 1.1, as RFC 9110 §6.2 asks of a 1.1 server.
     private static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<HTTPVersion, HTTPParseError> {

@@ -145,4 +145,47 @@ import Testing
         #expect(encoding.tokens == ["[CLS]", "ab", "##c", "[SEP]"])
         #expect(encoding.ids == [7, 2, 3, 5])
     }
+
+    /// 20,000 combining marks on one letter (tokenizers: `[CLS] a b [SEP]`, offsets (0, 1) and (20002, 20003)).
+    @Test(.timeLimit(.minutes(1))) func thousandsOfCombiningMarksStayLinearish() throws {
+        let tokenizer = try Tokenizer.load(directory: Self.minilm)
+        let text = "a" + String(repeating: "\u{301}\u{323}\u{302}\u{316}", count: 5000) + " b"
+        let clock = ContinuousClock()
+        var encoding = Encoding()
+        let elapsed = try clock.measure { encoding = try tokenizer.encode(text) }
+        #expect(encoding.tokens == ["[CLS]", "a", "b", "[SEP]"])
+        #expect(encoding.offsets == [.none, Offsets(0, 1), Offsets(20002, 20003), .none])
+        #expect(elapsed < .seconds(5))
+    }
+
+    @Test func canonicalReorderingIsStableByCombiningClass() {
+        // U+0316 (220) and U+0323 (220) keep their order; U+0301 and U+0302 (230) move after them.
+        var text = NormalizedString("a\u{301}\u{316}\u{302}\u{323}")
+        text.decomposeCanonically()
+        #expect(text.scalars == ["a", "\u{316}", "\u{323}", "\u{301}", "\u{302}"])
+        #expect(text.alignments == (0..<5).map { Offsets($0, $0 + 1) })
+        // tokenizers (NFD + per-character split): "é\u{316}" → e (0,1), U+0316 (1,2), U+0301 (1,2): the moved
+        // mark keeps its +1 change and aligns with the scalar before it, positionally.
+        var moved = NormalizedString("\u{E9}\u{316}")
+        moved.decomposeCanonically()
+        #expect(moved.scalars == ["e", "\u{316}", "\u{301}"])
+        #expect(moved.alignments == [Offsets(0, 1), Offsets(1, 2), Offsets(1, 2)])
+        var long = NormalizedString("a" + String(repeating: "\u{301}\u{316}", count: 40))
+        long.decomposeCanonically()
+        #expect(long.scalars == ["a"] + Array(repeating: "\u{316}", count: 40) + Array(repeating: "\u{301}", count: 40))
+    }
+
+    /// Expected from transformers 5.24 on the real vocabulary with `split_special_tokens: true` (and
+    /// `do_basic_tokenize: false`, which transformers 5 ignores).
+    @Test func splitSpecialTokensTreatsThemAsText() throws {
+        let vocab = try String(contentsOf: Self.minilm.appendingPathComponent("vocab.txt"), encoding: .utf8)
+        let dir = try Self.temporaryDirectory([
+            "vocab.txt": vocab,
+            "tokenizer_config.json": #"{"do_lower_case": true, "split_special_tokens": true, "do_basic_tokenize": false}"#,
+        ])
+        let tokenizer = try Tokenizer.load(directory: dir)
+        let encoding = try tokenizer.encode("Paris is the [MASK] of [CLS] France.")
+        #expect(encoding.ids == [101, 3000, 2003, 1996, 1031, 7308, 1033, 1997, 1031, 18856, 2015, 1033, 2605, 1012, 102])
+        #expect(tokenizer.decode(encoding.ids, skipSpecialTokens: true) == "paris is the [ mask ] of [ cls ] france.")
+    }
 }

@@ -45,10 +45,13 @@ enum TaskRoutes {
                 return (request.common.model, request)
             },
             prepare: { model, request throws(APIError) in try request.prepare(model) },
-            encode: { name, _, _, outputs in
-                WireJSON.encode(ResultsBody(model: name, results: outputs.map(EmbeddingResultBody.init)))
+            encode: { name, model, request, outputs in
+                WireJSON.encode(ResultsBody(model: name, results: outputs.map {
+                    EmbeddingResultBody($0, vector: request.vector($0.embedding, model: model))
+                }))
             }))
         TokenizeRoute.register(into: &router, context)
+        HuggingFaceRoute.register(into: &router, context)
     }
 
     private static func route<Model: ServedModel, Parsed: Sendable>(

@@ -129,19 +129,30 @@ struct NextSentenceRequest: Sendable {
     }
 }
 
-/// `POST /embed`: `text` only (pooling and normalisation are the checkpoint's).
+/// `POST /embed`: `text`, and `normalize` (default: what the checkpoint's sentence-transformers files say).
 struct EmbedRequest: Sendable {
     var common: CommonRequest
+    var normalize: Bool?
 
     static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> EmbedRequest {
-        let common = try CommonRequest.read(fields, extra: [], maxInputs: maxInputs)
+        let common = try CommonRequest.read(fields, extra: ["normalize"], maxInputs: maxInputs)
         try common.requireRightSide(for: EmbeddingModel.task)
-        return EmbedRequest(common: common)
+        return EmbedRequest(common: common, normalize: try fields.bool("normalize"))
     }
 
     func prepare(_ model: EmbeddingModel) throws(APIError) -> PreparedInputs<EmbeddingModel.Item> {
+        if normalize == false && model.model.normalize {
+            throw .invalid("this model's pipeline normalizes its embeddings; normalize: false cannot undo that")
+        }
         let tokens = try TokenCount.inputs(model.tokenization, common.texts, truncate: common.truncate)
         return PreparedInputs(items: common.texts.map { .init(text: $0, truncate: common.truncate) }, tokens: tokens)
+    }
+
+    /// The model's vector, scaled to unit length when the request asks and the model does not already.
+    func vector(_ embedding: [Float], model: EmbeddingModel) -> [Float] {
+        guard normalize == true, !model.model.normalize else { return embedding }
+        let norm = embedding.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return embedding.map { $0 / max(norm, 1e-12) }
     }
 }
 
@@ -151,10 +162,10 @@ struct EmbeddingResultBody: Encodable {
     var truncated: Bool
     var embedding: [Float]
 
-    init(_ result: SentenceEmbeddingResult) {
+    init(_ result: SentenceEmbeddingResult, vector: [Float]) {
         inputTokens = result.input.inputTokens
         truncated = result.input.truncated
-        embedding = result.embedding
+        embedding = vector
     }
 
     enum CodingKeys: String, CodingKey {

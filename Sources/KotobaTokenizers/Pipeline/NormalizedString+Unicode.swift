@@ -40,19 +40,28 @@ extension NormalizedString {
         }
     }
 
+    /// Stable sort of `changes[start...]` by combining class (the crate's `sort_by_key`). Short runs, the usual
+    /// case, use insertion sort; long ones (hostile input: thousands of marks on one letter) sort by
+    /// (class, position) so the cost stays O(n log n).
     private static func sortNonStarters(_ changes: inout [(Unicode.Scalar, Int)], from start: Int) {
-        guard changes.count - start > 1 else { return }
-        // Stable insertion sort by combining class; runs are short.
-        for i in (start + 1)..<changes.count {
-            let item = changes[i]
-            let ccc = item.0.properties.canonicalCombiningClass.rawValue
-            var j = i
-            while j > start, changes[j - 1].0.properties.canonicalCombiningClass.rawValue > ccc {
-                changes[j] = changes[j - 1]
-                j -= 1
+        let count = changes.count - start
+        guard count > 1 else { return }
+        if count <= 32 {
+            for i in (start + 1)..<changes.count {
+                let item = changes[i]
+                let ccc = item.0.properties.canonicalCombiningClass.rawValue
+                var j = i
+                while j > start, changes[j - 1].0.properties.canonicalCombiningClass.rawValue > ccc {
+                    changes[j] = changes[j - 1]
+                    j -= 1
+                }
+                changes[j] = item
             }
-            changes[j] = item
+            return
         }
+        let keyed = changes[start...].enumerated().map { (ccc: $1.0.properties.canonicalCombiningClass.rawValue, position: $0, item: $1) }
+            .sorted { ($0.ccc, $0.position) < ($1.ccc, $1.position) }
+        changes.replaceSubrange(start..., with: keyed.map(\.item))
     }
 
     /// The full canonical decomposition of one scalar, as `unicode-normalization-alignments` 0.1.12 has it.
