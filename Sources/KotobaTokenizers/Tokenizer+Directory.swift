@@ -16,7 +16,7 @@ extension Tokenizer {
                                  postProcessor: file.postProcessor, decoder: file.decoder, addedTokens: file.addedTokens,
                                  specialTokens: config.roleNames, cleanUpTokenizationSpaces: config.cleanUpTokenizationSpaces,
                                  modelMaxLength: config.modelMaxLength, configuredTruncation: file.truncation,
-                                 configuredPadding: file.padding)
+                                 configuredPadding: file.padding, splitSpecialTokens: config.splitSpecialTokens)
         }
         let vocabFile = directory.appendingPathComponent("vocab.txt")
         guard FileManager.default.fileExists(atPath: vocabFile.path) else {
@@ -28,7 +28,8 @@ extension Tokenizer {
 
     /// transformers' `BertTokenizer.__init__` over a vocab.txt: WordPiece, BertNormalizer from the config flags,
     /// BertPreTokenizer, `[CLS] $A [SEP]` / `[CLS] $A [SEP] $B [SEP]` templates, WordPiece decoder.
-    /// `never_split` is read by transformers 5 only in its legacy Python tokenizer, not here: it has no effect.
+    /// `never_split` and `do_basic_tokenize` are read by transformers 5 only in its legacy Python tokenizer: they
+    /// have no effect here either.
     static func bert(vocabulary: [String], config: TransformersConfig) throws(TokenizerError) -> Tokenizer {
         let names = config.roleNames
         let unk = names.unk ?? "[UNK]"
@@ -55,7 +56,7 @@ extension Tokenizer {
                              postProcessor: template, decoder: WordPieceDecoder(prefix: "##"),
                              addedTokens: config.addedTokens, specialTokens: names,
                              cleanUpTokenizationSpaces: config.cleanUpTokenizationSpaces,
-                             modelMaxLength: config.modelMaxLength)
+                             modelMaxLength: config.modelMaxLength, splitSpecialTokens: config.splitSpecialTokens)
     }
 
     /// The vocab.txt reading transformers 5 actually uses: it hands the path to `tokenizers`' `WordPiece::read_file`

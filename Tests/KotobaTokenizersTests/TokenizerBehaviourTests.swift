@@ -174,4 +174,18 @@ import Testing
         long.decomposeCanonically()
         #expect(long.scalars == ["a"] + Array(repeating: "\u{316}", count: 40) + Array(repeating: "\u{301}", count: 40))
     }
+
+    /// Expected from transformers 5.24 on the real vocabulary with `split_special_tokens: true` (and
+    /// `do_basic_tokenize: false`, which transformers 5 ignores).
+    @Test func splitSpecialTokensTreatsThemAsText() throws {
+        let vocab = try String(contentsOf: Self.minilm.appendingPathComponent("vocab.txt"), encoding: .utf8)
+        let dir = try Self.temporaryDirectory([
+            "vocab.txt": vocab,
+            "tokenizer_config.json": #"{"do_lower_case": true, "split_special_tokens": true, "do_basic_tokenize": false}"#,
+        ])
+        let tokenizer = try Tokenizer.load(directory: dir)
+        let encoding = try tokenizer.encode("Paris is the [MASK] of [CLS] France.")
+        #expect(encoding.ids == [101, 3000, 2003, 1996, 1031, 7308, 1033, 1997, 1031, 18856, 2015, 1033, 2605, 1012, 102])
+        #expect(tokenizer.decode(encoding.ids, skipSpecialTokens: true) == "paris is the [ mask ] of [ cls ] france.")
+    }
 }
