@@ -10,8 +10,7 @@ import Testing
 @Suite struct HuggingFaceClientTests {
     static let python = KotobaProcess.repositoryRoot
         .appendingPathComponent(".build/tools/huggingface-hub-2.4.0/bin/python").path
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("HuggingFace/inference_client.py").path
+    static let script = KotobaProcess.repositoryRoot.appendingPathComponent("scripts/hf-inference-client.py").path
 
     /// Whether the venv exists and imports the client; the test skips (and says so) without it.
     static var clientInstalled: Bool {

@@ -1,6 +1,6 @@
 """Drives a running Kotoba with huggingface_hub's InferenceClient and prints what the client parsed.
 
-Run by HuggingFaceClientTests.swift: `python inference_client.py PORT`. Each call goes through the client's
+Run by Tests/KotobaServiceTests/HuggingFaceClientTests.swift: `python hf-inference-client.py PORT`. Each call goes through the client's
 own request building and response parsing (`InferenceClient(model="http://127.0.0.1:PORT/models/NAME")`),
 so a wire shape the client cannot read fails here.
 """
