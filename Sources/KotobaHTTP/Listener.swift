@@ -48,8 +48,14 @@ final class Listener: @unchecked Sendable {
             guard !stopped else { return }
             switch Socket.accept(fd) {
             case let .accepted(client, remoteAddress):
-                guard core.reserveConnection() else {
-                    shed(client, remoteAddress: remoteAddress)
+                switch core.reserveConnection() {
+                case .admitted:
+                    break
+                case .overCapacity:
+                    shed(client, remoteAddress: remoteAddress, message: "too many open connections; retry later")
+                    continue
+                case .shuttingDown:
+                    shed(client, remoteAddress: remoteAddress, message: "server is shutting down")
                     continue
                 }
                 let loop = loops[nextLoop]
@@ -59,6 +65,8 @@ final class Listener: @unchecked Sendable {
                     let connection = Connection(fd: client, remoteAddress: remoteAddress, loop: loop, core: core)
                     loop.connections[ObjectIdentifier(connection)] = connection
                     connection.start()
+                    // Shutdown may have drained this loop between the admission and this block.
+                    if core.isShuttingDown { connection.drain() }
                 }
             case .wouldBlock:
                 return
@@ -80,9 +88,9 @@ final class Listener: @unchecked Sendable {
     }
 
     /// Over capacity: answer 503 at once and close, so the client learns why instead of hanging.
-    private func shed(_ client: Int32, remoteAddress: String) {
+    private func shed(_ client: Int32, remoteAddress: String, message: String) {
         let requestID = RequestID.generate()
-        let response = HTTPResponse.error(.serviceUnavailable, message: "too many open connections; retry later",
+        let response = HTTPResponse.error(.serviceUnavailable, message: message,
                                           type: HTTPErrorType.overloaded, requestID: requestID)
         let bytes = ResponseEncoder.encode(response, requestID: requestID, close: true, omitBody: false,
                                            keepAliveHeader: false, date: &date)
