@@ -30,6 +30,11 @@ out["feature_extraction"] = {"dtype": str(vector.dtype), "shape": list(vector.sh
 vectors = InferenceClient(model=base + "embedder").feature_extraction(["a dog", "the cat sat on the mat."])
 out["feature_extraction_list_shape"] = list(vectors.shape)
 
+translated = InferenceClient(model=base + "marian").translation(
+    "Tom is here.", generate_parameters={"num_beams": 3, "max_new_tokens": 12}
+)
+out["translation"] = translated.translation_text
+
 try:
     InferenceClient(model=base + "nope").fill_mask("a [MASK]")
     out["unknown_model_status"] = None

@@ -12,6 +12,7 @@ public enum ServeRunner {
             ClassificationModel.task: TaskModelLoader { try ClassificationModel(directory: $0, facts: $1) },
             NextSentenceModel.task: TaskModelLoader { try NextSentenceModel(directory: $0, facts: $1) },
             EmbeddingModel.task: TaskModelLoader { try EmbeddingModel(directory: $0, facts: $1) },
+            TranslationModel.task: TaskModelLoader { try TranslationModel(directory: $0, facts: $1) },
         ]
     }
 

@@ -50,6 +50,17 @@ enum TaskRoutes {
                     EmbeddingResultBody($0, vector: request.vector($0.embedding, model: model))
                 }))
             }))
+        route(&router, "/translate", context, TaskCall<TranslationModel, TranslateRequest>(
+            parse: { fields throws(APIError) in
+                let request = try TranslateRequest.read(fields, maxInputs: maxInputs)
+                return (request.common.model, request)
+            },
+            prepare: { model, request throws(APIError) in try request.prepare(model) },
+            encode: { name, _, request, outputs in
+                WireJSON.encode(ResultsBody(model: name, results: outputs.map {
+                    TranslationResultBody($0, scores: request.returnScores)
+                }))
+            }))
         TokenizeRoute.register(into: &router, context)
         HuggingFaceRoute.register(into: &router, context)
     }

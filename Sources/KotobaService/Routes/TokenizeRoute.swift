@@ -1,7 +1,7 @@
 import KotobaHTTP
 import KotobaTasks
 
-/// A loaded model whose tokenizer `/tokenize` can use.
+/// A loaded model whose tokenizer `/tokenize` can show (a tokenizer.json or vocab.txt one, with offsets).
 protocol Tokenizing: LoadedModel {
     var tokenization: TokenizationTask { get }
 }
