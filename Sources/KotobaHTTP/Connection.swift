@@ -1,10 +1,13 @@
+import Dispatch
+
 /// One client connection: performs what its `ConnectionStateMachine` decides, on its event loop's queue.
 final class Connection: @unchecked Sendable {
     typealias Action = ConnectionStateMachine.Action
 
     let fd: Int32
     let remoteAddress: String
-    unowned let loop: EventLoop
+    /// Strong on purpose: the loop's table holds us until close, and we must not outlive it unsafely.
+    let loop: EventLoop
     let core: ServerCore
     private var machine: ConnectionStateMachine
     private var io: ConnectionIO!
@@ -17,7 +20,7 @@ final class Connection: @unchecked Sendable {
         let responder = core.responder
         machine = ConnectionStateMachine(configuration: core.configuration, remoteAddress: remoteAddress,
                                          routePattern: { responder.routePattern(for: $0) },
-                                         makeRequestID: { [unowned loop] in loop.requestIDs.next() })
+                                         makeRequestID: { loop.requestIDs.next() })
     }
 
     func start() {
@@ -93,5 +96,3 @@ final class Connection: @unchecked Sendable {
         if written { outboundDrained() }
     }
 }
-
-import Dispatch

@@ -123,7 +123,7 @@ final class ConnectionIO {
                 return .failed
             }
         }
-        outbound.removeAll(keepingCapacity: outbound.capacity <= 64 * 1024)
+        outbound.removeAll(keepingCapacity: outbound.capacity <= ByteBuffer.retainedCapacity)
         outboundOffset = 0
         if !writeSuspended {
             writeSuspended = true

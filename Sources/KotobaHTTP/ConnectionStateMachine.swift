@@ -226,8 +226,8 @@ struct ConnectionStateMachine {
         state = .writing(pending, close: true)
         let response = HTTPResponse.error(status, message: message, type: type, requestID: requestID)
         return [.deadline(timeouts.write),
-                .sendResponse(response, ResponseOptions(requestID: requestID, close: true, omitBody: false,
-                                                        keepAliveHeader: false))]
+                .sendResponse(response, ResponseOptions(requestID: requestID, close: true,
+                                                        omitBody: pending.method == .head, keepAliveHeader: false))]
     }
 
     /// The final response's last byte is out: close, or wait for (or start on) the next request.

@@ -43,6 +43,11 @@ public final class HTTPServer: @unchecked Sendable {
         loops = (0..<max(1, configuration.eventLoopCount)).map { EventLoop(index: $0) }
     }
 
+    /// Dropping a running server stops it rather than leaving its listener and connections orphaned.
+    deinit {
+        shutdown(deadline: 0) {}
+    }
+
     /// Connections currently open (including ones being drained).
     public var openConnectionCount: Int { core.openConnections }
     /// Requests handed to the responder whose response has not been produced yet.

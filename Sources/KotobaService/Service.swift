@@ -38,7 +38,8 @@ public final class Service: Sendable {
             openConnections: { serverBox.current?.openConnectionCount ?? 0 },
             modelStates: { catalog.entries.map { ($0.spec.name, $0.spec.task, $0.state.name) } })
         let state = self.state
-        let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase }))
+        let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase },
+                                                 configuration: configuration))
         let responder = ServerHeaderResponder(wrapped: router)
         let server = HTTPServer(configuration: configuration.httpServer, responder: responder) { record in
             metrics.record(route: record.route, method: record.method.rawValue, status: record.status,

@@ -16,7 +16,7 @@ extension Tokenizer {
                                  postProcessor: file.postProcessor, decoder: file.decoder, addedTokens: file.addedTokens,
                                  specialTokens: config.roleNames, cleanUpTokenizationSpaces: config.cleanUpTokenizationSpaces,
                                  modelMaxLength: config.modelMaxLength, configuredTruncation: file.truncation,
-                                 configuredPadding: file.padding)
+                                 configuredPadding: file.padding, splitSpecialTokens: config.splitSpecialTokens)
         }
         let vocabFile = directory.appendingPathComponent("vocab.txt")
         guard FileManager.default.fileExists(atPath: vocabFile.path) else {
@@ -28,7 +28,8 @@ extension Tokenizer {
 
     /// transformers' `BertTokenizer.__init__` over a vocab.txt: WordPiece, BertNormalizer from the config flags,
     /// BertPreTokenizer, `[CLS] $A [SEP]` / `[CLS] $A [SEP] $B [SEP]` templates, WordPiece decoder.
-    /// `never_split` is read by transformers 5 only in its legacy Python tokenizer, not here: it has no effect.
+    /// `never_split` and `do_basic_tokenize` are read by transformers 5 only in its legacy Python tokenizer: they
+    /// have no effect here either.
     static func bert(vocabulary: [String], config: TransformersConfig) throws(TokenizerError) -> Tokenizer {
         let names = config.roleNames
         let unk = names.unk ?? "[UNK]"
@@ -55,11 +56,12 @@ extension Tokenizer {
                              postProcessor: template, decoder: WordPieceDecoder(prefix: "##"),
                              addedTokens: config.addedTokens, specialTokens: names,
                              cleanUpTokenizationSpaces: config.cleanUpTokenizationSpaces,
-                             modelMaxLength: config.modelMaxLength)
+                             modelMaxLength: config.modelMaxLength, splitSpecialTokens: config.splitSpecialTokens)
     }
 
-    /// transformers' `load_vocab`: Python text-mode lines (universal newlines: \n, \r\n and \r end a line),
-    /// each without its newline; line i is token id i.
+    /// The vocab.txt reading transformers 5 actually uses: it hands the path to `tokenizers`' `WordPiece::read_file`
+    /// (its own Python `load_vocab` is unused): Rust `BufRead::lines` (split on \n, drop one trailing \r), then
+    /// `trim_end` (trailing White_Space) on each line; line i is token id i.
     static func readVocabularyLines(_ url: URL) throws(TokenizerError) -> [String] {
         let data: Data
         do {
@@ -70,23 +72,12 @@ extension Tokenizer {
         guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
             throw .invalidFile(path: url.path, reason: "not UTF-8")
         }
-        var lines: [String] = []
-        var current = String.UnicodeScalarView()
-        var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\n", previousWasCR {
-                previousWasCR = false
-                continue
-            }
-            previousWasCR = scalar == "\r"
-            if scalar == "\n" || scalar == "\r" {
-                lines.append(String(current))
-                current = String.UnicodeScalarView()
-            } else {
-                current.append(scalar)
-            }
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.map { line in
+            var scalars = Array(line)
+            while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+            return String(String.UnicodeScalarView(scalars))
         }
-        if !current.isEmpty { lines.append(String(current)) }
-        return lines
     }
 }

@@ -145,3 +145,18 @@ final class Counter: @unchecked Sendable {
         #expect(try next.readResponse().bodyText == "fine")
     }
 }
+
+@Suite struct ReleaseTests {
+    @Test func droppingARunningServerStopsListeningAndClosesConnections() throws {
+        var server: HTTPServer? = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0,
+                                                                                   eventLoopCount: 1),
+                                             responder: EchoResponder())
+        let port = try #require(server).start()
+        let client = try RawClient(port: port, receiveTimeout: 3)
+        client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        server = nil
+        #expect(client.isClosedByPeer())
+        #expect(eventually(within: 2) { (try? RawClient(port: port)) == nil }, "still accepting after release")
+    }
+}

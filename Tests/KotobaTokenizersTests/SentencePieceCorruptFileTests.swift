@@ -16,7 +16,7 @@ import Testing
         for length in lengths {
             do {
                 _ = try SentencePieceTokenizer(serialized: Array(bytes[..<length]), path: "bpe.spm")
-            } catch let error as TokenizerError {
+            } catch {
                 guard case .invalidFile(path: "bpe.spm", _) = error else {
                     Issue.record("length \(length): unexpected \(error)")
                     continue
@@ -41,7 +41,7 @@ import Testing
                 let tokenizer = try SentencePieceTokenizer(serialized: garbled, path: "garbled.spm")
                 // A model that still parses must still encode without trapping.
                 _ = tokenizer.encode("Hello 世界 🍣")
-            } catch let error as TokenizerError {
+            } catch {
                 switch error {
                 case .invalidFile(path: "garbled.spm", _), .unsupported: break
                 default: Issue.record("unexpected \(error)")

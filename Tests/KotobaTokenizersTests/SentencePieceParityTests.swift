@@ -4,7 +4,7 @@ import Testing
 
 /// SentencePiece models (`.spm`) against sentencepiece 0.2.3's `encode` / `decode` on the committed corpus.
 @Suite struct SentencePieceParityTests {
-    @Test(arguments: ["source.spm", "target.spm", "bpe.spm"])
+    @Test(arguments: ["source.spm", "target.spm", "bpe.spm", "user_unigram.spm", "user_bpe.spm"])
     func idsAndDecodedTextEqualSentencePiece(_ name: String) throws {
         let tokenizer = try SentencePieceTokenizer(contentsOf: Seq2SeqTokenizerFixtures.url(name))
         let corpus = try Seq2SeqTokenizerFixtures.corpus()

@@ -30,3 +30,36 @@ import Testing
         #expect(tally.equal == tally.total, "\(name): \(tally.summary)")
     }
 }
+
+/// Tiny tokenizers covering stage options the main setups leave at their defaults (byte-fallback Unigram,
+/// ignore_merges, Split behaviours and invert, Strip/Replace/Fuse decoders, Metaspace never/first, ...).
+@Suite struct Seq2SeqTokenizerStageOptionTests {
+    struct Record: Decodable {
+        var line: Int
+        var ids: [Int]
+        var tokens: [String]
+        var offsets: [[Int]]
+        var decoded: String
+    }
+
+    @Test(arguments: ["stages_a.json", "stages_b.json", "stages_c.json", "stages_d.json"])
+    func stageOptionsEqualTokenizers(_ name: String) throws {
+        let tokenizer = try Tokenizer.load(tokenizerJSON: Seq2SeqTokenizerFixtures.url(name))
+        let corpus = try Seq2SeqTokenizerFixtures.corpus()
+        let all = try Seq2SeqTokenizerFixtures.decode([String: [Record]].self, "expected_stages.json")
+        let records = try #require(all[name])
+        try #require(records.count > 50)
+        var tally = ParityTally()
+        for record in records {
+            let text = corpus[record.line]
+            let encoding = try tokenizer.encode(text, addSpecialTokens: false)
+            tally.check(record.line, text, "ids", got: encoding.ids, expected: record.ids)
+            tally.check(record.line, text, "tokens", got: encoding.tokens, expected: record.tokens)
+            tally.check(record.line, text, "offsets", got: encoding.offsets.map { [$0.start, $0.end] },
+                        expected: record.offsets)
+            tally.check(record.line, text, "decoded", got: tokenizer.decode(record.ids, skipSpecialTokens: false),
+                        expected: record.decoded)
+        }
+        #expect(tally.equal == tally.total, "\(name): \(tally.summary)")
+    }
+}

@@ -101,8 +101,8 @@ public struct MarianDecoder: Sendable {
             for r in 0..<rows { (logits + r * vocabulary).update(from: bias.baseAddress!, count: vocabulary) }
         }
         lmHead.withUnsafeBufferPointer { w in
-            BLAS.sgemm(transposeB: true, m: rows, n: vocabulary, k: d, a: hidden, b: w.baseAddress!, beta: 1,
-                       c: logits)
+            multiplyTransposed(hidden, rows: rows, ldx: d, by: w.baseAddress!, outFeatures: vocabulary, inFeatures: d,
+                               into: logits)
         }
     }
 

@@ -40,9 +40,24 @@ struct MarianLinear: Sendable {
             }
         }
         weight.withUnsafeBufferPointer { w in
-            BLAS.sgemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
-                       a: x, lda: ldx ?? inFeatures, b: w.baseAddress!, beta: 1, c: y)
+            multiplyTransposed(x, rows: rows, ldx: ldx ?? inFeatures, by: w.baseAddress!, outFeatures: outFeatures,
+                               inFeatures: inFeatures, into: y)
         }
+    }
+}
+
+/// `y[rows, out] += x[rows, in] · Wᵀ` with `W` `[out, in]`.
+///
+/// One row (greedy decoding of one sentence) goes through sgemv: OpenBLAS 0.3.21's sgemm packs all of `W` even
+/// when `m = 1` (forwarding to gemv came in 0.3.27), which doubles the memory traffic of a step that is
+/// bandwidth-bound already.
+@inline(__always)
+func multiplyTransposed(_ x: UnsafePointer<Float>, rows: Int, ldx: Int, by w: UnsafePointer<Float>, outFeatures: Int,
+                        inFeatures: Int, into y: UnsafeMutablePointer<Float>) {
+    if rows == 1 {
+        BLAS.sgemv(m: outFeatures, n: inFeatures, a: w, x: x, beta: 1, y: y)
+    } else {
+        BLAS.sgemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: x, lda: ldx, b: w, beta: 1, c: y)
     }
 }
 

@@ -16,25 +16,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
     public typealias Run = @Sendable (_ items: [Item], _ isCancelled: @escaping @Sendable (Int) -> Bool)
         -> [Result<Output, any Error>]
 
-    /// Bounds on batches and the queue.
-    public struct Limits: Sendable, Equatable {
-        /// Most inputs in one batch (a request with more runs alone).
-        public var maxBatchSize: Int
-        /// Most input tokens in one batch (a request with more runs alone).
-        public var maxBatchTokens: Int
-        /// Seconds an idle model waits for a batch to fill.
-        public var maxWait: Double
-        /// Requests waiting (not yet in a batch); one more is refused.
-        public var queueCapacity: Int
-
-        public init(maxBatchSize: Int, maxBatchTokens: Int, maxWait: Double, queueCapacity: Int) {
-            precondition(maxBatchSize >= 1 && maxBatchTokens >= 1 && maxWait >= 0 && queueCapacity >= 1)
-            self.maxBatchSize = maxBatchSize
-            self.maxBatchTokens = maxBatchTokens
-            self.maxWait = maxWait
-            self.queueCapacity = queueCapacity
-        }
-    }
+    public typealias Limits = BatchLimits
 
     public let model: String
     public let limits: Limits
@@ -202,5 +184,25 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
             }
         }
         return .success(outputs)
+    }
+}
+
+/// Bounds on batches and the queue.
+public struct BatchLimits: Sendable, Equatable {
+    /// Most inputs in one batch (a request with more runs alone).
+    public var maxBatchSize: Int
+    /// Most input tokens in one batch (a request with more runs alone).
+    public var maxBatchTokens: Int
+    /// Seconds an idle model waits for a batch to fill.
+    public var maxWait: Double
+    /// Requests waiting (not yet in a batch); one more is refused.
+    public var queueCapacity: Int
+
+    public init(maxBatchSize: Int, maxBatchTokens: Int, maxWait: Double, queueCapacity: Int) {
+        precondition(maxBatchSize >= 1 && maxBatchTokens >= 1 && maxWait >= 0 && queueCapacity >= 1)
+        self.maxBatchSize = maxBatchSize
+        self.maxBatchTokens = maxBatchTokens
+        self.maxWait = maxWait
+        self.queueCapacity = queueCapacity
     }
 }

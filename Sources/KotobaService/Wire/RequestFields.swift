@@ -30,6 +30,16 @@ struct RequestFields {
         self.prefix = prefix
     }
 
+    /// An object with no fields, for an optional object the body left out.
+    static func empty(_ prefix: String) -> RequestFields {
+        RequestFields(object: [:], prefix: prefix)
+    }
+
+    private init(object: [String: JSONValue], prefix: String) {
+        self.object = object
+        self.prefix = prefix
+    }
+
     /// Refuses any field outside `known`.
     func rejectUnknown(_ known: Set<String>) throws(APIError) {
         let unknown = object.keys.filter { !known.contains($0) }.sorted()

@@ -67,6 +67,9 @@ struct TransformersConfig {
 
     func bool(_ key: String) -> Bool? { values[key]?.boolValue }
 
+    /// `split_special_tokens`: match special tokens in the text (false) or treat them as plain text (true).
+    var splitSpecialTokens: Bool { bool("split_special_tokens") ?? false }
+
     /// transformers 5 defaults `clean_up_tokenization_spaces` to false.
     var cleanUpTokenizationSpaces: Bool { bool("clean_up_tokenization_spaces") ?? false }
 

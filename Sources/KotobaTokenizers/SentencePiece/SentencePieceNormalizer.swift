@@ -39,8 +39,10 @@ struct SentencePieceNormalizer: Sendable {
         // Ignores heading space.
         if spec.removeExtraWhitespaces {
             while position < input.count {
-                let (replacement, consumed) = prefix(input, at: position, matches: &matches)
-                if !(replacement.count == 1 && replacement.first == 0x20) { break }
+                let (rule, consumed) = prefix(input, at: position, matches: &matches)
+                let isSpace = rule.map { Self.isSingleSpace(charsMap?.replacement(at: $0) ?? []) }
+                    ?? Self.isSingleSpace(input[position..<(position + consumed)])
+                if !isSpace { break }
                 position += consumed
             }
         }
@@ -49,18 +51,21 @@ struct SentencePieceNormalizer: Sendable {
         let space: [UInt8] = spec.escapeWhitespaces ? Self.spaceSymbol : [0x20]
         if !treatWhitespaceAsSuffix && spec.addDummyPrefix { output += space }
         var previousIsSpace = spec.removeExtraWhitespaces
-        while position < input.count {
-            let (replacement, consumed) = prefix(input, at: position, matches: &matches)
-            var piece = replacement[...]
+        // Appends one normalised chunk: leading spaces dropped after a space, spaces escaped.
+        func emit<Chunk: BidirectionalCollection<UInt8>>(_ chunk: Chunk) {
+            var piece = chunk[...]
             if previousIsSpace {
                 while piece.first == 0x20 { piece = piece.dropFirst() }
             }
-            if !piece.isEmpty {
-                for byte in piece {
-                    if spec.escapeWhitespaces && byte == 0x20 { output += Self.spaceSymbol } else { output.append(byte) }
-                }
-                previousIsSpace = piece.last == 0x20
+            guard !piece.isEmpty else { return }
+            for byte in piece {
+                if spec.escapeWhitespaces && byte == 0x20 { output += Self.spaceSymbol } else { output.append(byte) }
             }
+            previousIsSpace = piece.last == 0x20
+        }
+        while position < input.count {
+            let (rule, consumed) = prefix(input, at: position, matches: &matches)
+            if let rule, let charsMap { emit(charsMap.replacement(at: rule)) } else { emit(input[position..<(position + consumed)]) }
             position += consumed
             if !spec.removeExtraWhitespaces { previousIsSpace = false }
         }
@@ -74,25 +79,29 @@ struct SentencePieceNormalizer: Sendable {
         return output
     }
 
-    /// `NormalizePrefix`: the replacement for the longest rule matching at `position`, and the bytes it consumes.
+    private static func isSingleSpace<Chunk: Collection<UInt8>>(_ chunk: Chunk) -> Bool {
+        chunk.count == 1 && chunk.first == 0x20
+    }
+
+    /// `NormalizePrefix` without copying: the rule (a replacement offset) for the longest match at `position`,
+    /// or nil to copy the consumed input bytes as they are, and how many bytes are consumed.
     private func prefix(
         _ input: UnsafeBufferPointer<UInt8>, at position: Int, matches: inout [PrecompiledCharsMap.Match]
-    ) -> ([UInt8], Int) {
-        let rest = UnsafeBufferPointer(rebasing: input[position...])
+    ) -> (rule: Int?, consumed: Int) {
         if let userDefined {
             var longest = 0
             userDefined.forEachPrefix(of: input, from: position) { length, _ in longest = length }
-            if longest > 0 { return (Array(rest[..<longest]), longest) }
+            if longest > 0 { return (nil, longest) }
         }
+        let rest = UnsafeBufferPointer(rebasing: input[position...])
         if let charsMap {
             charsMap.commonPrefixSearch(rest, stopAtNUL: false, into: &matches)
             // sentencepiece keeps the longest of at most 32 results (kMaxTrieResultsSize).
             var best: PrecompiledCharsMap.Match?
             for match in matches.prefix(32) where best.map({ match.length > $0.length }) ?? true { best = match }
-            if let best { return (Array(charsMap.replacement(at: best.value)), best.length) }
+            if let best { return (best.value, best.length) }
         }
         // No rule: copy one UTF-8 character (Swift strings are valid UTF-8, so no U+FFFD case arises).
-        let length = min(UnigramLattice.utf8Length(lead: rest[0]), rest.count)
-        return (Array(rest[..<length]), length)
+        return (nil, min(UnigramLattice.utf8Length(lead: rest[0]), rest.count))
     }
 }
