@@ -1,6 +1,6 @@
 // Decoding ids or pieces back to text.
 // Reference: sentencepiece v0.2.0 src/sentencepiece_processor.cc, SentencePieceProcessor::Decode
-// (DecodeSentencePiece and ProcessBytePieces).
+// (DecodeSentencePiece with its has_bos_ws result, and ProcessBytePieces).
 
 extension SentencePieceTokenizer {
     /// `decode(ids)`; ids outside the vocabulary are refused, as the reference refuses them.
@@ -26,6 +26,9 @@ extension SentencePieceTokenizer {
         var pendingBytes: [UInt8] = []
         let space = Array("\u{2581}".utf8)
         let consumesLeadingSpace = model.normalizerSpec.addDummyPrefix || model.normalizerSpec.removeExtraWhitespaces
+        // Only the dummy prefix is dropped when extra whitespace is kept: once one leading "▁" is consumed,
+        // later pieces keep theirs (`bos_ws_seen`). With extra whitespace removed every leading "▁" goes.
+        var leadingSpaceSeen = false
         for (piece, id) in entries {
             let type = model.pieces[id].type
             if type == .byte, let byte = Self.byteValue(ofPiece: piece) {
@@ -42,7 +45,10 @@ extension SentencePieceTokenizer {
                 text += Array((piece == model.pieces[id].piece ? model.trainerSpec.unkSurface : piece).utf8)
             default:
                 var bytes = Array(piece.utf8)[...]
-                if text.isEmpty && consumesLeadingSpace && bytes.starts(with: space) { bytes = bytes.dropFirst(space.count) }
+                if text.isEmpty && !leadingSpaceSeen && consumesLeadingSpace && bytes.starts(with: space) {
+                    bytes = bytes.dropFirst(space.count)
+                    if !model.normalizerSpec.removeExtraWhitespaces { leadingSpaceSeen = true }
+                }
                 var i = bytes.startIndex
                 while i < bytes.endIndex {
                     if bytes[i...].starts(with: space) {
