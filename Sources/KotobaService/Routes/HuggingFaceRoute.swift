@@ -12,7 +12,7 @@ import KotobaTasks
 /// | feature-extraction | top level: `truncate`, `truncation_direction`, `normalize` | `[float]` (`[[float]]` for a list) |
 /// | translation | `generate_parameters` (`num_beams`, `max_new_tokens`), `truncation`, `clean_up_tokenization_spaces` | `[{translation_text}]` |
 enum HuggingFaceRoute {
-    static func register(into router: inout Router, _ context: RouteContext) {
+    static func register(into router: inout RouteTable, _ context: RouteContext) {
         router.register(.post, "/models/{name}") { request, requestContext, parameters, reply in
             let name = parameters["name"] ?? ""
             guard let entry = context.catalog.entries.first(where: { $0.spec.name == name }) else {

@@ -4,7 +4,7 @@ import KotobaTasks
 /// `POST /fill-mask`, `/classify` (alias `/sentiment`), `/next-sentence`, `/embed`, `/translate`: the task
 /// endpoints, each a `TaskCall` on the shared `TaskDriver` path.
 enum TaskRoutes {
-    static func register(into router: inout Router, _ context: RouteContext) {
+    static func register(into router: inout RouteTable, _ context: RouteContext) {
         let maxInputs = context.inference.maxInputs
         route(&router, "/fill-mask", context, TaskCall<FillMaskModel, FillMaskRequest>(
             parse: { fields throws(APIError) in
@@ -66,7 +66,7 @@ enum TaskRoutes {
     }
 
     private static func route<Model: ServedModel, Parsed: Sendable>(
-        _ router: inout Router, _ path: String, _ context: RouteContext, _ call: TaskCall<Model, Parsed>
+        _ router: inout RouteTable, _ path: String, _ context: RouteContext, _ call: TaskCall<Model, Parsed>
     ) {
         router.register(.post, path) { request, requestContext, _, reply in
             TaskDriver.serve(call, request: request, requestContext: requestContext, context: context, reply: reply)
