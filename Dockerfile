@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Kotoba: build with the official Swift image, run on Debian slim with only the runtime libraries.
-# The Swift standard library and Foundation are linked statically, so the runtime image needs no toolchain.
+# The Swift standard library and Foundation are linked statically, so the runtime image needs no toolchain:
+# `ldd` on a --static-swift-stdlib build lists only libopenblas (with libgfortran), libstdc++, libm and libc.
 
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
@@ -18,7 +19,7 @@ RUN swift build -c release --product kotoba --static-swift-stdlib \
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libopenblas0 libssl3 zlib1g ca-certificates libstdc++6 tzdata \
+    && apt-get install -y --no-install-recommends libopenblas0 libssl3 zlib1g ca-certificates libstdc++6 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 kotoba \
     && useradd --system --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin kotoba

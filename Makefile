@@ -1,5 +1,5 @@
 # The two commands README.md documents: `make run` and `make test`.
-.PHONY: deps build run test lint bench
+.PHONY: deps build run test lint hf-client bench
 
 CONFIG ?= Config/kotoba.json
 
@@ -15,5 +15,8 @@ run: build
 lint:
 	@scripts/lint-dockerfile.sh
 
-test: deps lint
+hf-client:
+	@scripts/install-hf-client.sh
+
+test: deps lint hf-client
 	swift test --parallel

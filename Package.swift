@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kotoba", targets: ["kotoba"]),
+        // For packages beside this one that build on the model code (bench/bert).
+        .library(name: "KotobaModels", targets: ["KotobaModels", "KotobaTensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -3,6 +3,9 @@ struct ByteBuffer {
     private(set) var storage: [UInt8] = []
     private(set) var readerIndex = 0
 
+    /// Capacity kept across requests once everything is consumed.
+    static let retainedCapacity = 4 * 1024
+
     init() {}
 
     init(_ bytes: [UInt8]) {
@@ -26,7 +29,9 @@ struct ByteBuffer {
         precondition(count <= readableCount, "consumed past the readable bytes")
         readerIndex += count
         if readerIndex == storage.count {
-            storage.removeAll(keepingCapacity: storage.capacity <= 64 * 1024)
+            // Keep a small allocation for the next request; an idle keep-alive connection should not pin a
+            // large one (1,000 idle connections x 64 KiB would be 64 MB).
+            storage.removeAll(keepingCapacity: storage.capacity <= Self.retainedCapacity)
             readerIndex = 0
         }
     }

@@ -35,7 +35,14 @@ final class ConnectionIO {
 
     func start() {
         readSource.setEventHandler { [weak self] in self?.readable() }
-        writeSource.setEventHandler { [weak self] in self?.flush() }
+        writeSource.setEventHandler { [weak self] in
+            guard let self else { return }
+            switch self.flush() {
+            case .drained: self.connection.outboundDrained()
+            case .failed: self.connection.writeFailed()
+            case .pending: break
+            }
+        }
         timer.setEventHandler { [weak self] in self?.timerFired() }
         // The descriptor may close only after both sources are cancelled (dispatch still watches it until then).
         let closer = DescriptorCloser(fd: fd, sources: 2)
@@ -51,9 +58,7 @@ final class ConnectionIO {
         let scratch = connection.loop.scratch
         switch Socket.read(fd, into: scratch) {
         case let .bytes(count):
-            if case .closing = connection.state { return }
-            connection.buffer.append(UnsafeRawBufferPointer(rebasing: scratch[..<count]))
-            connection.bytesArrived()
+            connection.bytesReceived(UnsafeRawBufferPointer(rebasing: scratch[..<count]))
         case .wouldBlock:
             return
         case .endOfFile:
@@ -77,18 +82,29 @@ final class ConnectionIO {
 
     // MARK: - Writing
 
-    func enqueue(_ bytes: [UInt8]) {
-        guard !cancelled else { return }
+    /// How far a flush got.
+    enum FlushResult {
+        /// Everything queued is written.
+        case drained
+        /// The socket is full; the write source will continue.
+        case pending
+        /// The peer is gone.
+        case failed
+    }
+
+    /// Queues `bytes` and writes as much as the socket takes now.
+    func enqueue(_ bytes: [UInt8]) -> FlushResult {
+        guard !cancelled else { return .failed }
         if outbound.isEmpty {
             outbound = bytes
         } else {
             outbound.append(contentsOf: bytes)
         }
-        flush()
+        return flush()
     }
 
-    private func flush() {
-        guard !cancelled else { return }
+    private func flush() -> FlushResult {
+        guard !cancelled else { return .failed }
         while outboundOffset < outbound.count {
             let result = outbound.withUnsafeBytes { all in
                 Socket.write(fd, UnsafeRawBufferPointer(rebasing: all[outboundOffset...]))
@@ -102,19 +118,18 @@ final class ConnectionIO {
                     writeSuspended = false
                     writeSource.resume()
                 }
-                return
+                return .pending
             case .endOfFile, .failed:
-                connection.close()
-                return
+                return .failed
             }
         }
-        outbound.removeAll(keepingCapacity: outbound.capacity <= 64 * 1024)
+        outbound.removeAll(keepingCapacity: outbound.capacity <= ByteBuffer.retainedCapacity)
         outboundOffset = 0
         if !writeSuspended {
             writeSuspended = true
             writeSource.suspend()
         }
-        if case .writing = connection.state { connection.responseWritten() }
+        return .drained
     }
 
     // MARK: - Deadlines

@@ -5,6 +5,7 @@ final class EventLoop: @unchecked Sendable {
     let queue: DispatchQueue
     var connections: [ObjectIdentifier: Connection] = [:]
     var date = DateCache()
+    var requestIDs = RequestIDGenerator()
     /// Every read lands here first, so a read allocates nothing; bytes are then copied to the connection.
     let scratch: UnsafeMutableRawBufferPointer
 

@@ -1,5 +1,6 @@
 /// Ordered header fields; names compare case-insensitively, the received spelling is kept.
 public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+    /// One field as received (or added): the name keeps its spelling.
     public typealias Element = (name: String, value: String)
 
     private var fields: [Element]

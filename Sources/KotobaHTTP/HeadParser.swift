@@ -24,8 +24,11 @@ enum HeadParser {
                       limits: HTTPServerConfiguration.Limits) -> Parsed {
         guard let lineEnd = requestLineEnd else { return Parsed(result: .failure(.malformedRequestLine)) }
         let requestLine: RequestLine
-        switch RequestLine.parse(UnsafeBufferPointer(rebasing: head[..<(lineEnd - 1)]), limits: limits) {
-        case let .failure(error): return Parsed(result: .failure(error))
+        let lineBytes = UnsafeBufferPointer(rebasing: head[..<(lineEnd - 1)])
+        switch RequestLine.parse(lineBytes, limits: limits) {
+        case let .failure(error):
+            let (method, path) = RequestLine.bestEffortMethodAndPath(lineBytes, limits: limits)
+            return Parsed(result: .failure(error), method: method, path: path)
         case let .success(line): requestLine = line
         }
         var parsed = Parsed(result: .failure(.malformedRequestLine), method: requestLine.method, path: requestLine.path)

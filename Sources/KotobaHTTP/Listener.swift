@@ -11,6 +11,8 @@ final class Listener: @unchecked Sendable {
     private var suspended = false
     private var stopped = false
     private var date = DateCache()
+    /// Input of shed connections is read into this and dropped.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
 
     /// Accepts per readable event, so one busy listener cannot starve the accept queue's other work.
     private static let acceptBatch = 64
@@ -21,6 +23,10 @@ final class Listener: @unchecked Sendable {
         self.core = core
         self.loops = loops
         source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+    }
+
+    deinit {
+        scratch.deallocate()
     }
 
     func start() {
@@ -48,8 +54,14 @@ final class Listener: @unchecked Sendable {
             guard !stopped else { return }
             switch Socket.accept(fd) {
             case let .accepted(client, remoteAddress):
-                guard core.reserveConnection() else {
-                    shed(client, remoteAddress: remoteAddress)
+                switch core.reserveConnection() {
+                case .admitted:
+                    break
+                case .overCapacity:
+                    shed(client, remoteAddress: remoteAddress, message: "too many open connections; retry later")
+                    continue
+                case .shuttingDown:
+                    shed(client, remoteAddress: remoteAddress, message: "server is shutting down")
                     continue
                 }
                 let loop = loops[nextLoop]
@@ -59,6 +71,8 @@ final class Listener: @unchecked Sendable {
                     let connection = Connection(fd: client, remoteAddress: remoteAddress, loop: loop, core: core)
                     loop.connections[ObjectIdentifier(connection)] = connection
                     connection.start()
+                    // Shutdown may have drained this loop between the admission and this block.
+                    if core.isShuttingDown { connection.drain() }
                 }
             case .wouldBlock:
                 return
@@ -80,12 +94,17 @@ final class Listener: @unchecked Sendable {
     }
 
     /// Over capacity: answer 503 at once and close, so the client learns why instead of hanging.
-    private func shed(_ client: Int32, remoteAddress: String) {
+    private func shed(_ client: Int32, remoteAddress: String, message: String) {
         let requestID = RequestID.generate()
-        let response = HTTPResponse.error(.serviceUnavailable, message: "too many open connections; retry later",
+        let response = HTTPResponse.error(.serviceUnavailable, message: message,
                                           type: HTTPErrorType.overloaded, requestID: requestID)
         let bytes = ResponseEncoder.encode(response, requestID: requestID, close: true, omitBody: false,
                                            keepAliveHeader: false, date: &date)
+        // Discard what the client already sent: closing with unread input would send RST, and a client
+        // that sees the reset may never read the 503.
+        for _ in 0..<4 {
+            guard case .bytes = Socket.read(client, into: scratch) else { break }
+        }
         let written = bytes.withUnsafeBytes { Socket.write(client, $0) }
         Socket.shutdownWrite(client)
         Socket.close(client)

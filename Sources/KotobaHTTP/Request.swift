@@ -16,6 +16,21 @@ public struct HTTPRequest: Sendable {
     /// Trailer fields of a chunked body (empty otherwise).
     public var trailers: HTTPHeaders
 
+    /// A request whose path and query are already split (the parser's case).
+    init(method: HTTPMethod, target: String, path: String, query: String?, version: HTTPVersion,
+         headers: HTTPHeaders, body: [UInt8], id: String, remoteAddress: String, trailers: HTTPHeaders) {
+        self.method = method
+        self.target = target
+        self.path = path
+        self.query = query
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.id = id
+        self.remoteAddress = remoteAddress
+        self.trailers = trailers
+    }
+
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], id: String = RequestID.generate(),
                 remoteAddress: String = "", trailers: HTTPHeaders = HTTPHeaders()) {

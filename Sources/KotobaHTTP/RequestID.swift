@@ -31,7 +31,7 @@ public enum RequestID {
         return hex(high) + hex(low)
     }
 
-    private static func hex(_ value: UInt64) -> String {
+    static func hex(_ value: UInt64) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(unsafeUninitializedCapacity: 16) { buffer in
             for index in 0..<16 {
@@ -39,5 +39,26 @@ public enum RequestID {
             }
             return 16
         }
+    }
+}
+
+/// Per-event-loop identifiers without a system call per request: a random 64-bit prefix drawn once,
+/// then a counter mixed through SplitMix64, so identifiers stay unique and do not reveal request counts.
+struct RequestIDGenerator {
+    private let prefix: String
+    private var state: UInt64
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        prefix = RequestID.hex(system.next())
+        state = system.next()
+    }
+
+    mutating func next() -> String {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return prefix + RequestID.hex(mixed ^ (mixed >> 31))
     }
 }

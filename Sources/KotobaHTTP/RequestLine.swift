@@ -33,11 +33,28 @@ struct RequestLine {
         return .success(RequestLine(method: method, target: target, path: path, query: query, version: version))
     }
 
+    /// Method and path of a refused request line, when they are well-formed, so its record can name them.
+    static func bestEffortMethodAndPath(_ line: UnsafeBufferPointer<UInt8>,
+                                        limits: HTTPServerConfiguration.Limits) -> (HTTPMethod?, String?) {
+        guard let firstSpace = line.firstIndex(of: ASCII.space), firstSpace > 0 else { return (nil, nil) }
+        let methodBytes = UnsafeBufferPointer(rebasing: line[..<firstSpace])
+        guard methodBytes.allSatisfy(ASCII.isToken) else { return (nil, nil) }
+        let method = HTTPMethod.parse(methodBytes)
+        var targetEnd = firstSpace + 1
+        while targetEnd < line.count, line[targetEnd] != ASCII.space { targetEnd += 1 }
+        let target = UnsafeBufferPointer(rebasing: line[(firstSpace + 1)..<targetEnd])
+        guard !target.isEmpty, target.count <= limits.maxURILength, target.allSatisfy(ASCII.isTarget) else {
+            return (method, nil)
+        }
+        return (method, RequestTarget.split(String(decoding: target, as: UTF8.self)).path)
+    }
+
     /// HTTP-version = "HTTP" "/" DIGIT "." DIGIT, case-sensitive. Major 1 only; a higher 1.x minor is served
     /// as 1.1, as RFC 9110 §6.2 asks of a 1.1 server.
     private static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<HTTPVersion, HTTPParseError> {
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        guard bytes.count == 8, bytes.starts(with: prefix), bytes[6] == UInt8(ascii: "."),
+        guard bytes.count == 8, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"),
+              bytes[2] == UInt8(ascii: "T"), bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/"),
+              bytes[6] == UInt8(ascii: "."),
               let major = digit(bytes[5]), let minor = digit(bytes[7]) else { return .failure(.invalidVersion) }
         guard major == 1 else { return .failure(.unsupportedVersion("\(major).\(minor)")) }
         return .success(minor == 0 ? .http1_0 : .http1_1)
@@ -47,15 +64,16 @@ struct RequestLine {
         byte >= 0x30 && byte <= 0x39 ? Int(byte - 0x30) : nil
     }
 
+    private static let absoluteSchemes: [[UInt8]] = [Array("http://".utf8), Array("https://".utf8)]
+
     /// origin-form, absolute-form (http/https with an authority) or "*" for OPTIONS (RFC 9112 §3.2).
     private static func isAcceptableForm(_ target: UnsafeBufferPointer<UInt8>, method: HTTPMethod) -> Bool {
         if target[0] == UInt8(ascii: "/") { return true }
         if target.count == 1 && target[0] == UInt8(ascii: "*") { return method == .options }
-        for scheme in ["http://", "https://"] {
-            let schemeBytes = Array(scheme.utf8)
-            if target.count > schemeBytes.count,
-               zip(target, schemeBytes).allSatisfy({ ASCII.lower($0) == $1 }),
-               target[schemeBytes.count] != UInt8(ascii: "/") {
+        for scheme in absoluteSchemes {
+            if target.count > scheme.count,
+               zip(target, scheme).allSatisfy({ ASCII.lower($0) == $1 }),
+               target[scheme.count] != UInt8(ascii: "/") {
                 return true
             }
         }

@@ -1,4 +1,6 @@
-/// One answered request, for the access log and metrics; emitted once per response, server errors included.
+/// One answered request, for the access log and metrics: emitted once per response written (server errors
+/// and 503 sheds included; a write cut short reports the bytes that went out). A request whose client reset
+/// the connection before the reply is not recorded: nothing was answered.
 public struct RequestRecord: Sendable {
     /// "-" when the request line could not be parsed.
     public var method: HTTPMethod

@@ -1,32 +1,48 @@
 /// Serialises a response head and body into one buffer so each response is a single send().
 enum ResponseEncoder {
     /// Fields the server writes itself; a responder's copies are dropped rather than duplicated.
-    private static let serverOwned: Set<String> = ["content-length", "transfer-encoding", "connection", "date",
-                                                    "x-request-id", "keep-alive"]
+    private static let serverOwned = ["content-length", "transfer-encoding", "connection", "date", "x-request-id",
+                                      "keep-alive"]
+
+    private static func isServerOwned(_ name: String) -> Bool {
+        serverOwned.contains { HTTPHeaders.namesEqual($0, name) }
+    }
 
     /// - Parameters:
     ///   - omitBody: true for HEAD: same headers, Content-Length of the body that would have been sent.
     ///   - keepAliveHeader: true for HTTP/1.0 clients that asked to keep the connection.
     static func encode(_ response: HTTPResponse, requestID: String, close: Bool, omitBody: Bool,
                        keepAliveHeader: Bool, date: inout DateCache) -> [UInt8] {
-        let code = response.status.code
-        // RFC 9110 §8.6: no Content-Length (and no body) on 1xx and 204.
-        let bodyless = code < 200 || code == 204 || code == 304
+        // A final response needs a three-digit status of at least 200; anything else a responder builds
+        // would desynchronise the client, so it goes out as 500.
+        let status = (200...999).contains(response.status.code) ? response.status : .internalServerError
+        let code = status.code
+        // RFC 9110 §8.6: no Content-Length (and no body) on 204 and 304.
+        let bodyless = code == 204 || code == 304
+        let sendsBody = !omitBody && !bodyless
         var out: [UInt8] = []
-        out.reserveCapacity(192 + response.headers.count * 48 + (omitBody || bodyless ? 0 : response.body.count))
-        out.append(contentsOf: "HTTP/1.1 \(code) \(response.status.reason)\r\n".utf8)
+        out.reserveCapacity(192 + response.headers.count * 48 + (sendsBody ? response.body.count : 0))
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendDecimal(code, to: &out)
+        out.append(ASCII.space)
+        for byte in status.reason.utf8 {
+            out.append(ASCII.isFieldValue(byte) ? byte : ASCII.space)
+        }
+        out.append(contentsOf: [ASCII.cr, ASCII.lf])
         var hasContentType = false
         for (name, value) in response.headers {
-            if serverOwned.contains(name.lowercased()) { continue }
+            if isServerOwned(name) { continue }
             if !hasContentType && HTTPHeaders.namesEqual(name, "content-type") { hasContentType = true }
             appendField(name, value, to: &out)
         }
         if !hasContentType && !bodyless {
-            out.append(contentsOf: "Content-Type: \(response.body.isEmpty ? "text/plain; charset=utf-8" : "application/octet-stream")\r\n".utf8)
+            out.append(contentsOf: response.body.isEmpty ? defaultEmptyContentType : defaultContentType)
         }
         date.append(to: &out)
         if !bodyless {
-            out.append(contentsOf: "Content-Length: \(response.body.count)\r\n".utf8)
+            out.append(contentsOf: "Content-Length: ".utf8)
+            appendDecimal(response.body.count, to: &out)
+            out.append(contentsOf: [ASCII.cr, ASCII.lf])
         }
         out.append(contentsOf: "X-Request-ID: ".utf8)
         out.append(contentsOf: requestID.utf8)
@@ -37,10 +53,31 @@ enum ResponseEncoder {
             out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         out.append(contentsOf: [ASCII.cr, ASCII.lf])
-        if !omitBody && !bodyless {
+        if sendsBody {
             out.append(contentsOf: response.body)
         }
         return out
+    }
+
+    private static let defaultContentType = Array("Content-Type: application/octet-stream\r\n".utf8)
+    private static let defaultEmptyContentType = Array("Content-Type: text/plain; charset=utf-8\r\n".utf8)
+
+    /// Non-negative integers without going through String.
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        precondition(value >= 0, "negative length or status")
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+                rest /= 10
+                count += 1
+            } while rest > 0
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     /// "100 Continue" interim response (RFC 9110 §15.2.1).

@@ -20,6 +20,7 @@ public struct PathParameters: Sendable, Sequence {
 /// Routes by method and path pattern ("/v1/models/{name}"); 404 for unknown paths, 405 + Allow for
 /// known paths with another method, both with the JSON error envelope. HEAD is served wherever GET is.
 public struct Router: HTTPResponder {
+    /// A route's work: call the reply closure once, from any thread.
     public typealias Handler = @Sendable (HTTPRequest, RequestContext, PathParameters,
                                           @escaping @Sendable (HTTPResponse) -> Void) -> Void
 

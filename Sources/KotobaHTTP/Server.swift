@@ -9,6 +9,10 @@
 // to the connection's queue, so inference runs wherever the responder puts it. Only the counters shared
 // across loops (open connections, requests in flight, shutdown) sit behind a lock (ServerCore).
 //
+// Each connection's decisions live in ConnectionStateMachine (bytes, replies, deadlines in; actions out) and
+// Connection only performs the actions, so the protocol logic is tested without sockets. One request is
+// handled at a time per connection; pipelined ones wait in its buffer, which keeps responses in order.
+//
 // Deadlines are absolute (header section, body, idle keep-alive, write): each starts at a fixed moment and is
 // never extended by progress, so a client trickling one byte at a time is cut off on schedule.
 
@@ -37,6 +41,11 @@ public final class HTTPServer: @unchecked Sendable {
         self.configuration = configuration
         core = ServerCore(configuration: configuration, responder: responder, onRequestCompleted: onRequestCompleted)
         loops = (0..<max(1, configuration.eventLoopCount)).map { EventLoop(index: $0) }
+    }
+
+    /// Dropping a running server stops it rather than leaving its listener and connections orphaned.
+    deinit {
+        shutdown(deadline: 0) {}
     }
 
     /// Connections currently open (including ones being drained).

@@ -26,12 +26,20 @@ final class ServerCore: @unchecked Sendable {
     var inFlight: Int { counters.withLock { $0.inFlight } }
     var isShuttingDown: Bool { counters.withLock { $0.shuttingDown } }
 
+    /// Why a just-accepted connection may not be served.
+    enum Admission {
+        case admitted
+        case overCapacity
+        case shuttingDown
+    }
+
     /// Counts a new connection unless that would pass `maxConnections` or the server is stopping.
-    func reserveConnection() -> Bool {
+    func reserveConnection() -> Admission {
         counters.withLock { counters in
-            guard !counters.shuttingDown, counters.open < configuration.maxConnections else { return false }
+            if counters.shuttingDown { return .shuttingDown }
+            guard counters.open < configuration.maxConnections else { return .overCapacity }
             counters.open += 1
-            return true
+            return .admitted
         }
     }
 

@@ -38,7 +38,8 @@ public final class Service: Sendable {
             openConnections: { serverBox.current?.openConnectionCount ?? 0 },
             modelStates: { catalog.entries.map { ($0.spec.name, $0.spec.task, $0.state.name) } })
         let state = self.state
-        let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase }))
+        let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase },
+                                                 configuration: configuration))
         let responder = ServerHeaderResponder(wrapped: router)
         let server = HTTPServer(configuration: configuration.httpServer, responder: responder) { record in
             metrics.record(route: record.route, method: record.method.rawValue, status: record.status,
@@ -62,15 +63,15 @@ public final class Service: Sendable {
     public func start() throws(HTTPServerError) -> Int {
         let port = try server.start()
         state.withLock { if $0.phase == .starting { $0.phase = .serving } }
-        logger.notice("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
+        logger.notice("listening", metadata: ["host": "\(configuration.host)", "port": .stringConvertible(port),
                                               "version": "\(ServiceInfo.version)",
-                                              "models": "\(configuration.models.count)"])
+                                              "models": .stringConvertible(configuration.models.count)])
         let logger = self.logger
         let catalog = self.catalog
         catalog.loadAll {
             let failed = catalog.entries.filter { if case .failed = $0.state { true } else { false } }
             if failed.isEmpty {
-                logger.notice("all models ready", metadata: ["models": "\(catalog.entries.count)"])
+                logger.notice("all models ready", metadata: ["models": .stringConvertible(catalog.entries.count)])
             } else {
                 logger.error("some models failed to load; /readyz stays 503",
                              metadata: ["failed": .array(failed.map { "\($0.spec.name)" })])
@@ -96,8 +97,8 @@ public final class Service: Sendable {
             }
         }
         if first {
-            logger.notice("draining", metadata: ["drain_seconds": "\(configuration.drainSeconds)",
-                                                 "in_flight": "\(server.inFlightRequestCount)"])
+            logger.notice("draining", metadata: ["drain_seconds": .stringConvertible(configuration.drainSeconds),
+                                                 "in_flight": .stringConvertible(server.inFlightRequestCount)])
             timerQueue.asyncAfter(deadline: .now() + configuration.drainSeconds) { [self] in closeListener() }
         } else if closeNow {
             logger.notice("second shutdown request: ending the drain now")
@@ -115,9 +116,9 @@ public final class Service: Sendable {
             return true
         }
         guard proceed else { return }
-        logger.notice("closing listener", metadata: ["deadline_seconds": "\(configuration.shutdownDeadlineSeconds)",
-                                                     "in_flight": "\(server.inFlightRequestCount)",
-                                                     "open_connections": "\(server.openConnectionCount)"])
+        logger.notice("closing listener", metadata: ["deadline_seconds": .stringConvertible(configuration.shutdownDeadlineSeconds),
+                                                     "in_flight": .stringConvertible(server.inFlightRequestCount),
+                                                     "open_connections": .stringConvertible(server.openConnectionCount)])
         server.shutdown(deadline: configuration.shutdownDeadlineSeconds) { [self] in
             state.withLock { $0.phase = .stopped }
             logger.notice("stopped")

@@ -65,6 +65,14 @@ public struct Tensor: Sendable, Equatable {
         return flat
     }
 
+    /// Storage for an op's result that the op overwrites completely (a BLAS product with `beta = 0`, a gather):
+    /// skipping the zero fill saves a pass over megabytes per layer. Pass `overwritten: false` when some
+    /// element may not be written (an empty contraction), to get zeros.
+    package static func outputStorage(count: Int, overwritten: Bool) -> ContiguousArray<Float> {
+        guard overwritten else { return ContiguousArray(repeating: 0, count: count) }
+        return ContiguousArray(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// Internal initialiser for results whose shape and storage are consistent by construction.
     package init(uncheckedShape shape: [Int], storage: ContiguousArray<Float>) {
         self.shape = shape

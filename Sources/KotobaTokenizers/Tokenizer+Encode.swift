@@ -9,10 +9,9 @@ extension Tokenizer {
         var second = try pair.map { (p) throws(TokenizerError) in try encodeSequence(p, typeId: 1, sequenceId: 1) }
         let added = addSpecialTokens ? postProcessor?.addedTokens(isPair: second != nil) ?? 0 : 0
         let lengthBefore = first.count + (second?.count ?? 0) + added
-        if let truncation {
-            guard truncation.maxLength >= added else {
-                throw .truncation("max_length \(truncation.maxLength) leaves no room for \(added) special tokens")
-            }
+        // tokenizers computes `max_length - added` in unsigned arithmetic; below `added` it wraps to a huge
+        // budget, so nothing is truncated. Kotoba reproduces that rather than inventing an error.
+        if let truncation, truncation.maxLength >= added {
             try truncation.apply(budget: truncation.maxLength - added, &first, &second)
         }
         var result: Encoding

@@ -26,7 +26,7 @@ public final class Tokenizer: Sendable {
                 postProcessor: (any PostProcessor)?, decoder: (any TokenDecoder)?, addedTokens: [AddedToken],
                 specialTokens: SpecialTokens.Names = .init(), cleanUpTokenizationSpaces: Bool = false,
                 modelMaxLength: Int? = nil, configuredTruncation: Truncation? = nil,
-                configuredPadding: Padding? = nil) throws(TokenizerError) {
+                configuredPadding: Padding? = nil, splitSpecialTokens: Bool = false) throws(TokenizerError) {
         self.normalizer = normalizer
         self.preTokenizer = preTokenizer
         self.model = model
@@ -34,6 +34,7 @@ public final class Tokenizer: Sendable {
         self.decoder = decoder
         var added = AddedVocabulary()
         try added.add(addedTokens, model: model, normalizer: normalizer)
+        added.encodeSpecialTokens = splitSpecialTokens
         self.addedVocabulary = added
         self.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces
         self.modelMaxLength = modelMaxLength

@@ -9,6 +9,14 @@ public enum StageFactory {
         let config = try StageConfig(json, stage: "normalizer")
         switch config.type {
         case "BertNormalizer": return try BertNormalizer(config)
+        case "NFC": return NFC()
+        case "NFD": return NFD()
+        case "NFKC": return NFKC()
+        case "Lowercase": return Lowercase()
+        case "Strip": return try Strip(config)
+        case "Replace": return try Replace(config)
+        case "Precompiled": return try Precompiled(config)
+        case "Sequence": return try NormalizerSequence(config)
         default: throw .unsupported(stage: "normalizer", type: config.type)
         }
     }
@@ -17,6 +25,13 @@ public enum StageFactory {
         let config = try StageConfig(json, stage: "pre_tokenizer")
         switch config.type {
         case "BertPreTokenizer": return BertPreTokenizer()
+        case "Metaspace": return try Metaspace(config)
+        case "Whitespace": return Whitespace()
+        case "WhitespaceSplit": return WhitespaceSplit()
+        case "Punctuation": return try Punctuation(config)
+        case "ByteLevel": return try ByteLevel(config)
+        case "Split": return try Split(config)
+        case "Sequence": return try PreTokenizerSequence(config)
         default: throw .unsupported(stage: "pre_tokenizer", type: config.type)
         }
     }
@@ -25,6 +40,8 @@ public enum StageFactory {
         let config = try StageConfig(json, stage: "model")
         switch config.type {
         case "WordPiece": return try WordPiece(config)
+        case "Unigram": return try Unigram(config)
+        case "BPE": return try BPE(config)
         default: throw .unsupported(stage: "model", type: config.type)
         }
     }
@@ -42,6 +59,14 @@ public enum StageFactory {
         let config = try StageConfig(json, stage: "decoder")
         switch config.type {
         case "WordPiece": return try WordPieceDecoder(config)
+        case "Metaspace": return try MetaspaceDecoder(config)
+        case "ByteLevel": return ByteLevelDecoder()
+        case "BPEDecoder": return try BPEDecoder(config)
+        case "Replace": return try ReplaceDecoder(config)
+        case "ByteFallback": return ByteFallbackDecoder()
+        case "Fuse": return FuseDecoder()
+        case "Strip": return try StripDecoder(config)
+        case "Sequence": return try SequenceDecoder(config)
         default: throw .unsupported(stage: "decoder", type: config.type)
         }
     }

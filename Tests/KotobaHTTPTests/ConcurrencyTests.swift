@@ -27,14 +27,17 @@ import Testing
         let threadsWithIdleClients = threadCount()
 
         let active = try RawClient(port: server.port)
-        var worst = 0.0
+        var latencies: [Double] = []
         for index in 0..<50 {
             let started = Date()
             active.send("GET /busy\(index) HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(try active.readResponse().bodyText == "GET /busy\(index) body=")
-            worst = max(worst, Date().timeIntervalSince(started))
+            latencies.append(Date().timeIntervalSince(started))
         }
-        #expect(worst < 0.1, "slowest answer took \(worst) s with 1,000 idle connections open")
+        latencies.sort()
+        // Starved threads or a scan over idle connections would slow every answer; a loaded machine only some.
+        #expect(latencies[25] < 0.02, "median answer took \(latencies[25]) s with 1,000 idle connections open")
+        #expect(latencies[49] < 1, "slowest answer took \(latencies[49]) s")
         #expect(threadsWithIdleClients < 100, "\(threadsWithIdleClients) threads for 1,000 connections")
         // The idle ones are still served afterwards.
         idle[999].send("GET /again HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -59,6 +62,14 @@ import Testing
         #expect(shed.bodyText.contains(#""error_type":"overloaded""#))
         #expect(extra.isClosedByPeer())
         #expect(server.server.openConnectionCount == 3)
+
+        // Clients that send at once still read the 503 (whether the request lands before the accept is up
+        // to the kernel, so this does not force the unread-input case the shed path drains for).
+        for _ in 0..<10 {
+            let eager = try RawClient(port: server.port)
+            eager.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try eager.readResponse().status == 503)
+        }
 
         held.removeFirst()
         #expect(eventually(within: 2) { server.server.openConnectionCount == 2 })

@@ -98,6 +98,16 @@ import Testing
         #expect(get.bodyText == "twelve bytes")
     }
 
+    @Test func serverErrorToHeadHasNoBody() throws {
+        let server = try TestServer()
+        let client = try RawClient(port: server.port)
+        client.send("HEAD / HTTP/1.1\r\nBad Header: x\r\n\r\n")
+        let response = try client.readResponse(isHead: true)
+        #expect(response.status == 400)
+        #expect(Int(response.header("Content-Length") ?? "0") ?? 0 > 0)
+        #expect(client.isClosedByPeer(), "a body was sent after the HEAD response head")
+    }
+
     @Test func http10ClosesByDefaultAndKeepsAliveWhenAsked() throws {
         let server = try TestServer()
         let plain = try RawClient(port: server.port)
@@ -159,6 +169,8 @@ import Testing
         #expect(records[0].route == "/v1/models/{name}")
         #expect(records[0].path == "/v1/models/bert")
         #expect(records[1].route == nil)
-        #expect(records[0].responseBytes > 0 && records[0].requestBytes > 0)
+        #expect(records[0].responseBytes > 0 && records[0].requestBytes == 41)
+        #expect(records[0].remoteAddress.hasPrefix("127.0.0.1:"))
+        #expect(records[2].method.rawValue == "GET" && records[2].path == "/")
     }
 }

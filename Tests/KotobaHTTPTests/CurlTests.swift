@@ -47,4 +47,13 @@ import Testing
             || reuse.output.lowercased().contains("reusing existing connection"), "\(reuse.output)")
         #expect(eventually(within: 2) { server.records.all.count == 7 })
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: curl), "curl is not installed at /usr/bin/curl"))
+    func servesIPv6LoopbackAndReportsTheRemoteAddress() throws {
+        let server = try TestServer { $0.host = "::1" }
+        let result = try run(["http://[::1]:\(server.port)/six"])
+        #expect(result.output == "GET /six body=", "\(result.output)")
+        #expect(eventually(within: 2) { server.records.all.count == 1 })
+        #expect(server.records.all.first?.remoteAddress.hasPrefix("[::1]:") == true)
+    }
 }

@@ -58,7 +58,7 @@ import Testing
 
         let done = Flag()
         let started = Date()
-        server.server.shutdown(deadline: 3) { done.set() }
+        server.server.shutdown(deadline: 10) { done.set() }
         #expect(idle.isClosedByPeer())
         #expect(eventually(within: 1) { (try? RawClient(port: server.port)) == nil }, "still accepting")
         #expect(!done.isSet)
@@ -67,8 +67,8 @@ import Testing
         let response = try busy.readResponse()
         #expect(response.bodyText == "finished")
         #expect(response.header("Connection") == "close")
-        #expect(eventually(within: 2) { done.isSet })
-        #expect(Date().timeIntervalSince(started) < 2, "shutdown waited for the deadline instead of the drain")
+        #expect(eventually(within: 4) { done.isSet })
+        #expect(Date().timeIntervalSince(started) < 5, "shutdown waited for the deadline instead of the drain")
     }
 
     @Test func shutdownClosesStragglersAtTheDeadline() throws {
@@ -79,8 +79,8 @@ import Testing
         #expect(eventually(within: 2) { parked.all.count == 1 })
         let started = Date()
         let elapsed = server.stop(deadline: 0.3)
-        #expect(elapsed >= 0.25 && elapsed < 1.5, "completed after \(elapsed) s")
-        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(elapsed >= 0.25 && elapsed < 2.5, "completed after \(elapsed) s")
+        #expect(Date().timeIntervalSince(started) < 3)
         #expect(parked.all[0].0.isClientGone)
         #expect(server.server.openConnectionCount == 0)
         #expect(client.isClosedByPeer())
@@ -119,5 +119,44 @@ final class Counter: @unchecked Sendable {
         lock.lock()
         count += 1
         lock.unlock()
+    }
+}
+
+@Suite struct ResetTests {
+    @Test func clientResetWhilePendingIsNoticedAndTheLateReplyIsHarmless() throws {
+        let parked = LifecycleTests.Parked()
+        let responder = ClosureResponder { _, context, reply in parked.add(context, reply) }
+        let server = try TestServer(responder: responder)
+        do {
+            let client = try RawClient(port: server.port)
+            client.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(eventually(within: 2) { parked.all.count == 1 })
+            client.abort()
+        }
+        #expect(eventually(within: 2) { parked.all.first?.0.isClientGone == true })
+        #expect(eventually(within: 2) { server.server.openConnectionCount == 0 })
+        #expect(server.server.inFlightRequestCount == 0)
+        parked.all.first?.1(.text(.ok, "late"))
+        // The server is still healthy.
+        let next = try RawClient(port: server.port)
+        next.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(eventually(within: 2) { parked.all.count == 2 })
+        parked.all[1].1(.text(.ok, "fine"))
+        #expect(try next.readResponse().bodyText == "fine")
+    }
+}
+
+@Suite struct ReleaseTests {
+    @Test func droppingARunningServerStopsListeningAndClosesConnections() throws {
+        var server: HTTPServer? = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0,
+                                                                                   eventLoopCount: 1),
+                                             responder: EchoResponder())
+        let port = try #require(server).start()
+        let client = try RawClient(port: port, receiveTimeout: 3)
+        client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        server = nil
+        #expect(client.isClosedByPeer())
+        #expect(eventually(within: 2) { (try? RawClient(port: port)) == nil }, "still accepting after release")
     }
 }

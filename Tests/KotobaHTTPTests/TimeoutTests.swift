@@ -3,6 +3,7 @@ import Testing
 @testable import KotobaHTTP
 
 /// Absolute deadlines: trickling cannot extend them, and each fires when configured (1 s here), not later.
+/// Upper bounds leave 1.5 s for a loaded 2-core machine; a deadline that trickling extended would need 20 s.
 @Suite struct TimeoutTests {
     /// Sends `bytes` one at a time every `interval` seconds on a background thread until `stop` is set.
     private func trickle(_ bytes: [UInt8], to client: RawClient, every interval: Double, stop: Flag) {
@@ -26,7 +27,7 @@ import Testing
         let elapsed = Date().timeIntervalSince(started)
         #expect(response.status == 408)
         #expect(response.bodyText.contains(#""error_type":"timeout""#))
-        #expect(elapsed >= 0.95 && elapsed < 1.5, "408 after \(elapsed) s")
+        #expect(elapsed >= 0.95 && elapsed < 2.5, "408 after \(elapsed) s")
         #expect(client.isClosedByPeer())
     }
 
@@ -41,7 +42,7 @@ import Testing
         let response = try client.readResponse()
         let elapsed = Date().timeIntervalSince(started)
         #expect(response.status == 408)
-        #expect(elapsed >= 0.9 && elapsed < 1.5, "408 after \(elapsed) s")
+        #expect(elapsed >= 0.9 && elapsed < 2.5, "408 after \(elapsed) s")
     }
 
     @Test func idleKeepAliveConnectionClosesQuietlyAtIdleDeadline() throws {
@@ -52,7 +53,7 @@ import Testing
         let started = Date()
         #expect(client.isClosedByPeer())
         let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed >= 0.9 && elapsed < 1.6, "closed after \(elapsed) s")
+        #expect(elapsed >= 0.9 && elapsed < 2.5, "closed after \(elapsed) s")
     }
 
     @Test func silentNewConnectionClosesAtHeaderDeadlineWithoutResponse() throws {
@@ -60,7 +61,7 @@ import Testing
         let client = try RawClient(port: server.port, receiveTimeout: 3)
         let started = Date()
         #expect(client.isClosedByPeer())
-        #expect(Date().timeIntervalSince(started) < 1.6)
+        #expect(Date().timeIntervalSince(started) < 2.5)
     }
 
     @Test func readerThatNeverReadsIsDroppedAtWriteDeadline() throws {
@@ -71,9 +72,9 @@ import Testing
         client.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
         let started = Date()
         #expect(eventually(within: 0.5) { server.server.openConnectionCount == 1 })
-        #expect(eventually(within: 3) { server.server.openConnectionCount == 0 })
+        #expect(eventually(within: 4) { server.server.openConnectionCount == 0 })
         let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed >= 0.9 && elapsed < 1.8, "dropped after \(elapsed) s")
+        #expect(elapsed >= 0.9 && elapsed < 2.5, "dropped after \(elapsed) s")
     }
 }
 

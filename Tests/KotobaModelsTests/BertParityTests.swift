@@ -44,6 +44,9 @@ let parityModels: [ParityModel] = [
                 if let array = expected.array {
                     let actual = try #require(outputs[key], "\(model) produced no \(key)")
                     expectClose(actual, array, "\(model) \(reference.name) \(key)")
+                    if ProcessInfo.processInfo.environment["KOTOBA_PARITY_REPORT"] != nil {
+                        print("parity \(model) \(reference.name) \(key): worst |Δ| \(worstDifference(actual, array))")
+                    }
                 } else if let ids = expected.ids {
                     let logits = try #require(outputs[String(key.dropLast("_top5".count))])
                     let top = logits.topK(5).map { $0.map(\.index) }

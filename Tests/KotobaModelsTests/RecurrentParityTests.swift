@@ -31,7 +31,7 @@ import KotobaTensor
     @Test func paddedStepsLeaveOutputsZeroAndStateUnchanged() throws {
         let reference = try Seq2SeqFixtures.reference("recurrent/gru")
         let weights = try WeightStore(paths: [Seq2SeqFixtures.directory("recurrent/gru").appendingPathComponent("model.safetensors").path])
-        let rnn = try weights.torchRecurrent(.gru, inputSize: 5, hiddenSize: 7, layers: 2, bidirectional: true)
+        let rnn = try weights.torchRecurrent(.gru, inputSize: 5, hiddenSize: 11, layers: 2, bidirectional: true)
         let input = try Tensor(shape: [3, 6, 5], floats(reference["input"]))
         let lengths = try ints(reference["lengths"])
         // Garbage in the padding must not change anything (packed semantics, not masking after the fact).
@@ -41,12 +41,12 @@ import KotobaTensor
         let (dirty, dirtyFinals) = try rnn(noisy, lengths: lengths)
         #expect(clean == dirty)
         #expect(cleanFinals == dirtyFinals)
-        for b in 0..<3 { for t in lengths[b]..<6 { for j in 0..<14 { #expect(clean[b, t, j] == 0) } } }
+        for b in 0..<3 { for t in lengths[b]..<6 { for j in 0..<22 { #expect(clean[b, t, j] == 0) } } }
     }
 
     @Test func rejectsLengthsThatDoNotFitTheBatch() throws {
         let weights = try WeightStore(paths: [Seq2SeqFixtures.directory("recurrent/lstm").appendingPathComponent("model.safetensors").path])
-        let rnn = try weights.torchRecurrent(.lstm, inputSize: 5, hiddenSize: 7, layers: 2, bidirectional: true)
+        let rnn = try weights.torchRecurrent(.lstm, inputSize: 5, hiddenSize: 11, layers: 2, bidirectional: true)
         let input = Tensor(shape: [3, 6, 5])
         #expect(throws: ModelError.self) { try rnn(input, lengths: [6, 0, 4]) }
         #expect(throws: ModelError.self) { try rnn(input, lengths: [7, 2, 4]) }
@@ -55,9 +55,9 @@ import KotobaTensor
 
     @Test func wrongLayerSizeIsAShapeErrorNamingTheTensor() throws {
         let weights = try WeightStore(paths: [Seq2SeqFixtures.directory("recurrent/lstm").appendingPathComponent("model.safetensors").path])
-        #expect(throws: ModelError.shapeMismatch(tensor: "weight_ih_l0", expected: [28, 6], found: [28, 5],
+        #expect(throws: ModelError.shapeMismatch(tensor: "weight_ih_l0", expected: [44, 6], found: [44, 5],
                                                  file: Seq2SeqFixtures.directory("recurrent/lstm").appendingPathComponent("model.safetensors").path)) {
-            try weights.torchRecurrent(.lstm, inputSize: 6, hiddenSize: 7, layers: 2, bidirectional: true)
+            try weights.torchRecurrent(.lstm, inputSize: 6, hiddenSize: 11, layers: 2, bidirectional: true)
         }
     }
 }

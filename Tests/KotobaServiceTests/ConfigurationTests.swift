@@ -47,6 +47,9 @@ import Testing
             "timeouts.idle_keep_alive_seconds": "9", "timeouts.write_seconds": "10", "drain_seconds": "11",
             "shutdown_deadline_seconds": "12", "log.format": "json", "log.level": "debug",
             "models": #"[{"name": "m", "task": "fill-mask", "path": "Models/m"}]"#,
+            "batching.max_batch_size": "13", "batching.max_batch_tokens": "14", "batching.max_wait_seconds": "0.015",
+            "batching.queue_capacity": "16", "inference_workers": "17", "requests.timeout_seconds": "18",
+            "requests.max_inputs": "19",
         ]
         #expect(Set(values.keys) == Set(ConfigurationKey.all.map(\.path)))
         let environment = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map {
@@ -73,6 +76,13 @@ import Testing
         expected.log.format = .json
         expected.log.level = .debug
         expected.models = [ModelSpec(name: "m", task: "fill-mask", path: "Models/m")]
+        expected.batching.maxBatchSize = 13
+        expected.batching.maxBatchTokens = 14
+        expected.batching.maxWaitSeconds = 0.015
+        expected.batching.queueCapacity = 16
+        expected.inferenceWorkers = 17
+        expected.requests.timeoutSeconds = 18
+        expected.requests.maxInputs = 19
         #expect(loaded == expected)
     }
 

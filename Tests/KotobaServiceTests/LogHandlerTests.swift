@@ -16,8 +16,8 @@ import Testing
 
     @Test func jsonLinesParseAndKeepNumbersNumeric() throws {
         let lines = capture(.json) { logger in
-            logger.info("request", metadata: ["status": "200", "duration_ms": "1.25", "path": "/a \"b\"\n",
-                                              "request_id": "0123"])
+            logger.info("request", metadata: ["status": .stringConvertible(200), "duration_ms": .stringConvertible(1.25),
+                                              "path": "/a \"b\"\n", "request_id": "0123", "digits": "42"])
         }
         #expect(lines.count == 1)
         let line = try #require(lines.first)
@@ -29,8 +29,9 @@ import Testing
         #expect((object["status"] as? NSNumber)?.intValue == 200)
         #expect((object["duration_ms"] as? NSNumber)?.doubleValue == 1.25)
         #expect(object["path"] as? String == "/a \"b\"\n")
-        // A leading zero is not a JSON number: it stays a string so "0123" survives.
+        // Strings stay strings even when they look like numbers.
         #expect(object["request_id"] as? String == "0123")
+        #expect(object["digits"] as? String == "42")
         let timestamp = try #require(object["ts"] as? String)
         #expect(timestamp.count == 24 && timestamp.hasSuffix("Z"))
     }

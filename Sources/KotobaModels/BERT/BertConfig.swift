@@ -20,6 +20,26 @@ public struct BertConfig: Sendable {
     public var id2label: [String: String]?
     public var problemType: ProblemType?
 
+    /// A configuration with BERT-base's shape unless told otherwise (benchmarks and tests build models in memory).
+    public init(vocabSize: Int = 30522, hiddenSize: Int = 768, numHiddenLayers: Int = 12, numAttentionHeads: Int = 12,
+                intermediateSize: Int = 3072, hiddenAct: Activation = .gelu, maxPositionEmbeddings: Int = 512,
+                typeVocabSize: Int = 2, layerNormEps: Float = 1e-12, padTokenId: Int = 0,
+                tieWordEmbeddings: Bool = true, id2label: [String: String]? = nil, problemType: ProblemType? = nil) {
+        self.vocabSize = vocabSize
+        self.hiddenSize = hiddenSize
+        self.numHiddenLayers = numHiddenLayers
+        self.numAttentionHeads = numAttentionHeads
+        self.intermediateSize = intermediateSize
+        self.hiddenAct = hiddenAct
+        self.maxPositionEmbeddings = maxPositionEmbeddings
+        self.typeVocabSize = typeVocabSize
+        self.layerNormEps = layerNormEps
+        self.padTokenId = padTokenId
+        self.tieWordEmbeddings = tieWordEmbeddings
+        self.id2label = id2label
+        self.problemType = problemType
+    }
+
     /// Reads and validates `config.json` in `directory`.
     public static func load(directory: URL) throws(ModelError) -> BertConfig {
         let url = directory.appendingPathComponent("config.json")

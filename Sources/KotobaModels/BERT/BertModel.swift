@@ -78,6 +78,7 @@ public struct BertModel: Sendable {
 
     /// Reads the encoder from `weights`, scoped at the model root (`embeddings.*`, `encoder.*`, `pooler.*`).
     public init(weights: WeightStore, config: BertConfig, pooler: Bool) throws(ModelError) {
+        HeapTuning.retainFreedMemory()   // forward passes reuse freed buffers instead of faulting them back in
         self.config = config
         embeddings = try BertEmbeddings(weights: weights.scoped("embeddings"), config: config)
         var layers: [PostNormEncoderLayer] = []

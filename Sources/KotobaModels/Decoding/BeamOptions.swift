@@ -23,6 +23,12 @@ public struct BeamOptions: Sendable, Equatable {
     public var earlyStopping: EarlyStopping
     /// `no_repeat_ngram_size`; 0 disables it.
     public var noRepeatNgramSize: Int
+    /// Tokens never generated (transformers' single-token `bad_words_ids`, e.g. Marian's pad).
+    public var bannedTokens: [Int]
+    /// transformers' `forced_eos_token_id`: the last token allowed by `maxNewTokens` is EOS.
+    public var forcesEOSAtMaxLength: Bool
+    /// transformers' `renormalize_logits`: log-softmax the scores again after the rules above.
+    public var renormalizesLogits: Bool
     /// Hypotheses returned per source, best first (`num_return_sequences`), at most `width`.
     public var nBest: Int
     /// Whether hypotheses carry per-token attention weights.
@@ -30,12 +36,17 @@ public struct BeamOptions: Sendable, Equatable {
 
     /// Options with transformers' defaults for everything not given.
     public init(width: Int, lengthPenalty: Double = 1, maxNewTokens: Int, earlyStopping: EarlyStopping = .heuristic,
-                noRepeatNgramSize: Int = 0, nBest: Int = 1, alignments: Bool = false) {
+                noRepeatNgramSize: Int = 0, bannedTokens: [Int] = [], forcesEOSAtMaxLength: Bool = false,
+                renormalizesLogits: Bool = false,
+                nBest: Int = 1, alignments: Bool = false) {
         self.width = width
         self.lengthPenalty = lengthPenalty
         self.maxNewTokens = maxNewTokens
         self.earlyStopping = earlyStopping
         self.noRepeatNgramSize = noRepeatNgramSize
+        self.bannedTokens = bannedTokens
+        self.forcesEOSAtMaxLength = forcesEOSAtMaxLength
+        self.renormalizesLogits = renormalizesLogits
         self.nBest = nBest
         self.alignments = alignments
     }
@@ -46,6 +57,7 @@ public struct BeamOptions: Sendable, Equatable {
         guard nBest >= 1 && nBest <= width else { throw .invalidOption(name: "nBest", reason: "must be in 1...\(width)") }
         guard noRepeatNgramSize >= 0 else { throw .invalidOption(name: "noRepeatNgramSize", reason: "must be ≥ 0") }
         guard lengthPenalty.isFinite else { throw .invalidOption(name: "lengthPenalty", reason: "must be finite") }
+        try LogitsRules.validate(bannedTokens: bannedTokens, vocabulary: vocabularySize)
         guard vocabularySize * width >= 2 * width else {
             throw .invalidOption(name: "width", reason: "needs a vocabulary of at least 2 tokens")
         }

@@ -55,6 +55,10 @@ public struct BeamSearch: Sendable {
         let width = options.width, batch = sources.count
         let keep = 2 * width  // max(2, 1 + number of EOS ids) · num_beams, with one EOS id
         let maxLength = 1 + options.maxNewTokens
+        let rules = LogitsRules(noRepeatNgramSize: options.noRepeatNgramSize, bannedTokens: options.bannedTokens,
+                                forcesEOSAtMaxLength: options.forcesEOSAtMaxLength,
+                                renormalizes: options.renormalizesLogits, eosTokenID: decoder.eosTokenID,
+                                maxLength: maxLength)
         var state = decoder.reorder(decoder.initialState(encoded),
                                     rows: (0..<batch).flatMap { Array(repeating: $0, count: width) })
         // Only beam 0 starts live, so the first step does not pick the same token `width` times.
@@ -77,7 +81,7 @@ public struct BeamSearch: Sendable {
             for b in 0..<batch {
                 let candidates = logProbs.storage.withUnsafeMutableBufferPointer { lp in
                     topContinuations(lp.baseAddress!, source: b, running: running[b], vocabulary: vocabulary,
-                                     keep: keep, start: decoder.decoderStartTokenID)
+                                     keep: keep, start: decoder.decoderStartTokenID, rules: rules)
                 }
                 let stops = candidates.map { $0.token == decoder.eosTokenID || curLen + 1 >= maxLength }
                 if stops.contains(false) { everyCandidateStopped = false }
@@ -131,17 +135,13 @@ public struct BeamSearch: Sendable {
     }
 
     /// The `keep` best (beam, token) continuations of source `source` by accumulated log-probability, best first;
-    /// n-gram bans are applied to the log-probabilities in place. Ties go to the lower flat index, as a stable sort.
+    /// the logits rules are applied to the log-probabilities in place. Ties go to the lower flat index, as a stable sort.
     private func topContinuations(_ lp: UnsafeMutablePointer<Float>, source: Int, running: [Beam], vocabulary: Int,
-                                  keep: Int, start: Int) -> [Candidate] {
+                                  keep: Int, start: Int, rules: LogitsRules) -> [Candidate] {
         var top = [Candidate](repeating: Candidate(score: -.infinity, beam: -1, token: -1), count: keep)
         for (k, beam) in running.enumerated() {
             let row = lp + (source * running.count + k) * vocabulary
-            if options.noRepeatNgramSize > 0 {
-                for token in NoRepeatNgram.banned(after: [start] + beam.tokens, n: options.noRepeatNgramSize) {
-                    row[token] = -.infinity
-                }
-            }
+            rules.apply(row, vocabulary: vocabulary, sequence: [start] + beam.tokens)
             for v in 0..<vocabulary {
                 let score = row[v] + beam.score
                 guard score > top[keep - 1].score || top[keep - 1].beam < 0 else { continue }

@@ -6,13 +6,23 @@ public struct GreedyOptions: Sendable, Equatable {
     public var maxNewTokens: Int
     /// transformers' `no_repeat_ngram_size`; 0 disables it.
     public var noRepeatNgramSize: Int
+    /// Tokens never generated (transformers' single-token `bad_words_ids`, e.g. Marian's pad).
+    public var bannedTokens: [Int]
+    /// transformers' `forced_eos_token_id`: the last token allowed by `maxNewTokens` is EOS.
+    public var forcesEOSAtMaxLength: Bool
+    /// transformers' `renormalize_logits`: log-softmax the scores again after the rules above.
+    public var renormalizesLogits: Bool
     /// Whether hypotheses carry per-token attention weights.
     public var alignments: Bool
 
     /// Options with transformers' defaults for everything not given.
-    public init(maxNewTokens: Int, noRepeatNgramSize: Int = 0, alignments: Bool = false) {
+    public init(maxNewTokens: Int, noRepeatNgramSize: Int = 0, bannedTokens: [Int] = [],
+                forcesEOSAtMaxLength: Bool = false, renormalizesLogits: Bool = false, alignments: Bool = false) {
         self.maxNewTokens = maxNewTokens
         self.noRepeatNgramSize = noRepeatNgramSize
+        self.bannedTokens = bannedTokens
+        self.forcesEOSAtMaxLength = forcesEOSAtMaxLength
+        self.renormalizesLogits = renormalizesLogits
         self.alignments = alignments
     }
 }
@@ -36,6 +46,11 @@ public struct GreedySearch: Sendable {
     ) throws(GenerationError) -> [Hypothesis] {
         guard options.maxNewTokens >= 1 else { throw .invalidOption(name: "maxNewTokens", reason: "must be at least 1") }
         guard options.noRepeatNgramSize >= 0 else { throw .invalidOption(name: "noRepeatNgramSize", reason: "must be ≥ 0") }
+        try LogitsRules.validate(bannedTokens: options.bannedTokens, vocabulary: decoder.vocabularySize)
+        let rules = LogitsRules(noRepeatNgramSize: options.noRepeatNgramSize, bannedTokens: options.bannedTokens,
+                                forcesEOSAtMaxLength: options.forcesEOSAtMaxLength,
+                                renormalizes: options.renormalizesLogits, eosTokenID: decoder.eosTokenID,
+                                maxLength: 1 + options.maxNewTokens)
         let encoded: D.Encoded
         do { encoded = try decoder.encode(sources) } catch { throw .model(error) }
         let lengths = decoder.sourceLengths(encoded)
@@ -56,9 +71,7 @@ public struct GreedySearch: Sendable {
             logProbs.storage.withUnsafeMutableBufferPointer { lp in
                 for b in 0..<batch {
                     let row = lp.baseAddress! + b * vocabulary
-                    for token in NoRepeatNgram.banned(after: sequences[b], n: options.noRepeatNgramSize) {
-                        row[token] = -.infinity
-                    }
+                    rules.apply(row, vocabulary: vocabulary, sequence: sequences[b])
                     // argmax of log-softmax == argmax of the logits; the first maximum wins, as torch.argmax.
                     var best = 0
                     for v in 1..<vocabulary where row[v] > row[best] { best = v }

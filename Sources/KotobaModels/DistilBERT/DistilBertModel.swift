@@ -62,6 +62,7 @@ public struct DistilBertModel: Sendable {
 
     /// Reads the encoder from `weights`, scoped at the model root (`embeddings.*`, `transformer.*`).
     public init(weights: WeightStore, config: DistilBertConfig) throws(ModelError) {
+        HeapTuning.retainFreedMemory()   // forward passes reuse freed buffers instead of faulting them back in
         self.config = config
         embeddings = try DistilBertEmbeddings(weights: weights.scoped("embeddings"), config: config)
         var layers: [PostNormEncoderLayer] = []

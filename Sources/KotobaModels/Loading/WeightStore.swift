@@ -12,15 +12,19 @@ public struct WeightStore: Sendable {
     private final class Files: Sendable {
         let files: [SafeTensorsFile]
         let location: [String: Int]
+        /// Tensors held in memory instead of files (benchmarks, tests); looked up before `files`.
+        let memory: [String: Tensor]
         let description: String
 
-        init(files: [SafeTensorsFile], description: String) {
+        init(files: [SafeTensorsFile], memory: [String: Tensor] = [:], description: String) {
             self.files = files
             var location: [String: Int] = [:]
             for (i, file) in files.enumerated() {
                 for name in file.entries.keys where location[name] == nil { location[name] = i }
             }
+            for name in memory.keys { location[name] = -1 }
             self.location = location
+            self.memory = memory
             self.description = description
         }
     }
@@ -36,6 +40,12 @@ public struct WeightStore: Sendable {
             do { opened.append(try SafeTensorsFile(path: path)) } catch { throw ModelError(error) }
         }
         files = Files(files: opened, description: paths.count == 1 ? paths[0] : paths.joined(separator: ", "))
+        prefix = ""
+    }
+
+    /// A store over tensors already in memory (random weights for a benchmark, hand-built ones in a test).
+    public init(tensors: [String: Tensor], description: String = "<memory>") {
+        files = Files(files: [], memory: tensors, description: description)
         prefix = ""
     }
 
@@ -100,12 +110,14 @@ public struct WeightStore: Sendable {
         guard let (file, stored) = resolve(key) else {
             throw .missingTensor(name: key, file: files.description)
         }
+        if file < 0, let tensor = files.memory[stored] { return tensor }
         do { return try files.files[file].tensor(stored) } catch { throw ModelError(error) }
     }
 
     /// The file holding `key`, for error messages.
     private func file(of key: String) -> String {
-        resolve(key).map { files.files[$0.file].path } ?? files.description
+        guard let file = resolve(key)?.file, file >= 0 else { return files.description }
+        return files.files[file].path
     }
 
     /// The file and stored name for `key`. Checkpoints converted from the original TensorFlow BERT name layer-norm

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTensor
 
 /// Gate math of PyTorch's `nn.RNN` for one row: `h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)`.
 ///
@@ -8,10 +9,15 @@ enum ElmanCell {
     @inline(__always)
     static func update(relu: Bool, gx: UnsafePointer<Float>, gh: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
                        h: UnsafeMutablePointer<Float>, hidden: Int) {
-        if relu {
-            for j in 0..<hidden { h[j] = max(0, gx[j] + gh[j] + biasHH[j]) }
-        } else {
-            for j in 0..<hidden { h[j] = tanhf(gx[j] + gh[j] + biasHH[j]) }
+        var j = 0
+        while j + 8 <= hidden {
+            let x = preactivation(gx, gh, biasHH, gate: 0, hidden: hidden, j)
+            store(relu ? pointwiseMax(x, .zero) : RecurrentGates.tanh(x), h, j)
+            j += 8
+        }
+        for j in j..<hidden {
+            let x = gx[j] + gh[j] + biasHH[j]
+            h[j] = relu ? max(0, x) : tanhf(x)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTensor
 
 /// Gate math of PyTorch's `nn.GRU` for one row; gate blocks are ordered r, z, n.
 ///
@@ -11,7 +12,16 @@ enum GRUCell {
     @inline(__always)
     static func update(gx: UnsafePointer<Float>, gh: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
                        h: UnsafeMutablePointer<Float>, hidden: Int) {
-        for j in 0..<hidden {
+        var j = 0
+        while j + 8 <= hidden {
+            let r = RecurrentGates.sigmoid(preactivation(gx, gh, biasHH, gate: 0, hidden: hidden, j))
+            let z = RecurrentGates.sigmoid(preactivation(gx, gh, biasHH, gate: 1, hidden: hidden, j))
+            let n = RecurrentGates.tanh(lanes(gx, 2 * hidden + j)
+                                        + r * (lanes(gh, 2 * hidden + j) + lanes(biasHH, 2 * hidden + j)))
+            store((1 - z) * n + z * lanes(h, j), h, j)
+            j += 8
+        }
+        for j in j..<hidden {
             let r = sigmoid(gx[j] + gh[j] + biasHH[j])
             let z = sigmoid(gx[hidden + j] + gh[hidden + j] + biasHH[hidden + j])
             let n = tanhf(gx[2 * hidden + j] + r * (gh[2 * hidden + j] + biasHH[2 * hidden + j]))

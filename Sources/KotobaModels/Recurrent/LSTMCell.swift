@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTensor
 
 /// Gate math of PyTorch's `nn.LSTM` for one row; gate blocks in `weight_ih` / `weight_hh` are ordered i, f, g, o.
 ///
@@ -9,7 +10,18 @@ enum LSTMCell {
     @inline(__always)
     static func update(gx: UnsafePointer<Float>, gh: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, hidden: Int) {
-        for j in 0..<hidden {
+        var j = 0
+        while j + 8 <= hidden {
+            let i = RecurrentGates.sigmoid(preactivation(gx, gh, biasHH, gate: 0, hidden: hidden, j))
+            let f = RecurrentGates.sigmoid(preactivation(gx, gh, biasHH, gate: 1, hidden: hidden, j))
+            let g = RecurrentGates.tanh(preactivation(gx, gh, biasHH, gate: 2, hidden: hidden, j))
+            let o = RecurrentGates.sigmoid(preactivation(gx, gh, biasHH, gate: 3, hidden: hidden, j))
+            let cell = f * lanes(c, j) + i * g
+            store(cell, c, j)
+            store(o * RecurrentGates.tanh(cell), h, j)
+            j += 8
+        }
+        for j in j..<hidden {
             let i = sigmoid(gx[j] + gh[j] + biasHH[j])
             let f = sigmoid(gx[hidden + j] + gh[hidden + j] + biasHH[hidden + j])
             let g = tanhf(gx[2 * hidden + j] + gh[2 * hidden + j] + biasHH[2 * hidden + j])

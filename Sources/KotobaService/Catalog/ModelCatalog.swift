@@ -82,7 +82,7 @@ public final class ModelCatalog: Sendable {
             let model = try loader.load(name: spec.name, task: spec.task, path: spec.path)
             states.withLock { $0[index] = .ready(model) }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-            metadata["seconds"] = "\(String(format: "%.3f", elapsed))"
+            metadata["seconds"] = .stringConvertible((elapsed * 1000).rounded() / 1000)
             metadata["architecture"] = "\(model.metadata.architecture)"
             logger.info("model ready", metadata: metadata)
         } catch {

@@ -4,13 +4,20 @@ public struct ModelMetadata: Sendable, Equatable {
     public var architecture: String
     /// Trainable parameters, when the loader counted them.
     public var parameterCount: Int?
-    /// Longest input the model accepts, in tokens.
-    public var maxSequenceLength: Int?
+    /// Longest input the model accepts, in tokens, special tokens included.
+    public var maxInputTokens: Int?
+    /// SHA-256 of `model.safetensors`, lowercase hex.
+    public var weightsSHA256: String?
+    /// Output labels in id order, for classifiers.
+    public var labels: [String]?
 
-    public init(architecture: String, parameterCount: Int? = nil, maxSequenceLength: Int? = nil) {
+    public init(architecture: String, parameterCount: Int? = nil, maxInputTokens: Int? = nil,
+                weightsSHA256: String? = nil, labels: [String]? = nil) {
         self.architecture = architecture
         self.parameterCount = parameterCount
-        self.maxSequenceLength = maxSequenceLength
+        self.maxInputTokens = maxInputTokens
+        self.weightsSHA256 = weightsSHA256
+        self.labels = labels
     }
 }
 

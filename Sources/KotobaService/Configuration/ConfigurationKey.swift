@@ -56,6 +56,19 @@ package struct ConfigurationKey {
                     \.shutdownDeadlineSeconds),
             choice("log.format", "text or json", \.log.format),
             choice("log.level", "trace, debug, info, notice, warning, error or critical", \.log.level),
+            integer("batching.max_batch_size", 1...4096, "most requests in one batch", \.batching.maxBatchSize),
+            integer("batching.max_batch_tokens", 1...16_777_216, "most input tokens in one batch",
+                    \.batching.maxBatchTokens),
+            seconds("batching.max_wait_seconds", 0...1, "how long an idle model waits for a batch to fill",
+                    \.batching.maxWaitSeconds),
+            integer("batching.queue_capacity", 1...1_000_000, "requests waiting per model (429 above)",
+                    \.batching.queueCapacity),
+            integer("inference_workers", 0...256, "inference threads, apart from the event loops; 0 = one per core",
+                    \.inferenceWorkers),
+            seconds("requests.timeout_seconds", 0.001...3600, "default deadline for queue and compute (504)",
+                    \.requests.timeoutSeconds),
+            integer("requests.max_inputs", 1...100_000, "most inputs in one request (422 above)",
+                    \.requests.maxInputs),
             ConfigurationKey(path: "models", help: "models to load: [{\"name\", \"task\", \"path\", \"default\"}]") {
                 configuration, raw, source throws(ConfigurationError) in
                 configuration.models = try ModelSpec.parseList(raw, source: source)

@@ -26,8 +26,38 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var log = LogSettings()
     /// Models to load after the port opens, in order.
     public var models: [ModelSpec] = []
+    /// How requests to one model are grouped into batches and queued.
+    public var batching = Batching()
+    /// Per-request limits of the task endpoints.
+    public var requests = Requests()
+    /// Threads that run inference, apart from the event loops.
+    public var inferenceWorkers = 0
 
     public init() {}
+
+    /// Dynamic batching, per model.
+    public struct Batching: Sendable, Equatable {
+        /// Most requests in one batch.
+        public var maxBatchSize = 32
+        /// Most tokens (summed over the batch's inputs) in one batch; a larger request runs alone.
+        public var maxBatchTokens = 16_384
+        /// How long an idle model waits after a request arrives for others to join its batch.
+        public var maxWaitSeconds = 0.002
+        /// Requests waiting per model; one more is refused with 429.
+        public var queueCapacity = 256
+
+        public init() {}
+    }
+
+    /// Limits on one task request.
+    public struct Requests: Sendable, Equatable {
+        /// Deadline covering queue and compute when the request sends no `X-Request-Timeout-Ms` (504 after).
+        public var timeoutSeconds = 30.0
+        /// Most inputs in one request's `text` list (422 above).
+        public var maxInputs = 64
+
+        public init() {}
+    }
 
     /// Limits on one request, checked as bytes arrive.
     public struct Limits: Sendable, Equatable {

@@ -5,9 +5,16 @@ import Logging
 
 /// Runs `kotoba serve` to completion: start, wait for SIGTERM or SIGINT, drain, stop.
 public enum ServeRunner {
-    /// Task loaders the service ships with, by task name. Empty until KotobaTasks' loaders are wired in, so
-    /// every configured model fails with "task … not supported yet" rather than pretending to load.
-    public static var builtInLoaders: [String: any ModelLoader] { [:] }
+    /// Task loaders the service ships with, by the task name `models[].task` uses.
+    public static var builtInLoaders: [String: any ModelLoader] {
+        [
+            FillMaskModel.task: TaskModelLoader { try FillMaskModel(directory: $0, facts: $1) },
+            ClassificationModel.task: TaskModelLoader { try ClassificationModel(directory: $0, facts: $1) },
+            NextSentenceModel.task: TaskModelLoader { try NextSentenceModel(directory: $0, facts: $1) },
+            EmbeddingModel.task: TaskModelLoader { try EmbeddingModel(directory: $0, facts: $1) },
+            TranslationModel.task: TaskModelLoader { try TranslationModel(directory: $0, facts: $1) },
+        ]
+    }
 
     /// Blocks until the service has stopped; returns the process exit status (0 after a clean shutdown,
     /// 1 when the listener could not open).

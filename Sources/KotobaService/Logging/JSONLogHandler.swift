@@ -4,8 +4,9 @@ import Logging
 /// Writes each log event as one JSON object on one line, for log collectors:
 /// `{"ts":"2026-12-01T07:00:00.123Z","level":"info","logger":"kotoba","msg":"request","status":200,...}`.
 ///
-/// Metadata values that are integers or decimals in their string form are written as JSON numbers so that
-/// collectors can aggregate `status` or `duration_ms` without a parsing rule.
+/// `.stringConvertible` values whose text is a JSON number (`status`, `duration_ms`) are written as numbers so
+/// collectors can aggregate them without a parsing rule; `.string` values stay strings even when they look
+/// numeric, so a client's all-digit request id keeps its type.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -40,7 +41,7 @@ public struct JSONLogHandler: LogHandler {
     static func render(_ value: Logger.Metadata.Value) -> String {
         switch value {
         case let .string(text):
-            isJSONNumber(text) ? text : quote(text)
+            quote(text)
         case let .stringConvertible(convertible):
             isJSONNumber(convertible.description) ? convertible.description : quote(convertible.description)
         case let .array(values):

@@ -10,10 +10,10 @@ enum RequestLog {
             "method": "\(record.method.rawValue)",
             "path": "\(record.path)",
             "route": "\(record.route ?? ServiceMetrics.unmatchedRoute)",
-            "status": "\(record.status)",
-            "bytes_in": "\(record.requestBytes)",
-            "bytes_out": "\(record.responseBytes)",
-            "duration_ms": "\(String(format: "%.3f", record.duration * 1000))",
+            "status": .stringConvertible(record.status),
+            "bytes_in": .stringConvertible(record.requestBytes),
+            "bytes_out": .stringConvertible(record.responseBytes),
+            "duration_ms": .stringConvertible((record.duration * 1_000_000).rounded() / 1000),
             "remote": "\(record.remoteAddress)",
         ]
     }

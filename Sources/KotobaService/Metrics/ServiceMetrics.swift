@@ -13,6 +13,8 @@ public final class ServiceMetrics: Sendable {
     public let duration: HistogramFamily
     public let requestBytes: CounterFamily
     public let responseBytes: CounterFamily
+    /// Per-model families of the task endpoints and their batches.
+    public let tasks: TaskMetrics
 
     /// Latency buckets in seconds: probes answer in well under a millisecond, a long translation takes seconds.
     public static let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -31,6 +33,7 @@ public final class ServiceMetrics: Sendable {
                                       labels: ["route", "method"], buckets: Self.durationBuckets)
         requestBytes = registry.counter("kotoba_http_request_bytes_total", help: "Request bytes received, head and body.")
         responseBytes = registry.counter("kotoba_http_response_bytes_total", help: "Response bytes sent, head and body.")
+        tasks = TaskMetrics(registry: registry, durationBuckets: Self.durationBuckets)
         registry.sampled("kotoba_http_requests_in_flight", help: "Requests received and not yet answered.") {
             Double(inFlightRequests())
         }

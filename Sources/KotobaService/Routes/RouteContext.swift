@@ -6,15 +6,21 @@ struct RouteContext: Sendable {
     let metrics: ServiceMetrics
     /// The service's current phase, read per request so a drain shows up on the very next probe.
     let phase: @Sendable () -> ServicePhase
+    /// Batchers, the inference pool and request limits of the task endpoints.
+    let inference: InferenceHub
+
+    init(catalog: ModelCatalog, metrics: ServiceMetrics, phase: @escaping @Sendable () -> ServicePhase,
+         configuration: ServiceConfiguration = ServiceConfiguration()) {
+        self.catalog = catalog
+        self.metrics = metrics
+        self.phase = phase
+        inference = InferenceHub(configuration: configuration, metrics: metrics.tasks)
+    }
 }
 
 extension Router {
-    /// Every route the service serves today.
+    /// Every route the service serves.
     static func service(_ context: RouteContext) -> Router {
-        var router = Router()
-        ProbeRoutes.register(into: &router, context)
-        MetricsRoute.register(into: &router, context)
-        ModelRoutes.register(into: &router, context)
-        return router
+        RouteTable.service(context).router
     }
 }

@@ -15,13 +15,16 @@ struct ModelBody: Encodable {
     var isDefault: Bool
     var architecture: String
     var parameters: Int?
-    var maxSequenceLength: Int?
+    var maxInputTokens: Int?
+    var weightsSHA256: String?
+    var labels: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, task, architecture, parameters
+        case id, object, task, architecture, parameters, labels
         case ownedBy = "owned_by"
         case isDefault = "default"
-        case maxSequenceLength = "max_sequence_length"
+        case maxInputTokens = "max_input_tokens"
+        case weightsSHA256 = "weights_sha256"
     }
 
     init(spec: ModelSpec, metadata: ModelMetadata) {
@@ -30,6 +33,8 @@ struct ModelBody: Encodable {
         isDefault = spec.isDefault
         architecture = metadata.architecture
         parameters = metadata.parameterCount
-        maxSequenceLength = metadata.maxSequenceLength
+        maxInputTokens = metadata.maxInputTokens
+        weightsSHA256 = metadata.weightsSHA256
+        labels = metadata.labels
     }
 }

@@ -41,24 +41,54 @@ public enum Activation: String, Sendable, CaseIterable {
         }
     }
 
-    /// Applies the activation to every element of `values` in place.
-    public func apply(_ values: UnsafeMutableBufferPointer<Float>) {
+    /// The activation of eight values at once: the form `apply` uses, with the error bounds of `VectorMath`.
+    @inlinable @inline(__always)
+    public func callAsFunction(_ x: VectorMath.Lanes) -> VectorMath.Lanes {
         switch self {
-        case .relu:
-            // The only activation without a transcendental call, so the only one SIMD pays for.
-            var i = 0
-            let raw = UnsafeMutableRawPointer(values.baseAddress)
-            while i + 8 <= values.count, let raw {
-                let lanes = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                raw.storeBytes(of: pointwiseMax(lanes, .zero), toByteOffset: i * 4, as: SIMD8<Float>.self)
-                i += 8
+        case .gelu: Self.gelu(x)
+        case .geluTanh: Self.geluTanh(x)
+        case .relu: Self.relu(x)
+        case .tanh: VectorMath.tanh(x)
+        case .sigmoid: Self.sigmoid(x)
+        case .silu: x * Self.sigmoid(x)
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func gelu(_ x: VectorMath.Lanes) -> VectorMath.Lanes {
+        0.5 * x * (1 + VectorMath.erf(x * 0.70710678118654752))
+    }
+
+    @inlinable @inline(__always)
+    static func geluTanh(_ x: VectorMath.Lanes) -> VectorMath.Lanes {
+        0.5 * x * (1 + VectorMath.tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
+    }
+
+    @inlinable @inline(__always)
+    static func relu(_ x: VectorMath.Lanes) -> VectorMath.Lanes {
+        x.replacing(with: 0, where: x .< 0)
+    }
+
+    @inlinable @inline(__always)
+    static func sigmoid(_ x: VectorMath.Lanes) -> VectorMath.Lanes {
+        1 / (1 + VectorMath.exp(VectorMath.Lanes.zero - x))
+    }
+
+    /// Applies the activation to every element of `values` in place, eight lanes at a time, split across the
+    /// BLAS threads when the buffer is large (a feed-forward block's intermediate is).
+    public func apply(_ values: UnsafeMutableBufferPointer<Float>) {
+        let base = values.baseAddress
+        Parallel.forEachRange(values.count) { range in
+            guard let base else { return }
+            let part = UnsafeMutableBufferPointer(start: base + range.lowerBound, count: range.count)
+            switch self {
+            case .gelu: VectorMath.map(part, Self.gelu)
+            case .geluTanh: VectorMath.map(part, Self.geluTanh)
+            case .relu: VectorMath.map(part, Self.relu)
+            case .tanh: VectorMath.map(part, VectorMath.tanh)
+            case .sigmoid: VectorMath.map(part, Self.sigmoid)
+            case .silu: VectorMath.map(part) { $0 * Self.sigmoid($0) }
             }
-            while i < values.count {
-                values[i] = Swift.max(0, values[i])
-                i += 1
-            }
-        default:
-            for i in values.indices { values[i] = self(values[i]) }
         }
     }
 }

@@ -10,7 +10,7 @@ extension Tensor {
             throw .shapeMismatch(operation: "batchedMatmul", expected: transposeB ? [batch, n, k] : [batch, k, n],
                                  found: b.shape)
         }
-        var result = ContiguousArray<Float>(repeating: 0, count: batch * m * n)
+        var result = Tensor.outputStorage(count: batch * m * n, overwritten: k > 0)
         a.storage.withUnsafeBufferPointer { ap in
             b.storage.withUnsafeBufferPointer { bp in
                 result.withUnsafeMutableBufferPointer { cp in
@@ -38,7 +38,7 @@ extension Tensor {
         let (batch, sq, width) = (query.shape[0], query.shape[1], query.shape[2])
         let sk = key.shape[1]
         let headDim = width / heads
-        var result = ContiguousArray<Float>(repeating: 0, count: batch * heads * sq * sk)
+        var result = Tensor.outputStorage(count: batch * heads * sq * sk, overwritten: headDim > 0)
         query.storage.withUnsafeBufferPointer { qp in
             key.storage.withUnsafeBufferPointer { kp in
                 result.withUnsafeMutableBufferPointer { sp in
@@ -71,7 +71,7 @@ extension Tensor {
                                       probabilities.shape[2], probabilities.shape[3])
         let width = value.shape[2]
         let headDim = width / heads
-        var result = ContiguousArray<Float>(repeating: 0, count: batch * sq * width)
+        var result = Tensor.outputStorage(count: batch * sq * width, overwritten: sk > 0)
         probabilities.storage.withUnsafeBufferPointer { pp in
             value.storage.withUnsafeBufferPointer { vp in
                 result.withUnsafeMutableBufferPointer { cp in

@@ -9,7 +9,7 @@ extension Tensor {
         for id in ids where id < 0 || id >= rows {
             throw .indexOutOfRange(operation: "gatherRows", index: id, bound: rows)
         }
-        var result = ContiguousArray<Float>(repeating: 0, count: ids.count * width)
+        var result = Tensor.outputStorage(count: ids.count * width, overwritten: true)
         storage.withUnsafeBufferPointer { table in
             result.withUnsafeMutableBufferPointer { output in
                 guard width > 0 else { return }

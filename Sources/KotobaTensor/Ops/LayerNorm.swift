@@ -23,22 +23,37 @@ extension Tensor {
         storage.withUnsafeMutableBufferPointer { values in
             weight.storage.withUnsafeBufferPointer { gamma in
                 bias.storage.withUnsafeBufferPointer { beta in
-                    for r in 0..<rows {
-                        let row = values.baseAddress! + r * width
-                        // Two passes (mean, then squared deviations) rather than E[x²] - E[x]², which cancels badly.
-                        var sum: Float = 0
-                        for i in 0..<width { sum += row[i] }
-                        let mean = sum / Float(width)
-                        var squares: Float = 0
-                        for i in 0..<width {
-                            let d = row[i] - mean
-                            squares += d * d
-                        }
-                        let inverse = 1 / sqrtf(squares / Float(width) + epsilon)
-                        for i in 0..<width { row[i] = (row[i] - mean) * inverse * gamma[i] + beta[i] }
+                    let (base, g, b) = (values.baseAddress!, gamma.baseAddress!, beta.baseAddress!)
+                    Parallel.forEachRange(rows, minimumPerThread: Swift.max(1, 16_384 / width)) { range in
+                        for r in range { Self.normalize(base + r * width, width: width, gamma: g, beta: b, epsilon: epsilon) }
                     }
                 }
             }
         }
+    }
+
+    /// One row: two passes (mean, then squared deviations) rather than E[x²] - E[x]², which cancels badly.
+    @inline(__always)
+    private static func normalize(_ row: UnsafeMutablePointer<Float>, width: Int, gamma: UnsafePointer<Float>,
+                                  beta: UnsafePointer<Float>, epsilon: Float) {
+        let raw = UnsafeMutableRawPointer(row)
+        let vectorEnd = width & ~7
+        var lanes = SIMD8<Float>.zero
+        var sum: Float = 0
+        for i in stride(from: 0, to: vectorEnd, by: 8) { lanes += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) }
+        for i in vectorEnd..<width { sum += row[i] }
+        let mean = (sum + lanes.sum()) / Float(width)
+        lanes = .zero
+        var squares: Float = 0
+        for i in stride(from: 0, to: vectorEnd, by: 8) {
+            let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - mean
+            lanes += d * d
+        }
+        for i in vectorEnd..<width {
+            let d = row[i] - mean
+            squares += d * d
+        }
+        let inverse = 1 / (((squares + lanes.sum()) / Float(width)) + epsilon).squareRoot()
+        for i in 0..<width { row[i] = (row[i] - mean) * inverse * gamma[i] + beta[i] }
     }
 }

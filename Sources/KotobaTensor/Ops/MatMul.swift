@@ -13,7 +13,7 @@ extension Tensor {
             throw .shapeMismatch(operation: "matmul", expected: transposeOther ? [n, k] : [k, n], found: other.shape)
         }
         let m = shape.dropLast().reduce(1, *)
-        var result = ContiguousArray<Float>(repeating: 0, count: m * n)
+        var result = Tensor.outputStorage(count: m * n, overwritten: k > 0)
         storage.withUnsafeBufferPointer { a in
             other.storage.withUnsafeBufferPointer { b in
                 result.withUnsafeMutableBufferPointer { c in
@@ -39,7 +39,7 @@ extension Tensor {
             throw .shapeMismatch(operation: "linear bias", expected: [outFeatures], found: bias.shape)
         }
         let m = shape.dropLast().reduce(1, *)
-        var result = ContiguousArray<Float>(repeating: 0, count: m * outFeatures)
+        var result = Tensor.outputStorage(count: m * outFeatures, overwritten: inFeatures > 0 || bias != nil)
         if let bias {
             result.withUnsafeMutableBufferPointer { c in
                 bias.storage.withUnsafeBufferPointer { b in

@@ -34,14 +34,19 @@ extension Tensor {
                 row.update(repeating: 0)
                 return
             }
-            var sum: Float = 0
-            for i in row.indices {
-                let e = expf(row[i] - peak)
-                row[i] = e
-                sum += e
+            var sums = VectorMath.Lanes.zero
+            var lanesDone = 0
+            VectorMath.map(row) { x in
+                var e = VectorMath.exp(x - peak)
+                // Lanes past the row's end (the zero-padded tail) must not enter the sum.
+                let valid = row.count - lanesDone
+                if valid < 8 { for lane in valid..<8 { e[lane] = 0 } }
+                lanesDone += 8
+                sums += e
+                return e
             }
-            let inverse = 1 / sum
-            for i in row.indices { row[i] *= inverse }
+            let inverse = 1 / sums.sum()
+            VectorMath.map(row) { $0 * inverse }
         }
     }
 
@@ -52,7 +57,8 @@ extension Tensor {
             var lanes = SIMD8<Float>(repeating: -.infinity)
             let base = UnsafeRawPointer(row.baseAddress!)
             while i + 8 <= row.count {
-                lanes = pointwiseMax(lanes, base.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+                let next = base.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                lanes.replace(with: next, where: next .> lanes)
                 i += 8
             }
             peak = lanes.max()
@@ -64,7 +70,8 @@ extension Tensor {
         return peak
     }
 
-    /// Calls `body` on every last-axis row of `self` after adding the matching row of `mask` to it.
+    /// Calls `body` on every last-axis row of `self` after adding the matching row of `mask` to it; rows are
+    /// independent, so large tensors (attention scores) are split across the BLAS threads.
     private mutating func forEachMaskedRow(
         _ mask: Tensor?, operation: String, _ body: (UnsafeMutableBufferPointer<Float>) -> Void
     ) throws(TensorError) {
@@ -77,13 +84,17 @@ extension Tensor {
         let maskStorage = mask?.storage ?? []
         storage.withUnsafeMutableBufferPointer { values in
             maskStorage.withUnsafeBufferPointer { maskValues in
-                for r in 0..<rows {
-                    let row = UnsafeMutableBufferPointer(rebasing: values[(r * width)..<((r + 1) * width)])
-                    if let maskRowOffsets {
-                        let offset = maskRowOffsets[r]
-                        for i in 0..<width { row[i] += maskValues[offset + i] }
+                let (base, maskBase) = (values.baseAddress, maskValues.baseAddress)
+                Parallel.forEachRange(rows, minimumPerThread: Swift.max(1, 16_384 / Swift.max(width, 1))) { range in
+                    guard let base else { return }
+                    for r in range {
+                        let row = UnsafeMutableBufferPointer(start: base + r * width, count: width)
+                        if let maskRowOffsets, let maskBase {
+                            let maskRow = maskBase + maskRowOffsets[r]
+                            for i in 0..<width { row[i] += maskRow[i] }
+                        }
+                        body(row)
                     }
-                    body(row)
                 }
             }
         }

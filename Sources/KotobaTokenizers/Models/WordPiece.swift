@@ -63,8 +63,9 @@ public struct WordPiece: TokenizerModel {
                 ? vocabulary.longestPrefix(of: word, from: 0, to: word.count)
                 : prefixNode.flatMap { vocabulary.longestPrefix(after: $0, of: word, from: start, to: word.count) }
             guard let (end, id) = match else { return [try unknown(word.count)] }
-            var value = start == 0 ? "" : continuingSubwordPrefix
-            value.unicodeScalars.append(contentsOf: word[start..<end])
+            // The token text is the vocabulary entry the walk matched (`prefix + piece` for continuations),
+            // so its stored string is reused rather than rebuilt.
+            guard let value = tokensById[id] else { return [try unknown(word.count)] }
             tokens.append(Token(id: id, value: value, offsets: start..<end))
             start = end
         }

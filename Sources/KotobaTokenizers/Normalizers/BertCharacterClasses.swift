@@ -1,19 +1,20 @@
 // The character classes of tokenizers/src/normalizers/bert.rs and pre_tokenizers/bert.rs at tokenizers v0.23.3.
-// `tokenizers` takes general categories from the `unicode_categories` crate and White_Space from Rust's `char`;
-// Kotoba reads both from Swift's Unicode tables and pins the differences, found by a sweep over every code
-// point (Tests/KotobaTokenizersTests/Fixtures/wordpiece/unicode_sweep.json), in `BertUnicodeExceptions`.
+// `tokenizers` takes general categories from the `unicode_categories` crate (older than Swift's Unicode: a sweep over
+// every code point found 143 punctuation, 514 Mn and all unassigned code points classified differently), so those
+// come from `BertUnicodeTables`, generated from that sweep. White_Space comes from Rust's `char`; its small, stable set
+// is spelled out in `isRustWhitespace` and checked on every code point (Tests/KotobaTokenizersTests/WordPieceUnicodeSweepTests).
 
 /// Character predicates BERT's normalizer and pre-tokenizer use.
 enum BertCharacterClasses {
     /// `is_whitespace` in bert.rs: tab, newline, carriage return, or Rust's `char::is_whitespace` (White_Space).
     static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
-        c == "\t" || c == "\n" || c == "\r" || c.properties.isWhitespace
+        isRustWhitespace(c)
     }
 
     /// `is_control` in bert.rs: general category C* (`unicode_categories`' `is_other`) except tab, LF and CR.
     static func isControl(_ c: Unicode.Scalar) -> Bool {
         if c == "\t" || c == "\n" || c == "\r" { return false }
-        return BertUnicodeExceptions.isOther(c)
+        return BertUnicodeTables.other.containsScalar(c)
     }
 
     /// `is_chinese_char` in bert.rs, ranges copied as written there (note 0x2B920, not 0x2B820).
@@ -33,12 +34,18 @@ enum BertCharacterClasses {
             default: return false
             }
         }
-        return BertUnicodeExceptions.isPunctuation(c)
+        return BertUnicodeTables.punctuation.containsScalar(c)
     }
 
-    /// Rust's `char::is_whitespace` (White_Space), used by the pre-tokenizer's first split.
-    static func isRustWhitespace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+    /// Rust's `char::is_whitespace` (White_Space), used by the pre-tokenizer's first split. Spelled out because
+    /// the set is small and stable and Swift's property lookup is a table search per call; the sweep checks it.
+    static func isRustWhitespace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
+    }
 
     /// `unicode_categories`' `is_mark_nonspacing` (Mn), used to strip accents after NFD.
-    static func isNonspacingMark(_ c: Unicode.Scalar) -> Bool { BertUnicodeExceptions.isNonspacingMark(c) }
+    static func isNonspacingMark(_ c: Unicode.Scalar) -> Bool { BertUnicodeTables.nonspacingMark.containsScalar(c) }
 }

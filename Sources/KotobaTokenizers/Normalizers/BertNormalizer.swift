@@ -30,9 +30,9 @@ public struct BertNormalizer: Normalizer {
             text.filter { !($0.value == 0 || $0.value == 0xFFFD || BertCharacterClasses.isControl($0)) }
             text.map { BertCharacterClasses.isWhitespace($0) ? " " : $0 }
         }
-        if handleChineseChars, text.scalars.contains(where: BertCharacterClasses.isChinese) {
+        if handleChineseChars {
             // Each ideograph becomes " c " aligned with it: tokenizers pushes (' ', 0), (c, 1), (' ', 1).
-            text.flatMap { BertCharacterClasses.isChinese($0) ? [" ", $0, " "] : [$0] }
+            text.flatMap(where: BertCharacterClasses.isChinese) { [" ", $0, " "] }
         }
         if stripAccents ?? lowercase {
             text.decomposeCanonically()

@@ -15,6 +15,10 @@ public struct AddedVocabulary: Sendable {
     private var hasRaw = false
     private var hasNormalized = false
 
+    /// `encode_special_tokens` (transformers' `split_special_tokens`): special tokens in the text are not matched,
+    /// so they are normalized and split like any other text.
+    public var encodeSpecialTokens = false
+
     public init() {}
 
     /// Adds tokens as `AddedVocabulary::add_tokens` does: a token already in the model keeps the model's id,
@@ -108,6 +112,7 @@ public struct AddedVocabulary: Sendable {
             var stop = matchEnd
             i = matchEnd
             guard let token = idToToken[id] else { continue }
+            if encodeSpecialTokens, specialContents.contains(ScalarKey(token.content)) { continue }
             if token.singleWord {
                 let startSpace = start == 0 || !Self.isWordCharacter(s[start - 1])
                 let stopSpace = stop == s.count || !Self.isWordCharacter(s[stop])

@@ -100,6 +100,30 @@ public struct NormalizedString: Sendable, Equatable {
         alignments = newAlignments
     }
 
+    /// `flatMap` for the scalars where `applies` is true; the others are copied as they are, so text that
+    /// needs no change costs one scan and no allocation.
+    public mutating func flatMap(where applies: (Unicode.Scalar) -> Bool, _ expand: (Unicode.Scalar) -> [Unicode.Scalar]) {
+        guard let first = scalars.firstIndex(where: applies) else { return }
+        var newScalars = Array(scalars[..<first])
+        var newAlignments = Array(alignments[..<first])
+        newScalars.reserveCapacity(scalars.count + 8)
+        newAlignments.reserveCapacity(scalars.count + 8)
+        for i in first..<scalars.count {
+            let scalar = scalars[i]
+            if applies(scalar) {
+                for replacement in expand(scalar) {
+                    newScalars.append(replacement)
+                    newAlignments.append(alignments[i])
+                }
+            } else {
+                newScalars.append(scalar)
+                newAlignments.append(alignments[i])
+            }
+        }
+        scalars = newScalars
+        alignments = newAlignments
+    }
+
     /// Inserts `text` before the first scalar, aligned with it (`NormalizedString::prepend`); no-op when empty.
     public mutating func prepend(_ text: [Unicode.Scalar]) {
         guard let first = alignments.first, !text.isEmpty else { return }

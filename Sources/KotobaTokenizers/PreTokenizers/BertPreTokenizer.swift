@@ -5,8 +5,21 @@
 public struct BertPreTokenizer: PreTokenizer {
     public init() {}
 
+    /// One pass giving what tokenizers' two splits give: runs between whitespace and punctuation, and each
+    /// punctuation character alone; whitespace dropped (the split index is not used by these pieces).
     public func preTokenize(_ text: inout PreTokenizedString) {
-        text.split { _, piece in piece.split(piece.matches(where: BertCharacterClasses.isRustWhitespace), behavior: .removed) }
-        text.split { _, piece in piece.split(piece.matches(where: BertCharacterClasses.isPunctuation), behavior: .isolated) }
+        text.split { _, piece in
+            var pieces: [NormalizedString] = []
+            var start = 0
+            for (i, c) in piece.scalars.enumerated() {
+                let isSpace = BertCharacterClasses.isRustWhitespace(c)
+                guard isSpace || BertCharacterClasses.isPunctuation(c) else { continue }
+                if start < i { pieces.append(piece.slice(start..<i)) }
+                if !isSpace { pieces.append(piece.slice(i..<(i + 1))) }
+                start = i + 1
+            }
+            if start < piece.count { pieces.append(piece.slice(start..<piece.count)) }
+            return pieces
+        }
     }
 }

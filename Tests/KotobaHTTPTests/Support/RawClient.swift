@@ -74,6 +74,13 @@ final class RawClient: @unchecked Sendable {
         send(Array(text.utf8))
     }
 
+    /// Makes the next close send RST instead of FIN (SO_LINGER 0), then closes.
+    func abort() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        shutdown(fd, Int32(SHUT_RD))
+    }
+
     func shutdownWrite() {
         shutdown(fd, Int32(SHUT_WR))
     }

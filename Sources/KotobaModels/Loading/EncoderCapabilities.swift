@@ -1,0 +1,147 @@
+import Foundation
+import KotobaTensor
+
+/// What a caller must know to build valid input for an encoder.
+public struct EncoderLimits: Sendable, Equatable {
+    /// `max_position_embeddings`: the longest sequence, special tokens included.
+    public var maxPositions: Int
+    /// Rows of the word-embedding matrix; every token id must be below it.
+    public var vocabularySize: Int
+    /// Whether segment ids (`token_type_ids`) reach the model; DistilBERT has no segment embeddings.
+    public var usesTokenTypes: Bool
+}
+
+/// An encoder with a masked-language-model head.
+public protocol MaskedLanguageModel: Sendable {
+    /// Input limits.
+    var limits: EncoderLimits { get }
+    /// Vocabulary logits at `positions` (flat indices `row · length + position`), `[positions.count, vocab]`.
+    func logits(_ batch: TokenBatch, at positions: [Int]) throws(ModelError) -> Tensor
+}
+
+/// An encoder with a sequence-classification head.
+public protocol SequenceClassifier: Sendable {
+    /// Input limits.
+    var limits: EncoderLimits { get }
+    /// Label names and problem type.
+    var labels: ClassificationLabels { get }
+    /// Label logits, `[B, num_labels]`.
+    func callAsFunction(_ batch: TokenBatch) throws(ModelError) -> Tensor
+}
+
+/// An encoder with BERT's next-sentence head.
+public protocol NextSentencePredictor: Sendable {
+    /// Input limits.
+    var limits: EncoderLimits { get }
+    /// NSP logits, `[B, 2]`; index 0 is "the second segment follows the first".
+    func nextSentenceLogits(_ batch: TokenBatch) throws(ModelError) -> Tensor
+}
+
+/// A bare encoder giving per-token hidden states.
+public protocol SentenceEncoder: Sendable {
+    /// Input limits.
+    var limits: EncoderLimits { get }
+    /// `last_hidden_state`, `[B, S, hidden]`.
+    func hiddenStates(_ batch: TokenBatch) throws(ModelError) -> Tensor
+}
+
+/// Loads the model in a directory behind the capability a task needs, choosing the implementation from
+/// `config.json` through `ModelRegistry`.
+public enum EncoderModels {
+    /// A masked-LM model: `BertForMaskedLM`, `BertForPreTraining` or `DistilBertForMaskedLM`.
+    public static func maskedLanguageModel(directory: URL) throws(ModelError) -> any MaskedLanguageModel {
+        switch try ModelRegistry.architecture(of: directory) {
+        case .bertForMaskedLM: try BertForMaskedLM(directory: directory)
+        case .bertForPreTraining: try BertForPreTraining(directory: directory)
+        case .distilBertForMaskedLM: try DistilBertForMaskedLM(directory: directory)
+        case let other: throw wrongHead(other, [.bertForMaskedLM, .bertForPreTraining, .distilBertForMaskedLM])
+        }
+    }
+
+    /// A sequence classifier: `BertForSequenceClassification` or `DistilBertForSequenceClassification`.
+    public static func sequenceClassifier(directory: URL) throws(ModelError) -> any SequenceClassifier {
+        switch try ModelRegistry.architecture(of: directory) {
+        case .bertForSequenceClassification: try BertForSequenceClassification(directory: directory)
+        case .distilBertForSequenceClassification: try DistilBertForSequenceClassification(directory: directory)
+        case let other: throw wrongHead(other, [.bertForSequenceClassification, .distilBertForSequenceClassification])
+        }
+    }
+
+    /// A next-sentence predictor: `BertForNextSentencePrediction` or `BertForPreTraining`.
+    public static func nextSentencePredictor(directory: URL) throws(ModelError) -> any NextSentencePredictor {
+        switch try ModelRegistry.architecture(of: directory) {
+        case .bertForNextSentencePrediction: try BertForNextSentencePrediction(directory: directory)
+        case .bertForPreTraining: try BertForPreTraining(directory: directory)
+        case let other: throw wrongHead(other, [.bertForNextSentencePrediction, .bertForPreTraining])
+        }
+    }
+
+    /// The bare encoder of any BERT or DistilBERT checkpoint (a head model's heads are not read).
+    public static func sentenceEncoder(directory: URL) throws(ModelError) -> any SentenceEncoder {
+        switch try ModelRegistry.architecture(of: directory).modelType {
+        case "distilbert": try DistilBertModel(directory: directory)
+        default: try BertModel(directory: directory)
+        }
+    }
+
+    private static func wrongHead(_ found: ModelArchitecture, _ wanted: [ModelArchitecture]) -> ModelError {
+        .unsupportedArchitecture(name: found.rawValue, supported: wanted.map(\.rawValue))
+    }
+}
+
+extension BertConfig {
+    var limits: EncoderLimits {
+        EncoderLimits(maxPositions: maxPositionEmbeddings, vocabularySize: vocabSize, usesTokenTypes: true)
+    }
+}
+
+extension DistilBertConfig {
+    var limits: EncoderLimits {
+        EncoderLimits(maxPositions: maxPositionEmbeddings, vocabularySize: vocabSize, usesTokenTypes: false)
+    }
+}
+
+extension BertForMaskedLM: MaskedLanguageModel {
+    public var limits: EncoderLimits { bert.config.limits }
+}
+
+extension BertForPreTraining: MaskedLanguageModel, NextSentencePredictor {
+    public var limits: EncoderLimits { bert.config.limits }
+
+    public func logits(_ batch: TokenBatch, at positions: [Int]) throws(ModelError) -> Tensor {
+        let hidden = try bert(batch).sequence
+        return try ModelError.reporting { () throws(TensorError) -> Tensor in try predictions(try hidden.rows(at: positions)) }
+    }
+
+    public func nextSentenceLogits(_ batch: TokenBatch) throws(ModelError) -> Tensor {
+        let output = try bert(batch)
+        return try ModelError.reporting { () throws(TensorError) -> Tensor in try seqRelationship(output.pooled ?? output.sequence) }
+    }
+}
+
+extension BertForNextSentencePrediction: NextSentencePredictor {
+    public var limits: EncoderLimits { bert.config.limits }
+    public func nextSentenceLogits(_ batch: TokenBatch) throws(ModelError) -> Tensor { try self(batch) }
+}
+
+extension BertForSequenceClassification: SequenceClassifier {
+    public var limits: EncoderLimits { bert.config.limits }
+}
+
+extension DistilBertForMaskedLM: MaskedLanguageModel {
+    public var limits: EncoderLimits { distilbert.config.limits }
+}
+
+extension DistilBertForSequenceClassification: SequenceClassifier {
+    public var limits: EncoderLimits { distilbert.config.limits }
+}
+
+extension BertModel: SentenceEncoder {
+    public var limits: EncoderLimits { config.limits }
+    public func hiddenStates(_ batch: TokenBatch) throws(ModelError) -> Tensor { try self(batch).sequence }
+}
+
+extension DistilBertModel: SentenceEncoder {
+    public var limits: EncoderLimits { config.limits }
+    public func hiddenStates(_ batch: TokenBatch) throws(ModelError) -> Tensor { try self(batch) }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// What `/v1/models` reports about a checkpoint directory, read from its files rather than from the model
+/// object: the architecture and limits in config.json, the parameter count in the safetensors header, and
+/// the weights' SHA-256 so a client can tell which exact file answers it.
+struct CheckpointFacts: Sendable, Equatable {
+    var architecture: String
+    /// `max_position_embeddings` (or Marian's `max_length`-free `max_position_embeddings`).
+    var maxPositions: Int?
+    /// `id2label` in label-id order.
+    var labels: [String]?
+    var parameterCount: Int
+    var weightsSHA256: String
+
+    /// Why a directory's facts could not be read.
+    struct Failure: Error, CustomStringConvertible {
+        var file: String
+        var reason: String
+        var description: String { "\(file): \(reason)" }
+    }
+
+    static func read(directory: URL) throws(Failure) -> CheckpointFacts {
+        let configURL = directory.appendingPathComponent("config.json")
+        let config: [String: JSONValue]
+        do {
+            guard case let .object(object) = try JSONValue.parse(Data(contentsOf: configURL)) else {
+                throw Failure(file: configURL.path, reason: "not a JSON object")
+            }
+            config = object
+        } catch let failure as Failure { throw failure } catch {
+            throw Failure(file: configURL.path, reason: "\(error)")
+        }
+        guard case let .array(architectures)? = config["architectures"], case let .string(architecture)? = architectures.first else {
+            throw Failure(file: configURL.path, reason: "no \"architectures\" entry")
+        }
+        var maxPositions: Int?
+        if case let .integer(value)? = config["max_position_embeddings"] { maxPositions = value }
+        var labels: [String]?
+        if case let .object(id2label)? = config["id2label"] {
+            let pairs = id2label.compactMap { key, value -> (Int, String)? in
+                guard let id = Int(key), case let .string(name) = value else { return nil }
+                return (id, name)
+            }
+            labels = pairs.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        let weightsURL = directory.appendingPathComponent("model.safetensors")
+        let weights: Data
+        do { weights = try Data(contentsOf: weightsURL, options: .alwaysMapped) } catch {
+            throw Failure(file: weightsURL.path, reason: "\(error)")
+        }
+        let parameters = try parameterCount(safetensors: weights, file: weightsURL.path)
+        let digest = weights.withUnsafeBytes { SHA256.hex(of: $0) }
+        return CheckpointFacts(architecture: architecture, maxPositions: maxPositions, labels: labels,
+                               parameterCount: parameters, weightsSHA256: digest)
+    }
+
+    /// Sum of the element counts of every tensor in a safetensors header (8-byte little-endian length, then
+    /// JSON of `{name: {dtype, shape, data_offsets}}` and an optional `__metadata__`).
+    static func parameterCount(safetensors data: Data, file: String) throws(Failure) -> Int {
+        guard data.count >= 8 else { throw Failure(file: file, reason: "shorter than the 8-byte header length") }
+        let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length <= UInt64(data.count - 8) else {
+            throw Failure(file: file, reason: "header length \(length) runs past the end of the file")
+        }
+        let header: JSONValue
+        do { header = try JSONValue.parse(data.subdata(in: 8..<(8 + Int(length)))) } catch {
+            throw Failure(file: file, reason: "header is not JSON: \(error)")
+        }
+        guard case let .object(tensors) = header else { throw Failure(file: file, reason: "header is not an object") }
+        var total = 0
+        for (name, entry) in tensors where name != "__metadata__" {
+            guard case let .object(fields) = entry, case let .array(shape)? = fields["shape"] else {
+                throw Failure(file: file, reason: "tensor \(name) has no shape")
+            }
+            var count = 1
+            for dimension in shape {
+                guard case let .integer(size) = dimension, size >= 0 else {
+                    throw Failure(file: file, reason: "tensor \(name) has a bad dimension \(dimension.summary)")
+                }
+                count *= size
+            }
+            total += count
+        }
+        return total
+    }
+}

@@ -1,0 +1,127 @@
+import Dispatch
+import Foundation
+import KotobaHTTP
+import KotobaTasks
+
+/// A task request's inputs ready for the queue: the items and each one's token count.
+struct PreparedInputs<Item: Sendable>: Sendable {
+    var items: [Item]
+    var tokens: [Int]
+}
+
+/// What one endpoint contributes to the shared request path: how to read its body, how to turn the request
+/// into queue items for a model, and how to write the model's outputs back.
+struct TaskCall<Model: ServedModel, Parsed: Sendable>: Sendable {
+    /// Reads and validates the body; also returns the model name the request asks for (nil: the default).
+    var parse: @Sendable (RequestFields) throws(APIError) -> (model: String?, request: Parsed)
+    /// Counts tokens and builds items; refuses inputs the model cannot take.
+    var prepare: @Sendable (Model, Parsed) throws(APIError) -> PreparedInputs<Model.Item>
+    /// The response body for the outputs, in item order.
+    var encode: @Sendable (_ name: String, Model, Parsed, [Model.Output]) -> [UInt8]
+}
+
+/// The request path every task endpoint shares: leave the event loop, parse, pick the model, count tokens,
+/// queue for a batch under the request's deadline, answer with timing headers; any failure is the error
+/// envelope with the status `APIError` gives it.
+enum TaskDriver {
+    /// Serves `request` with `call`; `fixedModel` is a model named by the path (`/models/{name}`).
+    static func serve<Model: ServedModel, Parsed: Sendable>(
+        _ call: TaskCall<Model, Parsed>, fixedModel: String? = nil, request: HTTPRequest,
+        requestContext: RequestContext, context: RouteContext,
+        reply: @escaping @Sendable (HTTPResponse) -> Void
+    ) {
+        let hub = context.inference
+        hub.preparation.async {
+            let started = DispatchTime.now()
+            var labels = ["none", Model.task]
+            do throws(APIError) {
+                let fields = try RequestFields.parse(request.body)
+                let (asked, parsed) = try call.parse(fields)
+                let (name, model) = try resolve(Model.self, named: fixedModel ?? asked, catalog: context.catalog)
+                labels[0] = name
+                hub.metrics.requests.increment(labels)
+                let deadline = try deadline(request.headers, defaultSeconds: hub.defaultTimeoutSeconds, from: started)
+                let prepared = try call.prepare(model, parsed)
+                let tokenized = DispatchTime.now()
+                let tokenizationSeconds = seconds(from: started, to: tokenized)
+                hub.metrics.tokenization.observe(tokenizationSeconds, labels)
+                let labels = labels
+                hub.batcher(for: name, model).submit(prepared.items, tokens: prepared.tokens, deadline: deadline,
+                                                     context: requestContext) { result in
+                    switch result {
+                    case let .success((outputs, timing)):
+                        var response = HTTPResponse.json(.ok, body: call.encode(name, model, parsed, outputs))
+                        let total = seconds(from: started, to: .now())
+                        let tokens = prepared.tokens.reduce(0, +)
+                        for (header, value) in [("x-total-time", total), ("x-tokenization-time", tokenizationSeconds),
+                                                ("x-queue-time", timing.queueSeconds),
+                                                ("x-inference-time", timing.inferenceSeconds)] {
+                            response.headers.add(name: header, value: String(Int((value * 1000).rounded())))
+                        }
+                        response.headers.add(name: "x-compute-tokens", value: String(tokens))
+                        response.headers.add(name: "x-batch-size", value: String(timing.batchSize))
+                        hub.metrics.successes.increment(labels)
+                        hub.metrics.inputTokens.increment(labels, by: Double(tokens))
+                        hub.metrics.queue.observe(timing.queueSeconds, labels)
+                        hub.metrics.inference.observe(timing.inferenceSeconds, labels)
+                        hub.metrics.duration.observe(total, labels)
+                        reply(response)
+                    case let .failure(error):
+                        fail(.batch(error), labels, hub: hub, request: request, reply: reply)
+                    }
+                }
+            } catch {
+                if labels[0] == "none" { hub.metrics.requests.increment(labels) }
+                fail(error, labels, hub: hub, request: request, reply: reply)
+            }
+        }
+    }
+
+    private static func fail(_ error: APIError, _ labels: [String], hub: InferenceHub, request: HTTPRequest,
+                             reply: @Sendable (HTTPResponse) -> Void) {
+        hub.metrics.failures.increment(labels + [error.errorType])
+        reply(error.response(requestID: request.id))
+    }
+
+    /// The model a request names, or the task's default; errors say which of "unknown", "not ready",
+    /// "serves another task" or "ambiguous" applies.
+    static func resolve<Model: ServedModel>(_ type: Model.Type, named name: String?,
+                                            catalog: ModelCatalog) throws(APIError) -> (String, Model) {
+        let entries = catalog.entries
+        if let name {
+            guard let entry = entries.first(where: { $0.spec.name == name }) else {
+                throw .modelNotFound("no model named \"\(name)\"")
+            }
+            guard case let .ready(loaded) = entry.state else {
+                throw .modelUnavailable("model \"\(name)\" is \(entry.state.name)")
+            }
+            guard let model = loaded as? Model else {
+                throw .invalid("model \"\(name)\" serves \(entry.spec.task), not \(Model.task)")
+            }
+            return (name, model)
+        }
+        let forTask = entries.filter { $0.spec.task == Model.task }
+        guard !forTask.isEmpty else { throw .modelNotFound("no \(Model.task) model is configured") }
+        if let (spec, loaded) = catalog.defaultModel(for: Model.task), let model = loaded as? Model {
+            return (spec.name, model)
+        }
+        if forTask.filter({ $0.state.isReady }).count > 1 {
+            throw .invalid("several \(Model.task) models are loaded and none is the default; name one in \"model\"")
+        }
+        throw .modelUnavailable("no \(Model.task) model is ready")
+    }
+
+    /// `X-Request-Timeout-Ms` (1 ms to 1 h) or the configured default, counted from when the request arrived.
+    static func deadline(_ headers: HTTPHeaders, defaultSeconds: Double,
+                         from start: DispatchTime) throws(APIError) -> DispatchTime {
+        guard let text = headers["X-Request-Timeout-Ms"] else { return start + defaultSeconds }
+        guard let milliseconds = Int(text.trimmingCharacters(in: .whitespaces)), (1...3_600_000).contains(milliseconds) else {
+            throw .invalid("X-Request-Timeout-Ms must be an integer from 1 to 3600000, got \"\(text)\"")
+        }
+        return start + .milliseconds(milliseconds)
+    }
+
+    static func seconds(from start: DispatchTime, to end: DispatchTime) -> Double {
+        Double(end.uptimeNanoseconds &- start.uptimeNanoseconds) / 1e9
+    }
+}

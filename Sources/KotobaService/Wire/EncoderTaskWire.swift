@@ -1,0 +1,174 @@
+import KotobaTasks
+
+/// `POST /fill-mask`: `text` with the mask token, `top_k` (1–1000, default 5), `targets`.
+struct FillMaskRequest: Sendable {
+    var common: CommonRequest
+    var options: FillMaskOptions
+
+    static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> FillMaskRequest {
+        let common = try CommonRequest.read(fields, extra: ["top_k", "targets"], maxInputs: maxInputs)
+        try common.requireRightSide(for: FillMaskModel.task)
+        let options = FillMaskOptions(topK: try fields.integer("top_k", in: 1...1000) ?? 5,
+                                      targets: try fields.stringList("targets"), truncate: common.truncate)
+        return FillMaskRequest(common: common, options: options)
+    }
+
+    func prepare(_ model: FillMaskModel) throws(APIError) -> PreparedInputs<FillMaskModel.Item> {
+        let mask = model.model.maskToken
+        for (index, text) in common.texts.enumerated() where !text.contains(mask) {
+            throw .invalid("text[\(index)] has no \(mask) token")
+        }
+        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
+        return PreparedInputs(items: common.texts.map { .init(text: $0, options: options) }, tokens: tokens)
+    }
+}
+
+/// One fill-mask result: a candidate list per mask, in the order the masks appear.
+struct FillMaskResultBody: Encodable {
+    var inputTokens: Int
+    var truncated: Bool
+    var predictions: [[FillMaskCandidate]]
+
+    init(_ result: FillMaskResult) {
+        inputTokens = result.input.inputTokens
+        truncated = result.input.truncated
+        predictions = result.masks
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", truncated, predictions
+    }
+}
+
+/// `POST /classify` (and `/sentiment`): `top_k` (default: every label), `function_to_apply`.
+struct ClassifyRequest: Sendable {
+    var common: CommonRequest
+    var options: TextClassificationOptions
+
+    static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> ClassifyRequest {
+        let common = try CommonRequest.read(fields, extra: ["top_k", "function_to_apply"], maxInputs: maxInputs)
+        try common.requireRightSide(for: ClassificationModel.task)
+        return ClassifyRequest(common: common, options: TextClassificationOptions(
+            topK: try fields.integer("top_k", in: 1...1000), function: try function(fields), truncate: common.truncate))
+    }
+
+    static func function(_ fields: RequestFields) throws(APIError) -> ClassificationFunction? {
+        guard let text = try fields.string("function_to_apply") else { return nil }
+        guard let function = ClassificationFunction(rawValue: text) else {
+            throw .invalid("\(fields.path("function_to_apply")) must be \"softmax\", \"sigmoid\" or \"none\", got \"\(text)\"")
+        }
+        return function
+    }
+
+    func prepare(_ model: ClassificationModel) throws(APIError) -> PreparedInputs<ClassificationModel.Item> {
+        var options = options
+        // The pipeline clamps top_k to the label count rather than refusing it.
+        options.topK = options.topK.map { min($0, model.model.labels.count) }
+        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
+        return PreparedInputs(items: common.texts.map { .init(text: $0, options: options) }, tokens: tokens)
+    }
+}
+
+/// `{label, score}`, the pipelines' classification item.
+struct LabelBody: Encodable, Equatable {
+    var label: String
+    var score: Float
+}
+
+/// One classification result (also next-sentence's): labels with scores, best first.
+struct LabelsResultBody: Encodable {
+    var inputTokens: Int
+    var truncated: Bool
+    var predictions: [LabelBody]
+
+    init(labels: [LabelBody], input: InputReport) {
+        inputTokens = input.inputTokens
+        truncated = input.truncated
+        predictions = labels
+    }
+
+    init(labels: [LabelScore], input: InputReport) {
+        self.init(labels: labels.map { LabelBody(label: $0.label, score: $0.score) }, input: input)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", truncated, predictions
+    }
+}
+
+/// `POST /next-sentence`: `text` and `text_pair`, both strings or both lists of the same length.
+struct NextSentenceRequest: Sendable {
+    var common: CommonRequest
+    var pairs: [SentencePair]
+
+    static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> NextSentenceRequest {
+        let common = try CommonRequest.read(fields, extra: ["text_pair"], maxInputs: maxInputs)
+        try common.requireRightSide(for: NextSentenceModel.task)
+        guard let (seconds, isList) = try fields.texts("text_pair", maxCount: maxInputs) else {
+            throw .invalid("text_pair is required")
+        }
+        guard isList == common.isList, seconds.count == common.texts.count else {
+            throw .invalid("text and text_pair must both be strings or both lists of the same length "
+                           + "(got \(common.texts.count) and \(seconds.count))")
+        }
+        return NextSentenceRequest(common: common,
+                                   pairs: zip(common.texts, seconds).map { SentencePair(first: $0, second: $1) })
+    }
+
+    func prepare(_ model: NextSentenceModel) throws(APIError) -> PreparedInputs<NextSentenceModel.Item> {
+        let tokens = try TokenCount.inputs(model, pairs.map(\.first), pairs: pairs.map(\.second),
+                                           truncate: common.truncate)
+        return PreparedInputs(items: pairs.map { .init(pair: $0, truncate: common.truncate) }, tokens: tokens)
+    }
+
+    /// Both labels, best first, in the classification shape.
+    static func labels(_ result: NextSentenceResult) -> [LabelBody] {
+        let scores = [LabelBody(label: NextSentenceModel.labels[0], score: result.isNext),
+                      LabelBody(label: NextSentenceModel.labels[1], score: 1 - result.isNext)]
+        return scores.sorted { $0.score > $1.score }
+    }
+}
+
+/// `POST /embed`: `text`, and `normalize` (default: what the checkpoint's sentence-transformers files say).
+struct EmbedRequest: Sendable {
+    var common: CommonRequest
+    var normalize: Bool?
+
+    static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> EmbedRequest {
+        let common = try CommonRequest.read(fields, extra: ["normalize"], maxInputs: maxInputs)
+        try common.requireRightSide(for: EmbeddingModel.task)
+        return EmbedRequest(common: common, normalize: try fields.bool("normalize"))
+    }
+
+    func prepare(_ model: EmbeddingModel) throws(APIError) -> PreparedInputs<EmbeddingModel.Item> {
+        if normalize == false && model.model.normalize {
+            throw .invalid("this model's pipeline normalizes its embeddings; normalize: false cannot undo that")
+        }
+        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
+        return PreparedInputs(items: common.texts.map { .init(text: $0, truncate: common.truncate) }, tokens: tokens)
+    }
+
+    /// The model's vector, scaled to unit length when the request asks and the model does not already.
+    func vector(_ embedding: [Float], model: EmbeddingModel) -> [Float] {
+        guard normalize == true, !model.model.normalize else { return embedding }
+        let norm = embedding.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return embedding.map { $0 / max(norm, 1e-12) }
+    }
+}
+
+/// One embedding result.
+struct EmbeddingResultBody: Encodable {
+    var inputTokens: Int
+    var truncated: Bool
+    var embedding: [Float]
+
+    init(_ result: SentenceEmbeddingResult, vector: [Float]) {
+        inputTokens = result.input.inputTokens
+        truncated = result.input.truncated
+        embedding = vector
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", truncated, embedding
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import KotobaModels
+import KotobaTokenizers
+
+/// Tokenizes a batch of inputs for an encoder: one encoding per input, truncated to what the model accepts,
+/// then padded into one `TokenBatch` so the whole batch is a single forward pass.
+struct BatchEncoder: Sendable {
+    let tokenizer: Tokenizer
+    let limits: EncoderLimits
+    /// The longest encoding, special tokens included: the model's position limit, lowered by the tokenizer's
+    /// `model_max_length` or a sentence-transformers `max_seq_length` where those are smaller.
+    let maxLength: Int
+
+    /// The tokenizer of `directory`, checked against the model it will feed.
+    ///
+    /// A tokenizer with more tokens than the embedding matrix has rows would produce ids the model cannot look
+    /// up, so it is refused at load time; fewer is fine (checkpoints often pad the matrix to a multiple of 8).
+    init(directory: URL, limits: EncoderLimits, maxLength: Int? = nil) throws(TaskLoadError) {
+        let tokenizer: Tokenizer
+        do { tokenizer = try Tokenizer.load(directory: directory) } catch { throw .tokenizer(error) }
+        guard tokenizer.vocabularySize <= limits.vocabularySize else {
+            throw .vocabularyMismatch(directory: directory.path, tokenizer: tokenizer.vocabularySize,
+                                      model: limits.vocabularySize)
+        }
+        self.tokenizer = tokenizer
+        self.limits = limits
+        self.maxLength = min(limits.maxPositions, tokenizer.modelMaxLength ?? .max, maxLength ?? .max)
+    }
+
+    /// The encodings of `texts` (paired with `pairs` where given), their batch and their reports.
+    ///
+    /// With `truncate` false an input longer than `maxLength` is `TaskError.inputTooLong` rather than cut.
+    func encode(_ texts: [String], pairs: [String]? = nil, truncate: Bool) throws(TaskError) -> (encodings: [Encoding], batch: TokenBatch, reports: [InputReport]) {
+        guard !texts.isEmpty else { throw .invalidInput("no inputs") }
+        var encodings: [Encoding] = []
+        var reports: [InputReport] = []
+        for (i, text) in texts.enumerated() {
+            let encoding: Encoding
+            do {
+                encoding = try tokenizer.encode(text, pair: pairs?[i], addSpecialTokens: true,
+                                                truncation: Truncation(maxLength: maxLength))
+            } catch {
+                throw .invalidInput("input \(i): \(error.description)")
+            }
+            let removed = encoding.truncation?.removedTokens ?? 0
+            if removed > 0 && !truncate {
+                throw .inputTooLong(tokens: encoding.truncation?.originalLength ?? encoding.ids.count, limit: maxLength)
+            }
+            encodings.append(encoding)
+            reports.append(InputReport(inputTokens: encoding.ids.count, removedTokens: removed))
+        }
+        do {
+            let batch = try TokenBatch(ids: encodings.map(\.ids),
+                                       typeIds: limits.usesTokenTypes ? encodings.map(\.typeIds) : nil,
+                                       attentionMask: encodings.map(\.attentionMask),
+                                       padId: tokenizer.specialTokens.pad ?? 0)
+            return (encodings, batch, reports)
+        } catch {
+            throw .invalidInput(error.description)
+        }
+    }
+}
+
+extension TaskError {
+    /// A model error raised while serving a request: the input did not fit the model.
+    init(_ error: ModelError) {
+        self = .invalidInput(error.description)
+    }
+}

@@ -1,0 +1,148 @@
+// Reference: transformers `src/transformers/pipelines/fill_mask.py` at v5.24.0 (`FillMaskPipeline.postprocess`,
+// `get_target_ids`): softmax over the vocabulary at each mask, optional restriction to target ids, top-k,
+// and each candidate's sequence decoded with the mask filled in.
+import Foundation
+import KotobaModels
+import KotobaTensor
+import KotobaTokenizers
+
+/// One proposal for a masked position, shaped as `FillMaskPipeline` returns it.
+public struct FillMaskCandidate: Sendable, Codable, Equatable {
+    /// Probability of the token at this position.
+    public var score: Float
+    /// Token id.
+    public var token: Int
+    /// The token decoded on its own.
+    public var tokenStr: String
+    /// The input decoded with this token in place of the mask.
+    public var sequence: String
+
+    enum CodingKeys: String, CodingKey {
+        case score, token, tokenStr = "token_str", sequence
+    }
+}
+
+/// The result for one input: a candidate list per mask, in input order, and how the input was encoded.
+public struct FillMaskResult: Sendable, Codable, Equatable {
+    /// `masks[i]` holds the candidates for the i-th mask token of the input, best first.
+    public var masks: [[FillMaskCandidate]]
+    /// Token count and truncation of the input.
+    public var input: InputReport
+}
+
+/// Options of a fill-mask request.
+public struct FillMaskOptions: Sendable, Equatable {
+    /// Candidates per mask; capped at the number of targets when targets are given.
+    public var topK: Int
+    /// Restrict candidates to these words (each a vocabulary entry, or the first token of its tokenization).
+    public var targets: [String]?
+    /// Cut inputs longer than the model accepts (and report it) instead of rejecting them.
+    public var truncate: Bool
+
+    /// Options with the pipeline's defaults (`top_k` 5, no targets) and truncation on.
+    public init(topK: Int = 5, targets: [String]? = nil, truncate: Bool = true) {
+        self.topK = topK
+        self.targets = targets
+        self.truncate = truncate
+    }
+}
+
+/// Fill-mask over a masked-LM model: `BertForMaskedLM`, `BertForPreTraining` or `DistilBertForMaskedLM`.
+public struct FillMaskTask: Sendable {
+    let model: any MaskedLanguageModel
+    let encoder: BatchEncoder
+    let maskId: Int
+
+    /// Loads the model and tokenizer in `directory`.
+    public static func load(directory: URL) throws(TaskLoadError) -> FillMaskTask {
+        let model: any MaskedLanguageModel
+        do { model = try EncoderModels.maskedLanguageModel(directory: directory) } catch { throw .model(error) }
+        let encoder = try BatchEncoder(directory: directory, limits: model.limits)
+        guard let maskId = encoder.tokenizer.specialTokens.mask else {
+            throw .missingSpecialToken(directory: directory.path, role: "mask")
+        }
+        return FillMaskTask(model: model, encoder: encoder, maskId: maskId)
+    }
+
+    /// The mask token's text, for callers building inputs (`[MASK]` for BERT).
+    public var maskToken: String { encoder.tokenizer.token(forId: maskId) ?? "[MASK]" }
+
+    /// Fills every mask of every input in one forward pass.
+    public func run(_ texts: [String], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
+        guard options.topK >= 1 else { throw .invalidInput("top_k must be at least 1, got \(options.topK)") }
+        let targetIds = try options.targets.map { (t) throws(TaskError) in try self.targetIds(t) }
+        let (encodings, batch, reports) = try encoder.encode(texts, truncate: options.truncate)
+        // Flat positions of every mask: row-major over the batch, so logits come back input by input.
+        var positions: [Int] = []
+        var masksPerInput: [[Int]] = []
+        for (row, encoding) in encodings.enumerated() {
+            let masks = encoding.ids.indices.filter { encoding.ids[$0] == maskId }
+            guard !masks.isEmpty else {
+                throw .invalidInput("input \(row) has no \(maskToken) token"
+                                    + (reports[row].truncated ? " after truncation to \(encoder.maxLength) tokens" : ""))
+            }
+            masksPerInput.append(masks)
+            positions += masks.map { row * batch.length + $0 }
+        }
+        let logits: Tensor
+        do { logits = try model.logits(batch, at: positions) } catch { throw TaskError(error) }
+        let vocabulary = logits.shape[1]
+        var results: [FillMaskResult] = []
+        var next = 0
+        for (row, masks) in masksPerInput.enumerated() {
+            var lists: [[FillMaskCandidate]] = []
+            for position in masks {
+                let start = next * vocabulary
+                next += 1
+                let probabilities = Scores.softmax(logits.storage[start..<(start + vocabulary)])
+                lists.append(candidates(probabilities, ids: encodings[row].ids, at: position,
+                                        singleMask: masks.count == 1, targetIds: targetIds, topK: options.topK))
+            }
+            results.append(FillMaskResult(masks: lists, input: reports[row]))
+        }
+        return results
+    }
+
+    private func candidates(_ probabilities: [Float], ids: [Int], at position: Int, singleMask: Bool,
+                            targetIds: [Int]?, topK: Int) -> [FillMaskCandidate] {
+        let chosen: [Int]
+        if let targetIds {
+            let restricted = targetIds.map { probabilities[$0] }
+            chosen = Scores.top(min(topK, targetIds.count), of: restricted).map { targetIds[$0] }
+        } else {
+            chosen = Scores.top(topK, of: probabilities)
+        }
+        let pad = encoder.tokenizer.specialTokens.pad
+        return chosen.map { id in
+            var filled = ids
+            filled[position] = id
+            // The pipeline drops padding, then keeps special tokens when there are several masks so the other
+            // masks stay visible in the sequence.
+            let sequence = encoder.tokenizer.decode(filled.filter { $0 != pad }, skipSpecialTokens: singleMask)
+            return FillMaskCandidate(score: probabilities[id], token: id,
+                                     tokenStr: encoder.tokenizer.decode([id], skipSpecialTokens: false),
+                                     sequence: sequence)
+        }
+    }
+
+    /// `get_target_ids`: a vocabulary entry as is, otherwise the first token of its tokenization; duplicates
+    /// removed. A target that tokenizes to nothing is skipped, as the pipeline skips it with a warning.
+    private func targetIds(_ targets: [String]) throws(TaskError) -> [Int] {
+        var ids: [Int] = []
+        for target in targets {
+            if let id = encoder.tokenizer.id(forToken: target) {
+                ids.append(id)
+                continue
+            }
+            let encoding: Encoding
+            do { encoding = try encoder.tokenizer.encode(target, addSpecialTokens: false) } catch {
+                throw .invalidInput("target \"\(target)\": \(error.description)")
+            }
+            if let first = encoding.ids.first { ids.append(first) }
+        }
+        var seen = Set<Int>()
+        ids = ids.filter { seen.insert($0).inserted }
+        guard !ids.isEmpty else { throw .invalidInput("none of the targets is in the vocabulary") }
+        return ids
+    }
+}

@@ -1,0 +1,58 @@
+// Reference: transformers `src/transformers/models/bert/modeling_bert.py` at v5.24.0
+// (`BertForNextSentencePrediction`; there is no NSP pipeline, so this follows the model's documented use).
+import Foundation
+import KotobaModels
+import KotobaTensor
+
+/// The probability that the second sentence of a pair follows the first.
+public struct NextSentenceResult: Sendable, Codable, Equatable {
+    /// `softmax(logits)[0]`: probability of "B follows A".
+    public var isNext: Float
+    /// Token count and truncation of the pair.
+    public var input: InputReport
+
+    enum CodingKeys: String, CodingKey {
+        case isNext = "is_next", input
+    }
+}
+
+/// One sentence pair.
+public struct SentencePair: Sendable, Codable, Equatable {
+    /// Sentence A.
+    public var first: String
+    /// Sentence B, asked about: does it follow A?
+    public var second: String
+
+    /// A pair of sentences.
+    public init(first: String, second: String) {
+        self.first = first
+        self.second = second
+    }
+}
+
+/// Next-sentence prediction over `BertForNextSentencePrediction` or `BertForPreTraining`.
+public struct NextSentenceTask: Sendable {
+    let model: any NextSentencePredictor
+    let encoder: BatchEncoder
+
+    /// Loads the model and tokenizer in `directory`.
+    public static func load(directory: URL) throws(TaskLoadError) -> NextSentenceTask {
+        let model: any NextSentencePredictor
+        do { model = try EncoderModels.nextSentencePredictor(directory: directory) } catch { throw .model(error) }
+        return NextSentenceTask(model: model, encoder: try BatchEncoder(directory: directory, limits: model.limits))
+    }
+
+    /// Scores every pair in one forward pass, encoded `[CLS] A [SEP] B [SEP]` with segment ids 0 then 1.
+    ///
+    /// Index 0 of the NSP head is "is next": BERT's pre-training labelled a true continuation 0 and a random
+    /// sentence 1 (`next_sentence_label` in modeling_bert.py: "0 indicates sequence B is a continuation of
+    /// sequence A"), so the probability we report is the softmax's first entry.
+    public func run(_ pairs: [SentencePair], truncate: Bool = true) throws(TaskError) -> [NextSentenceResult] {
+        let (_, batch, reports) = try encoder.encode(pairs.map(\.first), pairs: pairs.map(\.second), truncate: truncate)
+        let logits: Tensor
+        do { logits = try model.nextSentenceLogits(batch) } catch { throw TaskError(error) }
+        return reports.enumerated().map { row, report in
+            NextSentenceResult(isNext: Scores.softmax(logits.storage[(row * 2)..<(row * 2 + 2)])[0], input: report)
+        }
+    }
+}

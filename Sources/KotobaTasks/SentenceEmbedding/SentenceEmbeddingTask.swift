@@ -1,0 +1,67 @@
+// Reference: sentence-transformers `models/Pooling.py` (mean: Σ mask·h / max(Σ mask, 1e-9)) and
+// `models/Normalize.py` (`F.normalize(p=2)`, eps 1e-12); Reimers & Gurevych, "Sentence-BERT", EMNLP 2019, §3.
+import Foundation
+import KotobaModels
+import KotobaTensor
+
+/// One sentence's embedding and how the sentence was encoded.
+public struct SentenceEmbeddingResult: Sendable, Codable, Equatable {
+    /// The pooled (and, where the model says so, L2-normalised) vector.
+    public var embedding: [Float]
+    /// Token count and truncation of the sentence.
+    public var input: InputReport
+}
+
+/// Sentence embeddings from a BERT or DistilBERT encoder laid out as a sentence-transformers model.
+public struct SentenceEmbeddingTask: Sendable {
+    let model: any SentenceEncoder
+    let encoder: BatchEncoder
+    /// How token states are pooled.
+    public let pooling: PoolingMode
+    /// Whether vectors are L2-normalised.
+    public let normalize: Bool
+
+    /// Loads the encoder, tokenizer and sentence-transformers modules in `directory`.
+    public static func load(directory: URL) throws(TaskLoadError) -> SentenceEmbeddingTask {
+        let layout = try SentenceTransformersLayout.read(directory: directory)
+        let model: any SentenceEncoder
+        do { model = try EncoderModels.sentenceEncoder(directory: directory) } catch { throw .model(error) }
+        let encoder = try BatchEncoder(directory: directory, limits: model.limits, maxLength: layout.maxSequenceLength)
+        return SentenceEmbeddingTask(model: model, encoder: encoder, pooling: layout.pooling, normalize: layout.normalize)
+    }
+
+    /// Embeds every sentence in one forward pass.
+    public func run(_ texts: [String], truncate: Bool = true) throws(TaskError) -> [SentenceEmbeddingResult] {
+        let (_, batch, reports) = try encoder.encode(texts, truncate: truncate)
+        let hidden: Tensor
+        do { hidden = try model.hiddenStates(batch) } catch { throw TaskError(error) }
+        let width = hidden.shape[2]
+        return reports.enumerated().map { row, report in
+            var vector = pool(hidden, row: row, batch: batch, width: width)
+            if normalize {
+                let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                let scale = 1 / max(norm, 1e-12)
+                vector = vector.map { $0 * scale }
+            }
+            return SentenceEmbeddingResult(embedding: vector, input: report)
+        }
+    }
+
+    private func pool(_ hidden: Tensor, row: Int, batch: TokenBatch, width: Int) -> [Float] {
+        let base = row * batch.length * width
+        switch pooling {
+        case .cls:
+            return Array(hidden.storage[base..<(base + width)])
+        case .mean:
+            var sum = [Float](repeating: 0, count: width)
+            var count: Float = 0
+            for position in 0..<batch.length where batch.attentionMask[row * batch.length + position] != 0 {
+                let start = base + position * width
+                for i in 0..<width { sum[i] += hidden.storage[start + i] }
+                count += 1
+            }
+            let divisor = max(count, 1e-9)
+            return sum.map { $0 / divisor }
+        }
+    }
+}

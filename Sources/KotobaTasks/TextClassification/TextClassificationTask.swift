@@ -1,0 +1,97 @@
+// Reference: transformers `src/transformers/pipelines/text_classification.py` at v5.24.0
+// (`TextClassificationPipeline.postprocess`): the scoring function follows `problem_type` / `num_labels`
+// unless the caller overrides it; labels are sorted by score and cut to `top_k`.
+import Foundation
+import KotobaModels
+import KotobaTensor
+
+/// One label and its score, as the pipeline returns it.
+public struct LabelScore: Sendable, Codable, Equatable {
+    /// Label name from `id2label`.
+    public var label: String
+    /// Its probability (softmax or sigmoid) or raw logit (`none`).
+    public var score: Float
+}
+
+/// The result for one input: labels best first, and how the input was encoded.
+public struct TextClassificationResult: Sendable, Codable, Equatable {
+    /// Labels sorted by score, highest first, cut to `top_k`.
+    public var labels: [LabelScore]
+    /// Token count and truncation of the input.
+    public var input: InputReport
+}
+
+/// How logits become scores (`function_to_apply`).
+public enum ClassificationFunction: String, Sendable, Codable {
+    /// Softmax across labels.
+    case softmax
+    /// A sigmoid per label.
+    case sigmoid
+    /// The raw logits.
+    case none
+}
+
+/// Options of a classification request.
+public struct TextClassificationOptions: Sendable, Equatable {
+    /// Labels to return; `nil` for all of them.
+    public var topK: Int?
+    /// Override of the scoring function; `nil` follows the model's `problem_type` as the pipeline does.
+    public var function: ClassificationFunction?
+    /// Cut inputs longer than the model accepts (and report it) instead of rejecting them.
+    public var truncate: Bool
+
+    /// Options returning every label, scored as the model's config implies.
+    public init(topK: Int? = nil, function: ClassificationFunction? = nil, truncate: Bool = true) {
+        self.topK = topK
+        self.function = function
+        self.truncate = truncate
+    }
+}
+
+/// Sequence classification over `BertForSequenceClassification` or `DistilBertForSequenceClassification`.
+public struct TextClassificationTask: Sendable {
+    let model: any SequenceClassifier
+    let encoder: BatchEncoder
+
+    /// Loads the model and tokenizer in `directory`.
+    public static func load(directory: URL) throws(TaskLoadError) -> TextClassificationTask {
+        let model: any SequenceClassifier
+        do { model = try EncoderModels.sequenceClassifier(directory: directory) } catch { throw .model(error) }
+        return TextClassificationTask(model: model, encoder: try BatchEncoder(directory: directory, limits: model.limits))
+    }
+
+    /// The label names, in logit order.
+    public var labels: [String] { model.labels.names }
+
+    /// The scoring function the pipeline picks for this model: none for regression, sigmoid for multi-label
+    /// or a single output, softmax otherwise.
+    public var defaultFunction: ClassificationFunction {
+        switch model.labels.problemType {
+        case .regression: .none
+        case .multiLabel: .sigmoid
+        case .singleLabel: model.labels.names.count == 1 ? .sigmoid : .softmax
+        case nil: model.labels.names.count == 1 ? .sigmoid : .softmax
+        }
+    }
+
+    /// Classifies every input in one forward pass.
+    public func run(_ texts: [String], options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> [TextClassificationResult] {
+        if let topK = options.topK, topK < 1 { throw .invalidInput("top_k must be at least 1, got \(topK)") }
+        let (_, batch, reports) = try encoder.encode(texts, truncate: options.truncate)
+        let logits: Tensor
+        do { logits = try model(batch) } catch { throw TaskError(error) }
+        let names = model.labels.names
+        let function = options.function ?? defaultFunction
+        return reports.enumerated().map { row, report in
+            let slice = logits.storage[(row * names.count)..<((row + 1) * names.count)]
+            let scores: [Float] = switch function {
+            case .softmax: Scores.softmax(slice)
+            case .sigmoid: Scores.sigmoid(slice)
+            case .none: Array(slice)
+            }
+            let order = Scores.top(options.topK ?? names.count, of: scores)
+            return TextClassificationResult(labels: order.map { LabelScore(label: names[$0], score: scores[$0]) },
+                                            input: report)
+        }
+    }
+}

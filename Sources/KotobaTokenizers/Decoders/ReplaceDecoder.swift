@@ -1,0 +1,29 @@
+// tokenizers v0.23.3 tokenizers/src/normalizers/replace.rs (`impl Decoder for Replace`): every match of the
+// pattern in each token becomes `content`.
+
+/// tokenizer.json decoder `"type": "Replace"`.
+public struct ReplaceDecoder: TokenDecoder {
+    public let pattern: TokenizerPattern
+    public let content: String
+
+    public init(pattern: TokenizerPattern, content: String) {
+        self.pattern = pattern
+        self.content = content
+    }
+
+    init(_ config: StageConfig) throws(TokenizerError) {
+        self.init(pattern: try TokenizerPattern.read(config.value("pattern"), stage: "decoder Replace"),
+                  content: try config.string("content"))
+    }
+
+    public func decodeChain(_ tokens: [String]) -> [String] {
+        tokens.map { token in
+            let scalars = Array(token.unicodeScalars)
+            var out = String.UnicodeScalarView()
+            for m in pattern.matches(in: scalars) {
+                if m.isMatch { out.append(contentsOf: content.unicodeScalars) } else { out.append(contentsOf: scalars[m.range]) }
+            }
+            return String(out)
+        }
+    }
+}

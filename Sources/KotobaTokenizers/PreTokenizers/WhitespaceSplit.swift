@@ -1,0 +1,11 @@
+// tokenizers v0.23.3 tokenizers/src/pre_tokenizers/whitespace.rs (WhitespaceSplit): split on `char::is_whitespace`
+// (White_Space), removing it.
+
+/// tokenizer.json `"type": "WhitespaceSplit"`.
+public struct WhitespaceSplit: PreTokenizer {
+    public init() {}
+
+    public func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
+        text.split { _, piece in piece.split(piece.matches(where: \.properties.isWhitespace), behavior: .removed) }
+    }
+}

@@ -1,0 +1,174 @@
+import Dispatch
+import Foundation
+@testable import KotobaHTTP
+import Testing
+@testable import KotobaService
+
+/// The batcher on its own, with a model that doubles numbers and records every batch it is given.
+@Suite struct BatcherTests {
+    /// Records batches; `gate` (when set) holds each batch until the test opens it.
+    final class DoublingModel: Sendable {
+        let batches = KotobaService.Locked<[[Int]]>([])
+        let gate: DispatchSemaphore?
+        let sawCancellation = KotobaService.Locked(false)
+
+        init(gate: DispatchSemaphore? = nil) { self.gate = gate }
+
+        func run(_ items: [Int], _ isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<Int, any Error>] {
+            batches.withLock { $0.append(items) }
+            gate?.wait()
+            if items.indices.contains(where: isCancelled) { sawCancellation.withLock { $0 = true } }
+            return items.map { .success($0 * 2) }
+        }
+    }
+
+    private func limits(size: Int = 64, tokens: Int = 10_000, wait: Double = 0.05, capacity: Int = 256) -> Batcher<Int, Int>.Limits {
+        .init(maxBatchSize: size, maxBatchTokens: tokens, maxWait: wait, queueCapacity: capacity)
+    }
+
+    /// Submits and waits for the answer.
+    private func results(_ batcher: Batcher<Int, Int>, _ requests: [[Int]], tokens: Int = 1,
+                         deadline: Double = 5) -> [Result<[Int], BatchError>] {
+        let answers = KotobaService.Locked<[Int: Result<[Int], BatchError>]>([:])
+        let group = DispatchGroup()
+        for (index, items) in requests.enumerated() {
+            group.enter()
+            batcher.submit(items, tokens: items.map { _ in tokens }, deadline: .now() + deadline) { result in
+                answers.withLock { $0[index] = result.map(\.0) }
+                group.leave()
+            }
+        }
+        _ = group.wait(timeout: .now() + 10)
+        return requests.indices.map { answers.current[$0] ?? .failure(.failed("no answer")) }
+    }
+
+    @Test func concurrentRequestsShareBatchesAndGetTheirOwnResults() {
+        let model = DoublingModel()
+        let pool = InferencePool(workers: 2)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(), pool: pool, run: model.run)
+        let requests = (0..<20).map { [$0, 100 + $0] }
+        let answers = results(batcher, requests)
+        for (request, answer) in zip(requests, answers) {
+            #expect(answer == .success(request.map { $0 * 2 }))
+        }
+        // 20 requests submitted within the 50 ms window run as one batch of 40 inputs.
+        #expect(model.batches.current.count < 20)
+        #expect(model.batches.current.map(\.count).reduce(0, +) == 40)
+    }
+
+    @Test func batchesRespectSizeAndTokenBudgetsOldestFirst() {
+        let model = DoublingModel()
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(size: 4, tokens: 30), pool: pool, run: model.run)
+        let answers = results(batcher, (0..<10).map { [$0] }, tokens: 10)
+        #expect(answers.allSatisfy { if case .success = $0 { true } else { false } })
+        let batches = model.batches.current
+        // Three tokens of 10 fit the budget of 30; order of arrival is kept inside and across batches.
+        #expect(batches.allSatisfy { $0.count <= 3 })
+        #expect(batches.flatMap { $0 } == Array(0..<10))
+    }
+
+    @Test func aRequestLargerThanTheTokenBudgetRunsAlone() {
+        let model = DoublingModel()
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(tokens: 5), pool: pool, run: model.run)
+        #expect(results(batcher, [[7]], tokens: 50) == [.success([14])])
+    }
+
+    @Test func aFullQueueRefusesWithARetryAfter() {
+        let gate = DispatchSemaphore(value: 0)
+        let model = DoublingModel(gate: gate)
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(size: 1, wait: 0, capacity: 2), pool: pool,
+                                        run: model.run)
+        let refused = KotobaService.Locked<[BatchError]>([])
+        let group = DispatchGroup()
+        // The first runs (and blocks on the gate), two wait in the queue, the fourth finds it full.
+        for value in 0..<4 {
+            group.enter()
+            batcher.submit([value], tokens: [1], deadline: .now() + 5) { result in
+                if case let .failure(error) = result { refused.withLock { $0.append(error) } }
+                group.leave()
+            }
+            if value == 0 { waitUntil { model.batches.current.count == 1 } }
+        }
+        waitUntil { refused.current.count == 1 }
+        guard case let .queueFull(capacity, retry)? = refused.current.first else {
+            Issue.record("expected queueFull, got \(refused.current)")
+            return
+        }
+        #expect(capacity == 2)
+        #expect(retry >= 1)
+        for _ in 0..<3 { gate.signal() }
+        _ = group.wait(timeout: .now() + 5)
+    }
+
+    @Test func aPassedDeadlineAnswersAtOnceAndTheModelSeesItCancelled() {
+        let gate = DispatchSemaphore(value: 0)
+        let model = DoublingModel(gate: gate)
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(wait: 0), pool: pool, run: model.run)
+        let started = DispatchTime.now()
+        let answer = KotobaService.Locked<Result<[Int], BatchError>?>(nil)
+        batcher.submit([1], tokens: [1], deadline: .now() + 0.05) { result in answer.withLock { $0 = result.map(\.0) } }
+        waitUntil { answer.current != nil }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        #expect(answer.current == .failure(.deadlineExceeded(milliseconds: 50)))
+        #expect(elapsed < 1)
+        gate.signal()
+        waitUntil { model.sawCancellation.current }
+        #expect(model.sawCancellation.current)
+    }
+
+    @Test func aQueuedRequestWhoseClientLeftIsDroppedAndNeverRun() {
+        let gate = DispatchSemaphore(value: 0)
+        let model = DoublingModel(gate: gate)
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(size: 1, wait: 0), pool: pool, run: model.run)
+        let answers = KotobaService.Locked<[Int: Result<[Int], BatchError>]>([:])
+        batcher.submit([1], tokens: [1], deadline: .now() + 5) { r in answers.withLock { $0[1] = r.map(\.0) } }
+        waitUntil { model.batches.current.count == 1 }
+        let context = RequestContext(requestID: "gone")
+        batcher.submit([2], tokens: [1], deadline: .now() + 5, context: context) { r in answers.withLock { $0[2] = r.map(\.0) } }
+        #expect(batcher.queueDepth == 1)
+        context.markClientGone()
+        #expect(answers.current[2] == .failure(.clientGone))
+        #expect(batcher.queueDepth == 0)
+        gate.signal()
+        waitUntil { answers.current[1] != nil }
+        #expect(answers.current[1] == .success([2]))
+        // Only the first request ever reached the model.
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(model.batches.current == [[1]])
+    }
+
+    @Test func batchMetricsCountSizesTokensAndPadding() throws {
+        let metrics = ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 }, modelStates: { [] })
+        let model = DoublingModel()
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(), pool: pool, metrics: metrics.tasks.batch,
+                                        run: model.run)
+        let done = DispatchSemaphore(value: 0)
+        batcher.submit([1, 2, 3], tokens: [4, 10, 6], deadline: .now() + 5) { _ in done.signal() }
+        _ = done.wait(timeout: .now() + 5)
+        let parsed = try ParsedExposition(metrics.registry.render())
+        #expect(parsed.value("kotoba_batch_size_count", ["model": "m"]) == 1)
+        #expect(parsed.value("kotoba_batch_tokens_sum", ["model": "m"]) == 20)
+        // Three rows padded to 10: 30 positions, 20 real.
+        #expect(parsed.value("kotoba_batch_padding_tokens", ["model": "m"]) == 10)
+        #expect(parsed.value("kotoba_queue_size", ["model": "m"]) == 0)
+    }
+}
+
+/// Polls `condition` for up to five seconds.
+func waitUntil(_ condition: () -> Bool) {
+    let end = Date().addingTimeInterval(5)
+    while !condition() && Date() < end { Thread.sleep(forTimeInterval: 0.002) }
+}

@@ -1,0 +1,56 @@
+// Kotoba's side of bench/marian/bench.py: loads a Marian checkpoint, translates a JSON list of source id lists in
+// batches with `MarianMTModel.generate`, and writes per-batch latencies and the outputs as JSON.
+//
+//   MarianBench <model dir> <sources.json> <beams> <batch> <max_length> <threads> <out.json>
+import Foundation
+import KotobaModels
+import KotobaTensor
+
+struct Report: Encodable {
+    var latencies: [Double]
+    var totalSeconds: Double
+    var generatedTokens: Int
+    var outputs: [[Int]]
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(1)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 8, let beams = Int(arguments[3]), let batch = Int(arguments[4]),
+      let maxLength = Int(arguments[5]), let threads = Int(arguments[6]) else {
+    fail("usage: MarianBench <model dir> <sources.json> <beams> <batch> <max_length> <threads> <out.json>")
+}
+BLAS.threadCount = threads
+let model: MarianMTModel
+let sources: [[Int]]
+do {
+    model = try MarianMTModel(directory: URL(fileURLWithPath: arguments[1]))
+    sources = try JSONDecoder().decode([[Int]].self, from: Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+} catch {
+    fail("cannot load: \(error)")
+}
+var options = model.generationConfig
+options.numBeams = beams
+options.maxLength = maxLength
+let batches = stride(from: 0, to: sources.count, by: batch).map { Array(sources[$0..<min($0 + batch, sources.count)]) }
+do {
+    _ = try model.generate([sources[0]], options: options)  // warm-up: page in the weights
+    var report = Report(latencies: [], totalSeconds: 0, generatedTokens: 0, outputs: [])
+    let start = DispatchTime.now().uptimeNanoseconds
+    for chunk in batches {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let hypotheses = try model.generate(chunk, options: options)
+        report.latencies.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        for best in hypotheses.map({ $0[0] }) {
+            report.outputs.append(best.tokens)
+            report.generatedTokens += best.tokens.count
+        }
+    }
+    report.totalSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: arguments[7]))
+} catch {
+    fail("generation failed: \(error)")
+}

@@ -1,0 +1,195 @@
+"""Marian translation speed: Kotoba vs transformers `generate` vs CTranslate2, side by side, in one run.
+
+A Marian-sized model (6+6 layers, d_model 512, 8 heads, ffn 2048, vocab 32000, opus-mt's generation config) is
+built with random weights at run time in a temporary directory (never committed), converted for CTranslate2 with
+its transformers converter, and all three engines translate the same source id lists (random lengths 5..30, EOS
+last), greedy and beam 4, batch 1 and batch 16, on the same number of threads.
+
+    /opt/kotoba-venv/bin/python bench/marian/bench.py [--sentences 100] [--beam-sentences 100] [--threads 2]
+
+Pinned: transformers 5.24.0, torch 2.13.0 (training/requirements-fixtures.txt), ctranslate2 4.8.5.
+Prints sentences/s and the median latency of one batch; with random weights EOS is rare, so nearly every
+sentence runs to max_length and all engines do the same number of decoder steps (generated tokens are printed).
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent
+VOCAB, PAD, EOS, UNK = 32000, 31999, 0, 1
+
+
+def build_model(directory: pathlib.Path, max_length: int) -> None:
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    torch.manual_seed(0)
+    config = MarianConfig(
+        vocab_size=VOCAB, decoder_vocab_size=VOCAB, d_model=512, encoder_layers=6, decoder_layers=6,
+        encoder_attention_heads=8, decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048,
+        max_position_embeddings=512, activation_function="swish", scale_embedding=True,
+        share_encoder_decoder_embeddings=True, pad_token_id=PAD, eos_token_id=EOS, decoder_start_token_id=PAD,
+        forced_eos_token_id=EOS, bos_token_id=None,
+    )
+    model = MarianMTModel(config).eval()
+    model.generation_config = GenerationConfig(
+        bad_words_ids=[[PAD]], bos_token_id=0, decoder_start_token_id=PAD, eos_token_id=EOS, forced_eos_token_id=EOS,
+        max_length=max_length, num_beams=4, pad_token_id=PAD, renormalize_logits=True,
+    )
+    model.save_pretrained(directory, safe_serialization=True)
+
+
+class _Vocabulary:
+    """Stands in for MarianTokenizer: the CTranslate2 converter only reads the vocabulary and special tokens."""
+
+    eos_token, unk_token = "</s>", "<unk>"
+
+    def get_vocab(self):
+        names = {EOS: "</s>", UNK: "<unk>", PAD: "<pad>"}
+        return {names.get(i, f"t{i}"): i for i in range(VOCAB)}
+
+
+def convert_for_ctranslate2(hf: pathlib.Path, out: pathlib.Path) -> None:
+    import ctranslate2
+
+    class Converter(ctranslate2.converters.TransformersConverter):
+        def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
+            return _Vocabulary()
+
+    Converter(str(hf)).convert(str(out), force=True)
+
+
+def token_name(i: int) -> str:
+    return {EOS: "</s>", UNK: "<unk>"}.get(i, f"t{i}")
+
+
+def batches(items, size):
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def run_transformers(hf, sources, beams, batch, max_length, threads):
+    import torch
+    from transformers import MarianMTModel
+
+    torch.set_num_threads(threads)
+    model = MarianMTModel.from_pretrained(hf).eval()
+
+    def generate(chunk):
+        width = max(map(len, chunk))
+        ids = torch.full((len(chunk), width), PAD, dtype=torch.long)
+        mask = torch.zeros((len(chunk), width), dtype=torch.long)
+        for row, s in enumerate(chunk):
+            ids[row, : len(s)] = torch.tensor(s)
+            mask[row, : len(s)] = 1
+        with torch.inference_mode():
+            out = model.generate(input_ids=ids, attention_mask=mask, num_beams=beams, max_length=max_length)
+        return [[t for t in row[1:] if t != PAD] for row in out.tolist()]
+
+    return timed(generate, batches(sources, batch))
+
+
+def run_ctranslate2(ct2, sources, beams, batch, max_length, threads):
+    import ctranslate2
+
+    translator = ctranslate2.Translator(str(ct2), device="cpu", compute_type="float32", inter_threads=1,
+                                        intra_threads=threads)
+    lookup = {token_name(i): i for i in range(VOCAB)}
+
+    def generate(chunk):
+        results = translator.translate_batch(
+            [[token_name(t) for t in s] for s in chunk], beam_size=beams, max_batch_size=batch,
+            max_decoding_length=max_length - 1, return_end_token=True)
+        return [[lookup[t] for t in r.hypotheses[0]] for r in results]
+
+    return timed(generate, batches(sources, batch))
+
+
+def timed(generate, chunks):
+    generate(chunks[0][:1])  # warm-up on one sentence, as the Swift driver does
+    latencies, outputs = [], []
+    start = time.perf_counter()
+    for chunk in chunks:
+        t0 = time.perf_counter()
+        outputs += generate(chunk)
+        latencies.append(time.perf_counter() - t0)
+    return {"latencies": latencies, "totalSeconds": time.perf_counter() - start, "outputs": outputs}
+
+
+def run_kotoba(binary, hf, sources_file, beams, batch, max_length, threads, scratch):
+    out = scratch / f"kotoba-{beams}-{batch}.json"
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+    subprocess.run([str(binary), str(hf), str(sources_file), str(beams), str(batch), str(max_length), str(threads),
+                    str(out)], check=True, env=env)
+    return json.loads(out.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=100)
+    parser.add_argument("--beam-sentences", type=int, default=100, help="fewer beam sentences if time is short")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-length", type=int, default=32, help="generate max_length (start token included)")
+    parser.add_argument("--no-build", action="store_true", help="reuse bench/marian/.build/release/MarianBench")
+    parser.add_argument("--workdir", help="keep the generated models here (reused when present) instead of a temp dir")
+    parser.add_argument("--only", choices=["greedy-1", "greedy-16", "beam-1", "beam-16"], action="append",
+                        help="run only these configurations")
+    args = parser.parse_args()
+
+    import random
+
+    rng = random.Random(0)
+    sources = [[rng.randrange(2, PAD) for _ in range(rng.randint(4, 29))] + [EOS] for _ in range(args.sentences)]
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--package-path", str(ROOT)], check=True)
+    binary = ROOT / ".build/release/MarianBench"
+
+    with tempfile.TemporaryDirectory(prefix="kotoba-marian-bench-") as tmp:
+        scratch = pathlib.Path(args.workdir or tmp)
+        scratch.mkdir(parents=True, exist_ok=True)
+        hf, ct2 = scratch / "hf", scratch / "ct2"
+        if not (hf / "model.safetensors").exists():
+            build_model(hf, args.max_length)
+        if not (ct2 / "model.bin").exists():
+            convert_for_ctranslate2(hf, ct2)
+        rows = []
+        for beams in (1, 4):
+            count = args.sentences if beams == 1 else args.beam_sentences
+            subset = sources[:count]
+            sources_file = scratch / f"sources-{count}.json"
+            sources_file.write_text(json.dumps(subset))
+            for batch in (1, 16):
+                name = f"{'greedy' if beams == 1 else 'beam'}-{batch}"
+                if args.only and name not in args.only:
+                    continue
+                results = {
+                    "kotoba": run_kotoba(binary, hf, sources_file, beams, batch, args.max_length, args.threads,
+                                         scratch),
+                    "transformers": run_transformers(hf, subset, beams, batch, args.max_length, args.threads),
+                    "ctranslate2": run_ctranslate2(ct2, subset, beams, batch, args.max_length, args.threads),
+                }
+                reference = results["transformers"]["outputs"]
+                for engine, r in results.items():
+                    same = sum(a == b for a, b in zip(r["outputs"], reference))
+                    rows.append((
+                        "greedy" if beams == 1 else f"beam {beams}", batch, engine, count,
+                        count / r["totalSeconds"], 1000 * statistics.median(r["latencies"]),
+                        sum(map(len, r["outputs"])), same))
+                    print(*rows[-1], file=sys.stderr, flush=True)
+
+    print(f"\nthreads {args.threads}, max_length {args.max_length}, sentences {args.sentences} "
+          f"(beam: {args.beam_sentences})\n")
+    print("| search | batch | engine | sentences | sentences/s | p50 batch latency (ms) | tokens | same as transformers |")
+    print("|---|---|---|---|---|---|---|---|")
+    for search, batch, engine, count, rate, p50, tokens, same in rows:
+        print(f"| {search} | {batch} | {engine} | {count} | {rate:.2f} | {p50:.1f} | {tokens} | {same}/{count} |")
+
+
+if __name__ == "__main__":
+    main()
