@@ -37,7 +37,8 @@ def train_log(model: str) -> dict:
         if " args {" in line:
             raw = re.sub(r"PosixPath\(('[^']*')\)", r"\1", line.split(" args ", 1)[1])
             out["args"] = ast.literal_eval(raw)
-            out["started"] = line.split(" ", 1)[0]
+            out.setdefault("legs", []).append(out["args"])
+            out.setdefault("started", line.split(" ", 1)[0])
         elif m := re.search(r"parameters ([\d,]+)", line):
             out["parameters"] = m.group(1)
         elif m := re.search(r"training done: (\d+)(?:/(\d+))? steps.*?([\d.]+) min", line):
@@ -63,16 +64,23 @@ def files_table(folder: Path) -> str:
     return "| file | bytes |\n|---|---|\n" + "\n".join(rows)
 
 
-def command_line(script: str, args: dict, keys: list[str]) -> str:
-    flags = " ".join(f"--{k.replace('_', '-')} {args[k]}" for k in keys if args.get(k) is not None)
-    return f"nice -n 19 /opt/kotoba-venv/bin/python training/{script} {flags}".strip()
+def command_line(script: str, args: dict, keys: list[str], log: dict | None = None) -> str:
+    """The command of each leg of the run (a budget-stopped run continued with --resume has several)."""
+    legs = (log or {}).get("legs") or [args]
+    lines = []
+    for leg in legs:
+        flags = " ".join(f"--{k.replace('_', '-')} {leg[k]}" for k in keys if leg.get(k) is not None)
+        resume = " --resume" if leg.get("resume") else ""
+        lines.append(f"nice -n 19 /opt/kotoba-venv/bin/python training/{script} {flags}{resume}".strip())
+    return "\n".join(lines)
 
 
 def training_section(log: dict, command: str) -> str:
     stop = " (stopped by its `--max-minutes` budget before the planned step count)" if log.get("budget_stop") else ""
     return (f"## Training\n\n```sh\n{command}\n```\n\n"
             f"- Steps run: {log.get('steps')} of {log['args'].get('steps', 'the planned')}{stop}; "
-            f"wall time {log.get('minutes')} min ({log.get('started')} → {log.get('finished')}).\n"
+            f"training-loop wall time {log.get('minutes')} min summed over the legs "
+            f"({log.get('started')} → {log.get('finished')}, pauses between legs included in that span).\n"
             f"- Last progress line: `{log.get('last_loss_line', '')}`\n- Hardware: {HARDWARE}.\n")
 
 
@@ -106,7 +114,7 @@ def bert_card() -> str | None:
         return None
     a = log["args"]
     cmd = command_line("train_bert.py", a, ["steps", "batch", "lr", "head_lr", "warmup", "train_top_layers",
-                                            "max_minutes", "ckpt_every", "log_every"])
+                                            "max_minutes", "ckpt_every", "log_every"], log)
     top = a.get("train_top_layers")
     trained = (f"the top {top} encoder layers, the pooler and both heads were trained (AdamW, encoder rate "
                f"{a['lr']}, head rate {a['head_lr']}, linear warm-up {a['warmup']} steps then linear decay); the "
@@ -194,7 +202,7 @@ def sentiment_card() -> str | None:
     if not (out / "model.safetensors").exists() or not log or not final:
         return None
     a = log["args"]
-    cmd = command_line("train_sentiment.py", a, ["base", "steps", "batch", "lr", "warmup", "max_minutes"])
+    cmd = command_line("train_sentiment.py", a, ["base", "steps", "batch", "lr", "warmup", "max_minutes"], log)
     base = "the bert-en export (this repository's MLM + NSP model)" if "bert-en" in str(a["base"]) \
         else ("all-MiniLM-L6-v2 directly, not bert-en: this run was started while a better bert-en was being "
               "attempted (that attempt was dropped; the shipped bert-en differs from MiniLM only in its top 2 layers "
@@ -251,7 +259,8 @@ def translation_card(direction: str) -> str | None:
     if not (out / "model.safetensors").exists() or not log or not m:
         return None
     a = log["args"]
-    cmd = command_line("train_translation.py", a, ["direction", "epochs", "batch", "threads", "max_minutes"])
+    cmd = command_line("train_translation.py", a, ["direction", "epochs", "batch", "threads", "max_minutes"],
+                       log)
     cfg = json.loads((out / "config.json").read_text())
     src, tgt = direction.split("-")
     ex = "\n".join(f"| {e['source']} | {e['reference']} | {e['output']} |" for e in m["beam4"]["examples"])
