@@ -9,7 +9,7 @@ extension SentencePieceTokenizer {
         entries.reserveCapacity(ids.count)
         for id in ids {
             guard let piece = piece(of: id) else {
-                throw .invalidFile(path: "ids", reason: "piece id \(id) is out of range 0..<\(pieceCount)")
+                throw .invalidConfiguration(stage: "sentencepiece decode", reason: "id \(id) is out of range 0..<\(pieceCount)")
             }
             entries.append((piece, id))
         }
@@ -42,7 +42,8 @@ extension SentencePieceTokenizer {
                 continue
             case .unknown:
                 // The <unk> piece itself shows as unk_surface; a merged unknown surface is kept as it is.
-                text += Array((piece == model.pieces[id].piece ? model.trainerSpec.unkSurface : piece).utf8)
+                let isUnkPiece = piece.unicodeScalars.elementsEqual(model.pieces[id].piece.unicodeScalars)
+                text += Array((isUnkPiece ? model.trainerSpec.unkSurface : piece).utf8)
             default:
                 var bytes = Array(piece.utf8)[...]
                 if text.isEmpty && !leadingSpaceSeen && consumesLeadingSpace && bytes.starts(with: space) {
@@ -106,7 +107,7 @@ extension SentencePieceTokenizer {
     /// `PieceToByte`: "<0x41>" → 0x41.
     static func byteValue(ofPiece piece: String) -> UInt8? {
         let utf8 = Array(piece.utf8)
-        guard utf8.count == 6, piece.hasPrefix("<0x"), utf8[5] == UInt8(ascii: ">") else { return nil }
+        guard utf8.count == 6, utf8.starts(with: Array("<0x".utf8)), utf8[5] == UInt8(ascii: ">") else { return nil }
         return UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16)
     }
 }
