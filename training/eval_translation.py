@@ -61,10 +61,11 @@ def main() -> None:
     for name, beam, batch in (("greedy", 1, 100), ("beam4", 4, 50)):
         t0 = time.time()
         hyps = translate(model, src_tok, tgt_tok, sources, beam, batch)
-        bleu = sacrebleu.corpus_bleu(hyps, [refs], tokenize=bleu_tok)
-        chrf = sacrebleu.corpus_chrf(hyps, [refs])
-        metrics[name] = {"bleu": round(bleu.score, 2), "chrf": round(chrf.score, 2), "bleu_signature":
-                         str(sacrebleu.BLEU(tokenize=bleu_tok).get_signature()), "seconds": round(time.time() - t0, 1),
+        bleu_metric, chrf_metric = sacrebleu.BLEU(tokenize=bleu_tok), sacrebleu.CHRF()
+        bleu, chrf = bleu_metric.corpus_score(hyps, [refs]), chrf_metric.corpus_score(hyps, [refs])
+        metrics[name] = {"bleu": round(bleu.score, 2), "chrf": round(chrf.score, 2),
+                         "bleu_signature": str(bleu_metric.get_signature()),
+                         "chrf_signature": str(chrf_metric.get_signature()), "seconds": round(time.time() - t0, 1),
                          "examples": [{"source": s, "reference": r, "output": h}
                                       for s, r, h in list(zip(sources, refs, hyps))[:5]]}
         print(f"{name}: BLEU {bleu.score:.2f} chrF {chrf.score:.2f} ({time.time() - t0:.0f} s)", flush=True)

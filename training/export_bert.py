@@ -24,6 +24,20 @@ GOLDEN_MASKED = [
     "I drank a cup of [MASK] this morning.",
     "She opened the [MASK] and walked into the room.",
 ]
+# Everyday sentences with the word a reader expects; golden.json records its rank in the top 5 (or null), so the
+# Swift test can assert the ones this model gets, and the card can say how many it gets.
+EVERYDAY = [
+    ("The sun rises in the [MASK].", "east"),
+    ("I drank a glass of [MASK] with my dinner.", "wine"),
+    ("She sat down and read a [MASK].", "book"),
+    ("He drove his [MASK] to work every morning.", "car"),
+    ("Paris is the capital of [MASK].", "france"),
+    ("The children played in the [MASK] after school.", "park"),
+    ("It was raining, so I took my [MASK].", "umbrella"),
+    ("The dog wagged its [MASK].", "tail"),
+    ("There are seven days in a [MASK].", "week"),
+    ("She wrote a [MASK] to her mother.", "letter"),
+]
 GOLDEN_PAIRS = [
     ("He went to the store to buy some milk.", "The store was closed, so he came home without it."),
     ("He went to the store to buy some milk.", "Penguins are flightless birds of the southern hemisphere."),
@@ -71,6 +85,14 @@ def golden_pretraining(out: Path, tok: Tokenizer) -> dict:
                 "text": text, "input_ids": enc.ids, "mask_position": pos,
                 "top5_ids": top.indices.tolist(), "top5_tokens": [tok.id_to_token(i) for i in top.indices.tolist()],
                 "top5_logits": [round(v, 6) for v in top.values.tolist()]})
+        result["everyday"] = []
+        for text, word in EVERYDAY:
+            enc = tok.encode(text)
+            logits = model(input_ids=torch.tensor([enc.ids]), token_type_ids=torch.tensor([enc.type_ids]))
+            top = torch.topk(logits.prediction_logits[0, enc.ids.index(mask_id)], 5).indices.tolist()
+            tokens = [tok.id_to_token(i) for i in top]
+            result["everyday"].append({"text": text, "expected": word, "top5_tokens": tokens,
+                                       "rank": tokens.index(word) + 1 if word in tokens else None})
         for a, b in GOLDEN_PAIRS:
             enc = tok.encode(a, b)
             out_ = model(input_ids=torch.tensor([enc.ids]), token_type_ids=torch.tensor([enc.type_ids]))

@@ -67,6 +67,18 @@ def starting_model(seed: int) -> BertForPreTraining:
     return model
 
 
+def freeze_below(model: BertForPreTraining, top: int) -> None:
+    """Keeps the top `top` layers, the pooler and the heads trainable. On a CPU shared by many builds a full
+    backward pass allows only a few dozen steps; without gradients for the embeddings (tied to the 30,522-row
+    decoder) and the lower layers, autograd stops at the first trainable layer and a step costs about half."""
+    layers = model.bert.encoder.layer
+    for p in model.bert.embeddings.parameters():
+        p.requires_grad = False
+    for layer in layers[: len(layers) - top]:
+        for p in layer.parameters():
+            p.requires_grad = False
+
+
 def special_ids(tok: Tokenizer) -> dict[str, int]:
     return {k: tok.token_to_id(v) for k, v in SPECIAL.items()}
 
@@ -79,6 +91,8 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--head-lr", type=float, default=1e-3, help="peak rate of the fresh MLM/NSP heads")
     ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--train-top-layers", type=int, default=None,
+                    help="freeze the embeddings (hence the tied MLM decoder) and all but the top N encoder layers")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ckpt-every", type=int, default=50)
@@ -101,6 +115,11 @@ def main() -> None:
 
     model = starting_model(args.seed)
     log.info(f"parameters {common.count_parameters(model):,}")
+    if args.train_top_layers is not None:
+        freeze_below(model, args.train_top_layers)
+        trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+        log.info(f"training the top {args.train_top_layers} encoder layers, pooler and heads: {trainable:,} "
+                 f"trainable parameters")
     # The heads start from random weights while the encoder is already trained: they get a larger rate
     # (--head-lr), else the few hundred steps a CPU allows are spent mostly fitting the MLM transform. The tied
     # decoder weight is the word embedding and stays in the encoder's group.
@@ -109,7 +128,7 @@ def main() -> None:
     for is_head in (False, True):
         for decay in (True, False):
             params = [p for n, p in model.named_parameters()
-                      if n.startswith("cls.") == is_head and n.endswith(no_decay) != decay]
+                      if p.requires_grad and n.startswith("cls.") == is_head and n.endswith(no_decay) != decay]
             groups.append({"params": params, "weight_decay": 0.01 if decay else 0.0,
                            "lr": args.head_lr if is_head else args.lr})
     opt = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.999), eps=1e-6)

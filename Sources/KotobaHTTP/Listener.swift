@@ -11,6 +11,8 @@ final class Listener: @unchecked Sendable {
     private var suspended = false
     private var stopped = false
     private var date = DateCache()
+    /// Input of shed connections is read into this and dropped.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
 
     /// Accepts per readable event, so one busy listener cannot starve the accept queue's other work.
     private static let acceptBatch = 64
@@ -21,6 +23,10 @@ final class Listener: @unchecked Sendable {
         self.core = core
         self.loops = loops
         source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+    }
+
+    deinit {
+        scratch.deallocate()
     }
 
     func start() {
@@ -94,6 +100,11 @@ final class Listener: @unchecked Sendable {
                                           type: HTTPErrorType.overloaded, requestID: requestID)
         let bytes = ResponseEncoder.encode(response, requestID: requestID, close: true, omitBody: false,
                                            keepAliveHeader: false, date: &date)
+        // Discard what the client already sent: closing with unread input would send RST, and a client
+        // that sees the reset may never read the 503.
+        for _ in 0..<4 {
+            guard case .bytes = Socket.read(client, into: scratch) else { break }
+        }
         let written = bytes.withUnsafeBytes { Socket.write(client, $0) }
         Socket.shutdownWrite(client)
         Socket.close(client)

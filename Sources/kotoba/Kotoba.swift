@@ -8,5 +8,6 @@ struct Kotoba: ParsableCommand {
         commandName: "kotoba",
         abstract: "An HTTP/1.1 JSON inference server for NLP models.",
         version: ServiceInfo.version,
-        subcommands: [Serve.self, Healthcheck.self])
+        subcommands: [Serve.self, Healthcheck.self, FillMaskCommand.self, ClassifyCommand.self,
+                      NextSentenceCommand.self, EmbedCommand.self, TranslateCommand.self])
 }

@@ -10,8 +10,7 @@ import Testing
 @Suite struct HuggingFaceClientTests {
     static let python = KotobaProcess.repositoryRoot
         .appendingPathComponent(".build/tools/huggingface-hub-2.4.0/bin/python").path
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("HuggingFace/inference_client.py").path
+    static let script = KotobaProcess.repositoryRoot.appendingPathComponent("scripts/hf-inference-client.py").path
 
     /// Whether the venv exists and imports the client; the test skips (and says so) without it.
     static var clientInstalled: Bool {
@@ -27,7 +26,7 @@ import Testing
 
     @Test(.enabled(if: clientInstalled,
                    "huggingface-hub 2.4.0 is not installed in .build/tools; run scripts/install-hf-client.sh (needs PyPI)"))
-    func inferenceClientReadsEveryTaskShape() throws {
+    func inferenceClientReadsFillMaskClassificationEmbeddingsAndTranslations() throws {
         var configuration = ServiceConfiguration()
         configuration.port = 0
         configuration.models = ServedFixtures.specs
@@ -76,6 +75,11 @@ import Testing
         #expect(zip(got, expectedVector.map { number($0) ?? .nan }).allSatisfy { abs($0 - $1) < 1e-6 })
         #expect(parsed["feature_extraction_list_shape"] as? [Int] == [2, expectedVector.count])
         #expect(parsed["unknown_model_status"] as? Int == 404)
+
+        let translation = try #require(parsed["translation"] as? String)
+        let expectedTranslation = try #require(try nativeResults(router, "/translate", ["text": "Tom is here.", "beam_size": 3, "max_new_tokens": 12]).first?["translations"] as? [[String: Any]])
+        #expect(translation == expectedTranslation.first?["translation_text"] as? String)
+        #expect(!translation.isEmpty)
     }
 
     private func nativeResults(_ router: some HTTPResponder, _ path: String, _ body: [String: Any]) throws -> [[String: Any]] {

@@ -9,6 +9,8 @@ import Testing
 enum ServedFixtures {
     static let bertDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../KotobaModelsTests/Fixtures/bert").standardized
+    static let translationDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../KotobaTasksTests/Fixtures/translation").standardized
     static let taskReferenceURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../KotobaTasksTests/Fixtures/bert/reference.json").standardized
 
@@ -21,6 +23,7 @@ enum ServedFixtures {
         ModelSpec(name: "sentiment", task: "text-classification", path: path("bert-classifier"), isDefault: true),
         ModelSpec(name: "nsp", task: "next-sentence", path: path("bert-nsp"), isDefault: true),
         ModelSpec(name: "embedder", task: "feature-extraction", path: path("bert-model"), isDefault: true),
+        ModelSpec(name: "marian", task: "translation", path: translationDirectory.path, isDefault: true),
     ]
 
     static let catalog: ModelCatalog = {

@@ -1,5 +1,6 @@
 import Foundation
 import KotobaHTTP
+import KotobaTasks
 import Testing
 @testable import KotobaService
 
@@ -147,6 +148,43 @@ import Testing
         let nsp = try ServedFixtures.json(ServedFixtures.send(router, .get, "/v1/models/nsp", body: ""))
         #expect(nsp["labels"] as? [String] == ["is_next", "not_next"])
         let list = try ServedFixtures.json(ServedFixtures.send(router, .get, "/v1/models", body: ""))
-        #expect((list["data"] as? [[String: Any]])?.map { $0["id"] as? String } == ["mlm", "distilbert-mlm", "sentiment", "nsp", "embedder"])
+        #expect((list["data"] as? [[String: Any]])?.map { $0["id"] as? String } == ["mlm", "distilbert-mlm", "sentiment", "nsp", "embedder", "marian"])
+    }
+
+    @Test func translateMatchesTransformersGenerate() throws {
+        let url = ServedFixtures.translationDirectory.appendingPathComponent("reference.json")
+        let reference = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let cases = try #require(reference["cases"] as? [[String: Any]])
+        let texts = try cases.map { try #require($0["text"] as? String) }
+        let greedy = try results(try post("/translate", ["text": texts, "beam_size": 1, "max_new_tokens": 12]))
+        let beam = try results(try post("/translate", ["text": texts, "beam_size": 3, "num_return_sequences": 2,
+                                                        "max_new_tokens": 12, "return_scores": true]))
+        for (index, example) in cases.enumerated() {
+            let wantGreedy = try #require((example["greedy"] as? [String: Any])?["text"] as? String)
+            let gotGreedy = try #require(greedy[index]["translations"] as? [[String: Any]])
+            #expect(gotGreedy.map { $0["translation_text"] as? String } == [wantGreedy])
+            #expect(gotGreedy.allSatisfy { $0["score"] == nil }, "scores only when asked for")
+            let wantBeam = try #require(example["beam3_n2"] as? [[String: Any]])
+            let gotBeam = try #require(beam[index]["translations"] as? [[String: Any]])
+            #expect(gotBeam.map { $0["translation_text"] as? String } == wantBeam.map { $0["text"] as? String })
+            for (got, want) in zip(gotBeam, wantBeam) {
+                #expect(abs((number(got["score"]) ?? .nan) - (number(want["score"]) ?? 0)) < tolerance)
+            }
+            #expect(beam[index]["input_tokens"] as? Int == (example["source_ids"] as? [Any])?.count)
+        }
+    }
+
+    @Test func translationStopsDecodingOnceNobodyWaits() throws {
+        let model = try #require(ServedFixtures.catalog.model(named: "marian") as? TranslationModel)
+        let polls = Locked(0)
+        // Nobody waits from the third poll on: the search must stop rather than finish.
+        let results = model.runBatch([.init(text: "Tom is here.", options: .init(beamSize: 3, maxNewTokens: 40))]) { _ in
+            polls.withLock { $0 += 1; return $0 > 2 }
+        }
+        guard case let .failure(error)? = results.first else {
+            Issue.record("expected the search to stop, got \(results)")
+            return
+        }
+        #expect(error as? TaskError == .cancelled)
     }
 }

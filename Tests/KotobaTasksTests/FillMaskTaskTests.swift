@@ -80,3 +80,20 @@ import Testing
         }
     }
 }
+
+@Suite struct BertTaskWireShapeTests {
+    /// Results encode with the pipelines' key names, so a CLI or route can emit them as they are.
+    @Test func resultsEncodeWithPipelineKeyNames() throws {
+        let task = try FillMaskTask.load(directory: BertTaskFixtures.model("bert-mlm"))
+        let result = try task.run(["a [MASK]"], options: FillMaskOptions(topK: 1))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(result), as: UTF8.self)
+        for key in ["\"masks\"", "\"score\"", "\"token\"", "\"token_str\"", "\"sequence\"", "\"input_tokens\"",
+                    "\"truncated\"", "\"removed_tokens\""] {
+            #expect(json.contains(key), "\(key) missing from \(json)")
+        }
+        let decoded = try JSONDecoder().decode([FillMaskResult].self, from: Data(json.utf8))
+        #expect(decoded == result)
+    }
+}

@@ -4,7 +4,7 @@ import Testing
 
 /// SentencePiece models (`.spm`) against sentencepiece 0.2.3's `encode` / `decode` on the committed corpus.
 @Suite struct SentencePieceParityTests {
-    @Test(arguments: ["source.spm", "target.spm", "bpe.spm"])
+    @Test(arguments: ["source.spm", "target.spm", "bpe.spm", "user_unigram.spm", "user_bpe.spm"])
     func idsAndDecodedTextEqualSentencePiece(_ name: String) throws {
         let tokenizer = try SentencePieceTokenizer(contentsOf: Seq2SeqTokenizerFixtures.url(name))
         let corpus = try Seq2SeqTokenizerFixtures.corpus()
@@ -16,6 +16,29 @@ import Testing
             let ids = tokenizer.encode(text)
             tally.check(line, text, "ids", got: ids, expected: record.ids)
             tally.check(line, text, "decoded", got: try tokenizer.decode(record.ids), expected: record.decoded)
+        }
+        #expect(tally.equal == tally.total, "\(name): \(tally.summary)")
+    }
+
+    struct FlagRecord: Decodable {
+        var line: Int
+        var ids: [Int]
+        var decoded: String
+    }
+
+    /// NormalizerSpec variants: extra whitespace kept (as Llama's model), no dummy prefix, no escaping.
+    @Test(arguments: ["bpe_keep_spaces.spm", "unigram_raw_spaces.spm"])
+    func normalizerFlagsEqualSentencePiece(_ name: String) throws {
+        let tokenizer = try SentencePieceTokenizer(contentsOf: Seq2SeqTokenizerFixtures.url(name))
+        let corpus = try Seq2SeqTokenizerFixtures.corpus()
+        let all = try Seq2SeqTokenizerFixtures.decode([String: [FlagRecord]].self, "expected_spm_flags.json")
+        let records = try #require(all[name])
+        try #require(records.count > 50)
+        var tally = ParityTally()
+        for record in records {
+            let text = corpus[record.line]
+            tally.check(record.line, text, "ids", got: tokenizer.encode(text), expected: record.ids)
+            tally.check(record.line, text, "decoded", got: try tokenizer.decode(record.ids), expected: record.decoded)
         }
         #expect(tally.equal == tally.total, "\(name): \(tally.summary)")
     }

@@ -68,4 +68,16 @@ import Testing
         #expect(try bpe.tokenize(Array("abab".unicodeScalars)).map(\.value) == ["ab", "ab"])
         #expect(try bpe.tokenize(Array("cab".unicodeScalars)).map(\.offsets) == [0..<1, 1..<3])
     }
+
+    @Test func vocabularyLookupsAreScalarExactNotCanonical() throws {
+        // "e\u{301}" and "é" are canonically equivalent Swift Strings but different tokens to tokenizers.
+        let json = try JSONParser.parse(Array(#"""
+            {"type": "BPE", "vocab": {"e": 0, "\u0301": 1, "e\u0301": 2, "\u00e9": 3}, "merges": ["e \u0301"]}
+            """#.utf8))
+        let bpe = try BPE(StageConfig(json, stage: "model"))
+        let decomposed = try bpe.tokenize(Array("e\u{301}".unicodeScalars))
+        #expect(decomposed.map(\.id) == [2])
+        #expect(try bpe.tokenize(Array("\u{e9}".unicodeScalars)).map(\.id) == [3])
+        #expect(bpe.id(forToken: "\u{e9}") == 3 && bpe.id(forToken: "e\u{301}") == 2)
+    }
 }

@@ -17,7 +17,7 @@ public struct BertLMPredictionHead: Sendable {
     ///
     /// Tied checkpoints store no `decoder.weight` at all (safetensors drops shared storage), so its absence with
     /// `tie_word_embeddings` means "use the input embeddings", as `PreTrainedModel.tie_weights` does.
-    init(weights: WeightStore, config: BertConfig, wordEmbeddings: Embedding, file: String) throws(ModelError) {
+    init(weights: WeightStore, config: BertConfig, wordEmbeddings: Embedding) throws(ModelError) {
         let h = config.hiddenSize
         dense = try weights.linear("transform.dense", in: h, out: h)
         activation = config.hiddenAct

@@ -30,8 +30,7 @@ public struct BertForMaskedLM: Sendable {
         let checkpoint = try BertCheckpoint(directory: directory)
         bert = try BertModel(weights: checkpoint.base, config: checkpoint.config, pooler: false)
         predictions = try BertLMPredictionHead(weights: checkpoint.weights.scoped("cls.predictions"),
-                                               config: checkpoint.config, wordEmbeddings: bert.embeddings.word,
-                                               file: checkpoint.path)
+                                               config: checkpoint.config, wordEmbeddings: bert.embeddings.word)
     }
 
     /// Vocabulary logits at every position, `[B, S, vocab]`.
@@ -67,8 +66,7 @@ public struct BertForPreTraining: Sendable {
         let checkpoint = try BertCheckpoint(directory: directory)
         bert = try BertModel(weights: checkpoint.base, config: checkpoint.config, pooler: true)
         predictions = try BertLMPredictionHead(weights: checkpoint.weights.scoped("cls.predictions"),
-                                               config: checkpoint.config, wordEmbeddings: bert.embeddings.word,
-                                               file: checkpoint.path)
+                                               config: checkpoint.config, wordEmbeddings: bert.embeddings.word)
         seqRelationship = try checkpoint.weights.seqRelationship(hidden: checkpoint.config.hiddenSize)
     }
 

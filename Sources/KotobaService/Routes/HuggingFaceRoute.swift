@@ -12,7 +12,7 @@ import KotobaTasks
 /// | feature-extraction | top level: `truncate`, `truncation_direction`, `normalize` | `[float]` (`[[float]]` for a list) |
 /// | translation | `generate_parameters` (`num_beams`, `max_new_tokens`), `truncation`, `clean_up_tokenization_spaces` | `[{translation_text}]` |
 enum HuggingFaceRoute {
-    static func register(into router: inout Router, _ context: RouteContext) {
+    static func register(into router: inout RouteTable, _ context: RouteContext) {
         router.register(.post, "/models/{name}") { request, requestContext, parameters, reply in
             let name = parameters["name"] ?? ""
             guard let entry = context.catalog.entries.first(where: { $0.spec.name == name }) else {
@@ -33,6 +33,7 @@ enum HuggingFaceRoute {
             case is ClassificationModel: serve(classification(maxInputs))
             case is NextSentenceModel: serve(nextSentence(maxInputs))
             case is EmbeddingModel: serve(featureExtraction(maxInputs))
+            case is TranslationModel: serve(translation(maxInputs))
             default:
                 reply(APIError.invalid("model \"\(name)\" serves \(entry.spec.task), which has no Hugging Face shape")
                     .response(requestID: request.id))
@@ -135,6 +136,51 @@ enum HuggingFaceRoute {
             encode: { _, model, request, outputs in
                 let vectors = outputs.map { request.vector($0.embedding, model: model) }
                 return request.common.isList ? WireJSON.encode(vectors) : WireJSON.encode(vectors[0])
+            })
+    }
+
+    static func translation(_ maxInputs: Int) -> TaskCall<TranslationModel, TranslateRequest> {
+        TaskCall(
+            parse: { fields throws(APIError) in
+                try fields.rejectUnknown(HuggingFaceRequest.envelopeKeys)
+                _ = try fields.object("options")
+                guard let (texts, isList) = try fields.texts("inputs", maxCount: maxInputs) else {
+                    throw .invalid("inputs is required")
+                }
+                let parameters = try fields.object("parameters") ?? RequestFields.empty("parameters")
+                try parameters.rejectUnknown(["src_lang", "tgt_lang", "clean_up_tokenization_spaces", "truncation",
+                                              "generate_parameters"])
+                for pair in ["src_lang", "tgt_lang"] where parameters.has(pair) {
+                    throw .invalid("parameters.\(pair): a Marian model translates one language pair and takes no language codes")
+                }
+                // SentencePiece decoding already yields the detokenized text; there are no spaces to clean up.
+                _ = try parameters.bool("clean_up_tokenization_spaces")
+                let strategies = ["do_not_truncate", "longest_first", "only_first", "only_second"]
+                var truncate = false
+                if let strategy = try parameters.string("truncation") {
+                    guard strategies.contains(strategy) else {
+                        throw .invalid("parameters.truncation must be one of \(strategies.joined(separator: ", ")), got \"\(strategy)\"")
+                    }
+                    truncate = strategy != "do_not_truncate"
+                }
+                let generate = try parameters.object("generate_parameters") ?? RequestFields.empty("generate_parameters")
+                try generate.rejectUnknown(["num_beams", "max_new_tokens", "num_return_sequences"])
+                let options = TranslationOptions(beamSize: try generate.integer("num_beams", in: 1...16),
+                                                 maxNewTokens: try generate.integer("max_new_tokens", in: 1...1024),
+                                                 numReturnSequences: try generate.integer("num_return_sequences", in: 1...16) ?? 1,
+                                                 truncate: truncate)
+                let common = CommonRequest(texts: texts, isList: isList, model: nil, truncate: truncate, side: .right)
+                return (nil, TranslateRequest(common: common, options: options, returnScores: false))
+            },
+            prepare: { model, request throws(APIError) in try request.prepare(model) },
+            encode: { _, _, request, outputs in
+                // TranslationPipeline: one {translation_text} per input (a list of them per input when several
+                // sequences are returned), and a list even for a single input.
+                let bodies = outputs.map { result -> NestedBody<TranslationBody> in
+                    let items = result.translations.map { NestedBody.leaf(TranslationBody(translationText: $0.translationText)) }
+                    return items.count == 1 ? items[0] : .list(items)
+                }
+                return WireJSON.encode(bodies)
             })
     }
 }

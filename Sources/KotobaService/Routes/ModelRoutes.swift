@@ -5,7 +5,7 @@ import KotobaHTTP
 /// The list holds ready models only, since a client can use nothing else; `/readyz` is where loading and
 /// failed models are reported.
 enum ModelRoutes {
-    static func register(into router: inout Router, _ context: RouteContext) {
+    static func register(into router: inout RouteTable, _ context: RouteContext) {
         router.register(.get, "/v1/models") { _, _, _, reply in
             let ready = context.catalog.entries.compactMap { entry -> ModelBody? in
                 guard case let .ready(model) = entry.state else { return nil }

@@ -5,7 +5,7 @@ import KotobaHTTP
 /// Liveness never depends on models or draining: a restart would not make a loading model load faster,
 /// and killing a draining process is what the drain exists to avoid. Readiness is the one that says 503.
 enum ProbeRoutes {
-    static func register(into router: inout Router, _ context: RouteContext) {
+    static func register(into router: inout RouteTable, _ context: RouteContext) {
         let alive: Router.Handler = { _, _, _, reply in
             reply(.json(.ok, body: WireJSON.encode(LivenessBody())))
         }

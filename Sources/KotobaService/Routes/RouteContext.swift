@@ -21,11 +21,6 @@ struct RouteContext: Sendable {
 extension Router {
     /// Every route the service serves.
     static func service(_ context: RouteContext) -> Router {
-        var router = Router()
-        ProbeRoutes.register(into: &router, context)
-        MetricsRoute.register(into: &router, context)
-        ModelRoutes.register(into: &router, context)
-        TaskRoutes.register(into: &router, context)
-        return router
+        RouteTable.service(context).router
     }
 }

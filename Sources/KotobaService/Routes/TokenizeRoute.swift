@@ -1,7 +1,7 @@
 import KotobaHTTP
 import KotobaTasks
 
-/// A loaded model whose tokenizer `/tokenize` can use.
+/// A loaded model whose tokenizer `/tokenize` can show (a tokenizer.json or vocab.txt one, with offsets).
 protocol Tokenizing: LoadedModel {
     var tokenization: TokenizationTask { get }
 }
@@ -16,7 +16,7 @@ extension EmbeddingModel: Tokenizing {}
 /// It runs on the preparation queue without a batch: tokenizing is cheap next to a forward pass, and a
 /// client asking how a text splits should not wait behind inference.
 enum TokenizeRoute {
-    static func register(into router: inout Router, _ context: RouteContext) {
+    static func register(into router: inout RouteTable, _ context: RouteContext) {
         router.register(.post, "/tokenize") { request, _, _, reply in
             context.inference.preparation.async {
                 do throws(APIError) {

@@ -2,7 +2,7 @@ import Foundation
 import KotobaTasks
 
 /// Fill-mask over a masked-LM checkpoint.
-struct FillMaskModel: ServedModel {
+struct FillMaskModel: TokenizerServedModel {
     struct Item: Sendable {
         var text: String
         var options: FillMaskOptions
@@ -20,14 +20,14 @@ struct FillMaskModel: ServedModel {
     }
 
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<FillMaskResult, any Error>] {
-        GroupedRun.run(items, key: \.options, isCancelled: isCancelled) { group in
+        GroupedRun.run(items, key: \.options, isCancelled: isCancelled) { group, _ in
             try model.run(group.map(\.text), options: group[0].options)
         }
     }
 }
 
 /// Sequence classification (sentiment and the like) over a classifier checkpoint.
-struct ClassificationModel: ServedModel {
+struct ClassificationModel: TokenizerServedModel {
     struct Item: Sendable {
         var text: String
         var options: TextClassificationOptions
@@ -45,14 +45,14 @@ struct ClassificationModel: ServedModel {
     }
 
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<TextClassificationResult, any Error>] {
-        GroupedRun.run(items, key: \.options, isCancelled: isCancelled) { group in
+        GroupedRun.run(items, key: \.options, isCancelled: isCancelled) { group, _ in
             try model.run(group.map(\.text), options: group[0].options)
         }
     }
 }
 
 /// BERT's next-sentence prediction over a checkpoint with the NSP head.
-struct NextSentenceModel: ServedModel {
+struct NextSentenceModel: TokenizerServedModel {
     struct Item: Sendable {
         var pair: SentencePair
         var truncate: Bool
@@ -72,14 +72,14 @@ struct NextSentenceModel: ServedModel {
     }
 
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<NextSentenceResult, any Error>] {
-        GroupedRun.run(items, key: \.truncate, isCancelled: isCancelled) { group in
+        GroupedRun.run(items, key: \.truncate, isCancelled: isCancelled) { group, _ in
             try model.run(group.map(\.pair), truncate: group[0].truncate)
         }
     }
 }
 
 /// Sentence embeddings (pooled, optionally normalised, as the checkpoint's sentence-transformers files say).
-struct EmbeddingModel: ServedModel {
+struct EmbeddingModel: TokenizerServedModel {
     struct Item: Sendable {
         var text: String
         var truncate: Bool
@@ -97,7 +97,7 @@ struct EmbeddingModel: ServedModel {
     }
 
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<SentenceEmbeddingResult, any Error>] {
-        GroupedRun.run(items, key: \.truncate, isCancelled: isCancelled) { group in
+        GroupedRun.run(items, key: \.truncate, isCancelled: isCancelled) { group, _ in
             try model.run(group.map(\.text), truncate: group[0].truncate)
         }
     }

@@ -3,14 +3,17 @@ import KotobaTasks
 
 /// A loaded model that answers one task's requests in batches.
 ///
-/// The service counts each input's tokens with `tokenization` before queueing it (for the batch budget and to
+/// The service counts each input's tokens with `tokenCount` before queueing it (for the batch budget and to
 /// refuse over-long inputs before they wait), then hands whole batches to `runBatch` on the inference pool.
 protocol ServedModel: LoadedModel {
     associatedtype Item: Sendable
     associatedtype Output: Sendable
     /// The task name as the configuration's `models[].task` spells it.
     static var task: String { get }
-    var tokenization: TokenizationTask { get }
+    /// The longest input the model takes, special tokens included.
+    var maxInputTokens: Int { get }
+    /// Tokens the model would see for `text` (and `pair`), special tokens included, before truncation.
+    func tokenCount(_ text: String, pair: String?) throws(TaskError) -> Int
     /// One result per item, in order; `isCancelled(i)` turns true once nobody waits for item `i`.
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<Output, any Error>]
 }
@@ -20,9 +23,10 @@ enum GroupedRun {
     /// Runs `items` in groups of equal `key` (one call each, first-seen order), since a task call takes one set
     /// of options. A group whose call throws is retried item by item, so an input the task refuses (a mask
     /// lost to truncation) fails its own request and not the others it happened to be batched with.
+    /// `body`'s second argument turns true once nobody waits for any item of its group.
     static func run<Item, Key: Equatable, Output>(
-        _ items: [Item], key: (Item) -> Key, isCancelled: (Int) -> Bool,
-        _ body: ([Item]) throws -> [Output]
+        _ items: [Item], key: (Item) -> Key, isCancelled: @escaping @Sendable (Int) -> Bool,
+        _ body: ([Item], _ groupCancelled: @escaping @Sendable () -> Bool) throws -> [Output]
     ) -> [Result<Output, any Error>] {
         var results = [Result<Output, any Error>?](repeating: nil, count: items.count)
         var keys: [Key] = []
@@ -30,8 +34,9 @@ enum GroupedRun {
         for groupKey in keys {
             let indices = items.indices.filter { key(items[$0]) == groupKey && !isCancelled($0) }
             guard !indices.isEmpty else { continue }
+            let groupCancelled: @Sendable () -> Bool = { indices.allSatisfy(isCancelled) }
             do {
-                let outputs = try body(indices.map { items[$0] })
+                let outputs = try body(indices.map { items[$0] }, groupCancelled)
                 guard outputs.count == indices.count else {
                     throw TaskError.invalidInput("task returned \(outputs.count) results for \(indices.count) inputs")
                 }
@@ -39,7 +44,7 @@ enum GroupedRun {
             } catch {
                 for index in indices {
                     results[index] = Result { () throws -> Output in
-                        guard let only = try body([items[index]]).first else {
+                        guard let only = try body([items[index]], { isCancelled(index) }).first else {
                             throw TaskError.invalidInput("task returned no result")
                         }
                         return only
@@ -58,6 +63,19 @@ struct TaskModelLoader: ModelLoader {
     func load(name: String, task: String, path: String) throws -> any LoadedModel {
         let directory = URL(fileURLWithPath: path)
         return try build(directory, try CheckpointFacts.read(directory: directory))
+    }
+}
+
+/// Encoder models count with the tokenizer the task itself uses.
+protocol TokenizerServedModel: ServedModel {
+    var tokenization: TokenizationTask { get }
+}
+
+extension TokenizerServedModel {
+    var maxInputTokens: Int { tokenization.maxLength }
+
+    func tokenCount(_ text: String, pair: String?) throws(TaskError) -> Int {
+        try tokenization.count(text, pair: pair)
     }
 }
 

@@ -44,19 +44,20 @@ struct CommonRequest: Sendable {
 enum TokenCount {
     /// Each input's token count as the model will see it, capped at the model's limit when truncating;
     /// an over-long input without `truncate` is refused here, before it waits in a queue.
-    static func inputs(_ tokenization: TokenizationTask, _ texts: [String], pairs: [String]? = nil,
+    static func inputs(_ model: some ServedModel, _ texts: [String], pairs: [String]? = nil,
                        truncate: Bool) throws(APIError) -> [Int] {
+        let limit = model.maxInputTokens
         var counts: [Int] = []
         counts.reserveCapacity(texts.count)
         for (index, text) in texts.enumerated() {
             let count: Int
-            do { count = try tokenization.count(text, pair: pairs?[index]) } catch {
+            do { count = try model.tokenCount(text, pair: pairs?[index]) } catch {
                 throw APIError(error, input: index)
             }
-            if count > tokenization.maxLength && !truncate {
-                throw .inputTooLong(input: index, tokens: count, limit: tokenization.maxLength)
+            if count > limit && !truncate {
+                throw .inputTooLong(input: index, tokens: count, limit: limit)
             }
-            counts.append(min(count, tokenization.maxLength))
+            counts.append(min(count, limit))
         }
         return counts
     }

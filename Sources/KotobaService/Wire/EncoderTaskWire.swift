@@ -18,7 +18,7 @@ struct FillMaskRequest: Sendable {
         for (index, text) in common.texts.enumerated() where !text.contains(mask) {
             throw .invalid("text[\(index)] has no \(mask) token")
         }
-        let tokens = try TokenCount.inputs(model.tokenization, common.texts, truncate: common.truncate)
+        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
         return PreparedInputs(items: common.texts.map { .init(text: $0, options: options) }, tokens: tokens)
     }
 }
@@ -64,7 +64,7 @@ struct ClassifyRequest: Sendable {
         var options = options
         // The pipeline clamps top_k to the label count rather than refusing it.
         options.topK = options.topK.map { min($0, model.model.labels.count) }
-        let tokens = try TokenCount.inputs(model.tokenization, common.texts, truncate: common.truncate)
+        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
         return PreparedInputs(items: common.texts.map { .init(text: $0, options: options) }, tokens: tokens)
     }
 }
@@ -116,7 +116,7 @@ struct NextSentenceRequest: Sendable {
     }
 
     func prepare(_ model: NextSentenceModel) throws(APIError) -> PreparedInputs<NextSentenceModel.Item> {
-        let tokens = try TokenCount.inputs(model.tokenization, pairs.map(\.first), pairs: pairs.map(\.second),
+        let tokens = try TokenCount.inputs(model, pairs.map(\.first), pairs: pairs.map(\.second),
                                            truncate: common.truncate)
         return PreparedInputs(items: pairs.map { .init(pair: $0, truncate: common.truncate) }, tokens: tokens)
     }
@@ -144,7 +144,7 @@ struct EmbedRequest: Sendable {
         if normalize == false && model.model.normalize {
             throw .invalid("this model's pipeline normalizes its embeddings; normalize: false cannot undo that")
         }
-        let tokens = try TokenCount.inputs(model.tokenization, common.texts, truncate: common.truncate)
+        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
         return PreparedInputs(items: common.texts.map { .init(text: $0, truncate: common.truncate) }, tokens: tokens)
     }
 

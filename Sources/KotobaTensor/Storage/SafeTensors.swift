@@ -66,7 +66,8 @@ public struct SafeTensorsFile: Sendable {
                 try JSONDecoder().decode(Header.self, from: Data(bytes))
             }
         } catch {
-            throw .invalid(path: path, tensor: nil, reason: "header is not valid safetensors JSON: \(Self.describe(error))")
+            throw .invalid(path: path, tensor: nil,
+                           reason: "header is not valid safetensors JSON: \(Self.describe(error))")
         }
         entries = try Self.validate(header.tensors, dataStart: dataStart, fileSize: size, path: path)
         metadata = header.metadata
@@ -86,21 +87,22 @@ public struct SafeTensorsFile: Sendable {
         }
         file.withBytes(in: entry.bytes) { raw in
             values.withUnsafeMutableBufferPointer { out in
+                guard count > 0, let source = raw.baseAddress, let target = out.baseAddress else { return }
+                func half(_ i: Int) -> UInt16 {
+                    UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
+                }
                 switch dtype {
                 case .f32:
                     // The data section need not be 4-byte aligned, so copy bytes rather than bind memory.
-                    if count > 0 { UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: count * 4) }
+                    UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * 4)
                 case .f16:
-                    for i in 0..<count {
-                        out[i] = HalfPrecision.float(fromHalf: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
-                    }
+                    for i in 0..<count { out[i] = HalfPrecision.float(fromHalf: half(i)) }
                 case .bf16:
-                    for i in 0..<count {
-                        out[i] = HalfPrecision.float(fromBFloat16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
-                    }
+                    for i in 0..<count { out[i] = HalfPrecision.float(fromBFloat16: half(i)) }
                 default:
                     for i in 0..<count {
-                        out[i] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
+                        let bits = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+                        out[i] = Float(Double(bitPattern: bits))
                     }
                 }
             }

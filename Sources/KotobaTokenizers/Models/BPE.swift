@@ -70,12 +70,14 @@ public struct BPE: TokenizerModel {
             // tokenizers writes ["a", "b"]; files from before 0.20 write "a b".
             if let pair = item.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue {
                 merges.append((a, b))
-            } else if let line = item.stringValue, let space = line.firstIndex(of: " ") {
-                let rest = line[line.index(after: space)...]
-                guard !rest.contains(" ") else {
+            } else if let line = item.stringValue {
+                // Split on the space scalar (Rust `split(' ')`); Character splitting would miss a space that a
+                // combining mark follows.
+                let parts = line.unicodeScalars.split(separator: " ", omittingEmptySubsequences: false)
+                guard parts.count == 2 else {
                     throw .invalidConfiguration(stage: "model BPE", reason: "merges[\(index)] \"\(line)\" is not \"a b\"")
                 }
-                merges.append((String(line[..<space]), String(rest)))
+                merges.append((String(String.UnicodeScalarView(parts[0])), String(String.UnicodeScalarView(parts[1]))))
             } else {
                 throw .invalidConfiguration(stage: "model BPE", reason: "merges[\(index)] is not a pair")
             }

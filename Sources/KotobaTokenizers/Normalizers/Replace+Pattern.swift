@@ -1,8 +1,9 @@
 // The `pattern` of Replace / Split stages: `{"String": s}` or `{"Regex": r}`
 // (tokenizers v0.23.3 tokenizers/src/utils/pattern.rs, normalizers/replace.rs `ReplacePattern`).
-// tokenizers matches with Oniguruma; Kotoba compiles regexes with Swift Regex over Unicode scalars, which agrees
-// with Oniguruma on the constructs real tokenizer.json files use (classes, \s \d \p{..}, anchors \A \z,
-// quantifiers, alternation, lookahead). A pattern Swift Regex cannot compile is refused, not approximated.
+// tokenizers matches with Oniguruma; Kotoba compiles regexes with Swift Regex over Unicode scalars, after spelling
+// `\d` and `\w` as Oniguruma's Unicode properties. PreTokenizerSplitPatternTests checks the split regexes of
+// GPT-4/Llama 3, Qwen2, GPT-2, `\w+|[^\w\s]+` and `\d+` against Oniguruma on the corpus. A pattern Swift Regex
+// cannot compile is refused, not approximated.
 
 /// A literal or regular-expression pattern; `matches(in:)` is tokenizers' `Pattern::find_matches`.
 public struct TokenizerPattern: @unchecked Sendable {
@@ -21,12 +22,45 @@ public struct TokenizerPattern: @unchecked Sendable {
     }
 
     public static func regex(_ pattern: String, stage: String) throws(TokenizerError) -> TokenizerPattern {
+        guard let translated = onigurumaClasses(pattern) else {
+            throw .unsupportedOption(stage: stage, option: "pattern Regex", value: pattern)
+        }
         do {
-            let regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
+            let regex = try Regex(translated).matchingSemantics(.unicodeScalar)
             return TokenizerPattern(kind: .regex(regex), source: pattern)
         } catch {
             throw .unsupportedOption(stage: stage, option: "pattern Regex", value: pattern)
         }
+    }
+
+    /// Spells Oniguruma's Unicode `\d` (Nd) and `\w` (L, M, N, Pc) as explicit properties: Swift Regex's `\d`
+    /// also takes 八, ① and ½, and its `\w` leaves out ２, so the shorthand would split differently
+    /// (the corpus pins both). `\W` inside a bracket has no property spelling here and is refused (nil).
+    static func onigurumaClasses(_ pattern: String) -> String? {
+        let word = #"\p{L}\p{M}\p{N}\p{Pc}"#
+        var out = ""
+        var depth = 0
+        var scalars = pattern.unicodeScalars.makeIterator()
+        while let c = scalars.next() {
+            if c == "\\" {
+                guard let e = scalars.next() else { return nil }
+                switch e {
+                case "d": out += #"\p{Nd}"#
+                case "D": out += #"\P{Nd}"#
+                case "w": out += depth > 0 ? word : "[" + word + "]"
+                case "W":
+                    guard depth == 0 else { return nil }
+                    out += "[^" + word + "]"
+                default:
+                    out.unicodeScalars.append(c)
+                    out.unicodeScalars.append(e)
+                }
+                continue
+            }
+            if c == "[" { depth += 1 } else if c == "]" && depth > 0 { depth -= 1 }
+            out.unicodeScalars.append(c)
+        }
+        return out
     }
 
     /// Reads a tokenizer.json `{"String": ...}` / `{"Regex": ...}` object.

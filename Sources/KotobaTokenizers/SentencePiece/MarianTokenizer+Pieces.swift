@@ -5,14 +5,14 @@
 extension MarianTokenizer {
     func encode(_ text: String, with model: SentencePieceTokenizer) -> [Int] {
         var ids: [Int] = []
-        for chunk in splitOnSpecialTokens(text) {
+        for chunk in splitOnSpecialTokens(Array(text.unicodeScalars)) {
             switch chunk {
-            case let .special(token): ids.append(vocabulary[token] ?? unknownID)
+            case let .special(token): ids.append(pieceIDs[ScalarKey(token)] ?? unknownID)
             case let .text(text):
                 let (code, rest) = Self.removeLanguageCode(text)
-                if let code { ids.append(vocabulary[code] ?? unknownID) }
+                if let code { ids.append(id(forPiece: code) ?? unknownID) }
                 // vocab.json ids are not SentencePiece ids, so a piece missing from it is <unk>.
-                for piece in model.encodePieces(rest) { ids.append(vocabulary[piece.piece] ?? unknownID) }
+                for piece in model.encodePieces(rest) { ids.append(id(forPiece: piece.piece) ?? unknownID) }
             }
         }
         return ids
@@ -23,32 +23,42 @@ extension MarianTokenizer {
         case text(String)
     }
 
-    /// The slow tokenizer's trie split: leftmost special token first, longest at the same start; empty text
-    /// between two specials is dropped, as `tokenize` drops empty chunks.
-    private func splitOnSpecialTokens(_ text: String) -> [Chunk] {
+    /// The slow tokenizer's trie split over scalars: the leftmost special token, the longest at one start; the
+    /// text between them is kept unless empty, as `tokenize` drops empty chunks.
+    private func splitOnSpecialTokens(_ scalars: [Unicode.Scalar]) -> [Chunk] {
+        func string(_ slice: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(slice)) }
         var chunks: [Chunk] = []
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            var best: (Range<Substring.Index>, String)?
-            for token in specialTokens {
-                guard let range = rest.range(of: token) else { continue }
-                if let current = best, current.0.lowerBound < range.lowerBound
-                    || (current.0.lowerBound == range.lowerBound && current.1.utf8.count >= token.utf8.count) { continue }
-                best = (range, token)
+        var textStart = 0
+        var i = 0
+        while i < scalars.count {
+            var longest: [Unicode.Scalar]?
+            for token in specialTokens where token.count > (longest?.count ?? 0) && i + token.count <= scalars.count
+                && scalars[i..<(i + token.count)].elementsEqual(token) {
+                longest = token
             }
-            guard let (range, token) = best else { break }
-            if range.lowerBound > rest.startIndex { chunks.append(.text(String(rest[..<range.lowerBound]))) }
-            chunks.append(.special(token))
-            rest = rest[range.upperBound...]
+            guard let token = longest else {
+                i += 1
+                continue
+            }
+            if textStart < i { chunks.append(.text(string(scalars[textStart..<i]))) }
+            chunks.append(.special(string(token[...])))
+            i += token.count
+            textStart = i
         }
-        if !rest.isEmpty || chunks.isEmpty { chunks.append(.text(String(rest))) }
+        if textStart < scalars.count || chunks.isEmpty { chunks.append(.text(string(scalars[textStart...]))) }
         return chunks
     }
 
     /// `remove_language_code`: a leading `>>xx<<` is kept as its own token.
     static func removeLanguageCode(_ text: String) -> (String?, String) {
-        guard text.hasPrefix(">>"), let end = text.range(of: "<<") else { return (nil, text) }
-        return (String(text[..<end.upperBound]), String(text[end.upperBound...]))
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 2, scalars[0] == ">", scalars[1] == ">" else { return (nil, text) }
+        // Python's text.find("<<"), from the start (so ">><<" ends the code at index 2).
+        guard let end = scalars.indices.dropLast().first(where: { scalars[$0] == "<" && scalars[$0 + 1] == "<" }) else {
+            return (nil, text)
+        }
+        func string(_ slice: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(slice)) }
+        return (string(scalars[..<(end + 2)]), string(scalars[(end + 2)...]))
     }
 
     func decode(_ ids: [Int], with model: SentencePieceTokenizer, skipSpecialTokens: Bool) -> String {
@@ -57,7 +67,7 @@ extension MarianTokenizer {
         for id in ids {
             // `_convert_id_to_token`: vocab.json first, then the SentencePiece model's own id, else <unk>.
             let token = pieceOfID[id] ?? model.piece(of: id) ?? "<unk>"
-            if specialTokens.contains(token) {
+            if specialTokens.contains(where: { $0.elementsEqual(token.unicodeScalars) }) {
                 if skipSpecialTokens { continue }
                 output += model.decode(pieces: pieces) + token + " "
                 pieces.removeAll()
@@ -66,7 +76,7 @@ extension MarianTokenizer {
             }
         }
         output += model.decode(pieces: pieces)
-        return Self.pythonStrip(output.replacingOccurrences(of: "\u{2581}", with: " "))
+        return Self.pythonStrip(output.replacingScalars("\u{2581}", with: " "))
     }
 
     /// Python's `str.strip()`: removes leading and trailing scalars for which `str.isspace()` is true.

@@ -10,63 +10,69 @@ import Foundation
 public struct MarianTokenizer: Sendable {
     public let source: SentencePieceTokenizer
     public let target: SentencePieceTokenizer
-    /// vocab.json: piece → model id, shared by both sides (`separate_vocabs` is refused).
-    public let vocabulary: [String: Int]
+    /// vocab.json's (piece, model id) entries in file order, shared by both sides (`separate_vocabs` is refused).
+    public let vocabulary: [(piece: String, id: Int)]
+    /// Piece → id by scalars: vocab.json keys that differ only in normalisation form are distinct pieces.
+    let pieceIDs: [ScalarKey: Int]
     let pieceOfID: [Int: String]
     public let unknownID: Int
     public let endOfSequenceID: Int
     public let paddingID: Int?
     /// `</s>`, `<unk>`, `<pad>`: split out of the text before SentencePiece, skipped when decoding.
-    let specialTokens: [String]
+    let specialTokens: [[Unicode.Scalar]]
 
     /// Loads `source.spm`, `target.spm` and `vocab.json` from a model directory.
     public init(directory: URL) throws(TokenizerError) {
         let config = directory.appendingPathComponent("tokenizer_config.json")
-        if let data = try? Data(contentsOf: config),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           object["separate_vocabs"] as? Bool == true {
+        if FileManager.default.fileExists(atPath: config.path), try readJSON(config)["separate_vocabs"]?.boolValue == true {
             throw .unsupported(stage: "marian tokenizer", type: "separate_vocabs")
         }
         let source = try SentencePieceTokenizer(contentsOf: directory.appendingPathComponent("source.spm"))
         let target = try SentencePieceTokenizer(contentsOf: directory.appendingPathComponent("target.spm"))
         let vocabURL = directory.appendingPathComponent("vocab.json")
-        let data: Data
-        do { data = try Data(contentsOf: vocabURL) } catch {
-            throw .unreadableFile(path: vocabURL.path, reason: error.localizedDescription)
+        guard let members = try readJSON(vocabURL).objectValue else {
+            throw .invalidFile(path: vocabURL.path, reason: "expected an object of piece → id")
         }
-        let vocabulary: [String: Int]
-        do { vocabulary = try JSONDecoder().decode([String: Int].self, from: data) } catch {
-            throw .invalidFile(path: vocabURL.path, reason: "expected an object of piece → id: \(error)")
+        var vocabulary: [(piece: String, id: Int)] = []
+        for (piece, value) in members {
+            guard let id = value.intValue else {
+                throw .invalidFile(path: vocabURL.path, reason: "\(piece.debugDescription) has no integer id")
+            }
+            vocabulary.append((piece, id))
         }
         try self.init(source: source, target: target, vocabulary: vocabulary, vocabPath: vocabURL.path)
     }
 
     public init(
-        source: SentencePieceTokenizer, target: SentencePieceTokenizer, vocabulary: [String: Int],
+        source: SentencePieceTokenizer, target: SentencePieceTokenizer, vocabulary: [(piece: String, id: Int)],
         vocabPath: String = "vocab.json"
     ) throws(TokenizerError) {
-        guard let unk = vocabulary["<unk>"] else {
+        var ids: [ScalarKey: Int] = [:]
+        var reverse: [Int: String] = [:]
+        for (piece, id) in vocabulary {
+            // json.load keeps the last value of a repeated key; {v: k} keeps the last key of a repeated id.
+            ids[ScalarKey(piece)] = id
+            reverse[id] = piece
+        }
+        guard let unk = ids[ScalarKey("<unk>")] else {
             throw .invalidFile(path: vocabPath, reason: "<unk> token must be in the vocab")
         }
-        guard let eos = vocabulary["</s>"] else {
+        guard let eos = ids[ScalarKey("</s>")] else {
             throw .invalidFile(path: vocabPath, reason: "</s> token must be in the vocab")
         }
         self.source = source
         self.target = target
         self.vocabulary = vocabulary
-        // Python's {v: k} keeps the last key for a repeated id; JSON object order is lost in Swift, so refuse.
-        var reverse: [Int: String] = [:]
-        for (piece, id) in vocabulary {
-            guard reverse.updateValue(piece, forKey: id) == nil else {
-                throw .invalidFile(path: vocabPath, reason: "id \(id) is given to more than one piece")
-            }
-        }
+        self.pieceIDs = ids
         self.pieceOfID = reverse
         self.unknownID = unk
         self.endOfSequenceID = eos
-        self.paddingID = vocabulary["<pad>"]
-        self.specialTokens = ["</s>", "<unk>", "<pad>"]
+        self.paddingID = ids[ScalarKey("<pad>")]
+        self.specialTokens = ["</s>", "<unk>", "<pad>"].map { Array($0.unicodeScalars) }
     }
+
+    /// The vocab.json id of a piece, compared scalar by scalar.
+    public func id(forPiece piece: String) -> Int? { pieceIDs[ScalarKey(piece)] }
 
     /// Model input ids for source text: pieces → vocab.json ids, then `</s>`.
     public func encodeSource(_ text: String) -> [Int] { encode(text, with: source) + [endOfSequenceID] }

@@ -45,7 +45,7 @@ extension SentencePieceModel {
         var agenda = BPEMergeQueue<Pair>(capacity: symbols.count)
         // Unused pieces may be merged through, then are split back (`rev_merge`, keyed by the piece's text, so
         // the last split recorded for a text is the one used everywhere).
-        var reverseMerges: [String: (String, String)] = [:]
+        var reverseMerges: [ScalarKey: (String, String)] = [:]
         func maybeAdd(_ left: Int, _ right: Int) {
             if left == -1 || right == -1 || symbols[left].freeze || symbols[right].freeze { return }
             let start = symbols[left].start
@@ -54,7 +54,7 @@ extension SentencePieceModel {
             agenda.push(Pair(left: left, right: right, score: proto.pieces[Int(id)].score, size: size))
             if proto.pieces[Int(id)].type == .unused {
                 let middle = start + symbols[left].length
-                reverseMerges[text(bytes, start..<(start + size))] =
+                reverseMerges[ScalarKey(text(bytes, start..<(start + size)))] =
                     (text(bytes, start..<middle), text(bytes, middle..<(start + size)))
             }
         }
@@ -75,7 +75,7 @@ extension SentencePieceModel {
         var output: [UnigramLattice.Node] = []
         func resegment(_ piece: String, at start: Int) {
             let id = id(of: piece)
-            if type(of: id) == .unused, let (left, right) = reverseMerges[piece] {
+            if type(of: id) == .unused, let (left, right) = reverseMerges[ScalarKey(piece)] {
                 resegment(left, at: start)
                 resegment(right, at: start + left.utf8.count)
             } else {

@@ -12,22 +12,25 @@ struct SentencePieceModel: Sendable {
     let pieceTrie: UnigramTrie<UInt8>
     /// User-defined pieces, which BPE keeps whole (`PrefixMatcher`); nil when there are none.
     let userDefinedTrie: UnigramTrie<UInt8>?
-    private let pieceIDs: [String: Int32]
+    /// Keyed by scalars: Swift `String` keys would merge canonically equivalent pieces, which are distinct
+    /// byte strings to sentencepiece.
+    private let pieceIDs: [ScalarKey: Int32]
     /// `reserved_id_map_`: unknown, control and byte pieces.
-    private let reservedIDs: [String: Int32]
+    private let reservedIDs: [ScalarKey: Int32]
     private let minScore: Float
     private let maxScore: Float
 
     init(_ proto: ModelProto, path: String) throws(TokenizerError) {
         self.proto = proto
-        var pieceIDs: [String: Int32] = [:]
-        var reserved: [String: Int32] = [:]
+        var pieceIDs: [ScalarKey: Int32] = [:]
+        var reserved: [ScalarKey: Int32] = [:]
         var unknown: Int32 = -1
         for (i, piece) in proto.pieces.enumerated() {
             let id = Int32(i)
+            let key = ScalarKey(piece.piece)
             switch piece.type {
             case .normal, .userDefined, .unused:
-                guard pieceIDs.updateValue(id, forKey: piece.piece) == nil, reserved[piece.piece] == nil else {
+                guard pieceIDs.updateValue(id, forKey: key) == nil, reserved[key] == nil else {
                     throw .invalidFile(path: path, reason: "piece \(piece.piece) is already defined")
                 }
             case .unknown, .control, .byte:
@@ -38,7 +41,7 @@ struct SentencePieceModel: Sendable {
                 if piece.type == .byte && !proto.trainerSpec.byteFallback {
                     throw .invalidFile(path: path, reason: "byte piece \(piece.piece) found although byte_fallback is false")
                 }
-                guard reserved.updateValue(id, forKey: piece.piece) == nil, pieceIDs[piece.piece] == nil else {
+                guard reserved.updateValue(id, forKey: key) == nil, pieceIDs[key] == nil else {
                     throw .invalidFile(path: path, reason: "piece \(piece.piece) is already defined")
                 }
             }
@@ -52,7 +55,7 @@ struct SentencePieceModel: Sendable {
         self.unknownID = unknown
         self.pieceIDs = pieceIDs
         self.reservedIDs = reserved
-        self.pieceTrie = UnigramTrie(pieceIDs.map { (Array($0.key.utf8), $0.value) })
+        self.pieceTrie = UnigramTrie(pieceIDs.map { (Array(proto.pieces[Int($0.value)].piece.utf8), $0.value) })
         let user = proto.pieces.enumerated().filter { $0.element.type == .userDefined }
         self.userDefinedTrie = user.isEmpty ? nil : UnigramTrie(user.map { (Array($0.element.piece.utf8), Int32($0.offset)) })
         // Unigram bounds come from normal pieces only; FLT_MAX / FLT_MIN (the smallest positive float) are the
@@ -69,7 +72,8 @@ struct SentencePieceModel: Sendable {
 
     /// `PieceToId`: reserved pieces first, then candidates, else the unknown id.
     func id(of piece: String) -> Int32 {
-        reservedIDs[piece] ?? pieceIDs[piece] ?? unknownID
+        let key = ScalarKey(piece)
+        return reservedIDs[key] ?? pieceIDs[key] ?? unknownID
     }
 
     func type(of id: Int32) -> ModelProto.PieceType? {

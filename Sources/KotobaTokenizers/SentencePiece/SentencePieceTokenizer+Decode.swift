@@ -1,6 +1,6 @@
 // Decoding ids or pieces back to text.
 // Reference: sentencepiece v0.2.0 src/sentencepiece_processor.cc, SentencePieceProcessor::Decode
-// (DecodeSentencePiece and ProcessBytePieces).
+// (DecodeSentencePiece with its has_bos_ws result, and ProcessBytePieces).
 
 extension SentencePieceTokenizer {
     /// `decode(ids)`; ids outside the vocabulary are refused, as the reference refuses them.
@@ -9,7 +9,7 @@ extension SentencePieceTokenizer {
         entries.reserveCapacity(ids.count)
         for id in ids {
             guard let piece = piece(of: id) else {
-                throw .invalidFile(path: "ids", reason: "piece id \(id) is out of range 0..<\(pieceCount)")
+                throw .invalidConfiguration(stage: "sentencepiece decode", reason: "id \(id) is out of range 0..<\(pieceCount)")
             }
             entries.append((piece, id))
         }
@@ -26,6 +26,9 @@ extension SentencePieceTokenizer {
         var pendingBytes: [UInt8] = []
         let space = Array("\u{2581}".utf8)
         let consumesLeadingSpace = model.normalizerSpec.addDummyPrefix || model.normalizerSpec.removeExtraWhitespaces
+        // Only the dummy prefix is dropped when extra whitespace is kept: once one leading "▁" is consumed,
+        // later pieces keep theirs (`bos_ws_seen`). With extra whitespace removed every leading "▁" goes.
+        var leadingSpaceSeen = false
         for (piece, id) in entries {
             let type = model.pieces[id].type
             if type == .byte, let byte = Self.byteValue(ofPiece: piece) {
@@ -39,10 +42,14 @@ extension SentencePieceTokenizer {
                 continue
             case .unknown:
                 // The <unk> piece itself shows as unk_surface; a merged unknown surface is kept as it is.
-                text += Array((piece == model.pieces[id].piece ? model.trainerSpec.unkSurface : piece).utf8)
+                let isUnkPiece = piece.unicodeScalars.elementsEqual(model.pieces[id].piece.unicodeScalars)
+                text += Array((isUnkPiece ? model.trainerSpec.unkSurface : piece).utf8)
             default:
                 var bytes = Array(piece.utf8)[...]
-                if text.isEmpty && consumesLeadingSpace && bytes.starts(with: space) { bytes = bytes.dropFirst(space.count) }
+                if text.isEmpty && !leadingSpaceSeen && consumesLeadingSpace && bytes.starts(with: space) {
+                    bytes = bytes.dropFirst(space.count)
+                    if !model.normalizerSpec.removeExtraWhitespaces { leadingSpaceSeen = true }
+                }
                 var i = bytes.startIndex
                 while i < bytes.endIndex {
                     if bytes[i...].starts(with: space) {
@@ -100,7 +107,7 @@ extension SentencePieceTokenizer {
     /// `PieceToByte`: "<0x41>" → 0x41.
     static func byteValue(ofPiece piece: String) -> UInt8? {
         let utf8 = Array(piece.utf8)
-        guard utf8.count == 6, piece.hasPrefix("<0x"), utf8[5] == UInt8(ascii: ">") else { return nil }
+        guard utf8.count == 6, utf8.starts(with: Array("<0x".utf8)), utf8[5] == UInt8(ascii: ">") else { return nil }
         return UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16)
     }
 }

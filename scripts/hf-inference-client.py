@@ -1,6 +1,6 @@
 """Drives a running Kotoba with huggingface_hub's InferenceClient and prints what the client parsed.
 
-Run by HuggingFaceClientTests.swift: `python inference_client.py PORT`. Each call goes through the client's
+Run by Tests/KotobaServiceTests/HuggingFaceClientTests.swift: `python hf-inference-client.py PORT`. Each call goes through the client's
 own request building and response parsing (`InferenceClient(model="http://127.0.0.1:PORT/models/NAME")`),
 so a wire shape the client cannot read fails here.
 """
@@ -29,6 +29,11 @@ out["feature_extraction"] = {"dtype": str(vector.dtype), "shape": list(vector.sh
 
 vectors = InferenceClient(model=base + "embedder").feature_extraction(["a dog", "the cat sat on the mat."])
 out["feature_extraction_list_shape"] = list(vectors.shape)
+
+translated = InferenceClient(model=base + "marian").translation(
+    "Tom is here.", generate_parameters={"num_beams": 3, "max_new_tokens": 12}
+)
+out["translation"] = translated.translation_text
 
 try:
     InferenceClient(model=base + "nope").fill_mask("a [MASK]")

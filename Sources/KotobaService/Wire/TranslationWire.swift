@@ -1,0 +1,63 @@
+import KotobaTasks
+
+/// `POST /translate`: `beam_size` (1–16), `max_new_tokens` (1–1024), `num_return_sequences`,
+/// `return_scores`, `return_alignments`.
+struct TranslateRequest: Sendable {
+    var common: CommonRequest
+    var options: TranslationOptions
+    var returnScores: Bool
+
+    static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> TranslateRequest {
+        let common = try CommonRequest.read(
+            fields, extra: ["beam_size", "max_new_tokens", "num_return_sequences", "return_scores", "return_alignments"],
+            maxInputs: maxInputs)
+        try common.requireRightSide(for: TranslationModel.task)
+        if try fields.bool("return_alignments") == true {
+            // Marian's decoder exposes no cross-attention weights to align with; an empty list would lie.
+            throw .invalid("return_alignments is not supported: the Marian decoder exposes no attention weights")
+        }
+        let options = TranslationOptions(beamSize: try fields.integer("beam_size", in: 1...16),
+                                         maxNewTokens: try fields.integer("max_new_tokens", in: 1...1024),
+                                         numReturnSequences: try fields.integer("num_return_sequences", in: 1...16) ?? 1,
+                                         truncate: common.truncate)
+        return TranslateRequest(common: common, options: options, returnScores: try fields.bool("return_scores") ?? false)
+    }
+
+    func prepare(_ model: TranslationModel) throws(APIError) -> PreparedInputs<TranslationModel.Item> {
+        let beams = options.beamSize ?? model.model.defaultBeamSize
+        guard options.numReturnSequences <= beams else {
+            throw .invalid("num_return_sequences \(options.numReturnSequences) is more than the beam size \(beams)")
+        }
+        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
+        return PreparedInputs(items: common.texts.map { .init(text: $0, options: options) }, tokens: tokens)
+    }
+}
+
+/// `{translation_text, score?}`, the pipeline's item with the search score when asked for.
+struct TranslationBody: Encodable {
+    var translationText: String
+    var score: Float?
+
+    enum CodingKeys: String, CodingKey {
+        case translationText = "translation_text", score
+    }
+}
+
+/// One translation result: the hypotheses, best first.
+struct TranslationResultBody: Encodable {
+    var inputTokens: Int
+    var truncated: Bool
+    var translations: [TranslationBody]
+
+    init(_ result: TranslationResult, scores: Bool) {
+        inputTokens = result.input.inputTokens
+        truncated = result.input.truncated
+        translations = result.translations.map {
+            TranslationBody(translationText: $0.translationText, score: scores ? $0.score : nil)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", truncated, translations
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import KotobaService
+
+/// `kotoba fill-mask|classify|next-sentence|embed|translate` run as processes: they print the endpoint's
+/// JSON for the same input, and exit 1 with the error envelope on stderr for an invalid one.
+@Suite struct TaskCommandTests {
+    private func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = try #require(KotobaProcess.executable, "build the kotoba product first (swift build)")
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    /// The endpoint's body for the same request, with the model renamed as the command names it (the
+    /// directory's last component).
+    private func endpoint(_ path: String, _ body: String, model: String, as name: String) -> String {
+        let response = ServedFixtures.send(ServedFixtures.shared, .post, path, body: body)
+        return String(decoding: response.body, as: UTF8.self)
+            .replacingOccurrences(of: #""model":"\#(model)""#, with: #""model":"\#(name)""#)
+    }
+
+    @Test func commandsPrintWhatTheEndpointsAnswer() throws {
+        let bert = ServedFixtures.bertDirectory.path
+        let cases: [(arguments: [String], path: String, body: String, model: String, name: String)] = [
+            (["fill-mask", "--model", "\(bert)/bert-mlm", "--top-k", "2", "paris is the [MASK] of france."],
+             "/fill-mask", #"{"text": "paris is the [MASK] of france.", "top_k": 2}"#, "mlm", "bert-mlm"),
+            (["classify", "--model", "\(bert)/bert-classifier", "a dog", "a cat"],
+             "/classify", #"{"text": ["a dog", "a cat"]}"#, "sentiment", "bert-classifier"),
+            (["next-sentence", "--model", "\(bert)/bert-nsp", "the cat sat.", "it was happy."],
+             "/next-sentence", #"{"text": "the cat sat.", "text_pair": "it was happy."}"#, "nsp", "bert-nsp"),
+            (["embed", "--model", "\(bert)/bert-model", "a dog"], "/embed", #"{"text": "a dog"}"#, "embedder", "bert-model"),
+            (["translate", "--model", ServedFixtures.translationDirectory.path, "--beam", "3", "--scores", "Tom is here."],
+             "/translate", #"{"text": "Tom is here.", "beam_size": 3, "return_scores": true}"#, "marian", "translation"),
+        ]
+        for example in cases {
+            let result = try run(example.arguments)
+            #expect(result.status == 0, "\(example.arguments[0]): \(result.errors)")
+            #expect(result.output.trimmingCharacters(in: .newlines)
+                    == endpoint(example.path, example.body, model: example.model, as: example.name), "\(example.arguments[0])")
+        }
+    }
+
+    @Test func anInvalidInputExitsOneWithTheEnvelope() throws {
+        let result = try run(["fill-mask", "--model", ServedFixtures.path("bert-mlm"), "no mask here"])
+        #expect(result.status == 1)
+        #expect(result.output.isEmpty)
+        #expect(result.errors.contains(#""error_type":"validation""#))
+        let missing = try run(["classify", "--model", "/nonexistent/model", "a dog"])
+        #expect(missing.status == 1)
+        #expect(missing.errors.contains("cannot load /nonexistent/model as text-classification"))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import KotobaTasks
+import Testing
+
+/// The Translation task against transformers on the fixture from training/fixtures/translation.py:
+/// MarianTokenizer ids, generate's greedy and beam outputs (ids and text exactly, scores within 1e-4).
+@Suite struct TranslationTaskTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/translation")
+
+    struct Reference: Decodable {
+        struct Output: Decodable {
+            var ids: [Int]
+            var text: String
+            var score: Float?
+        }
+        struct Case: Decodable {
+            var text: String
+            var source_ids: [Int]
+            var greedy: Output
+            var beam3_n2: [Output]
+        }
+        var max_new_tokens: Int
+        var cases: [Case]
+    }
+
+    /// A generate sequence without its decoder start token and the padding after EOS (id 0) that batching
+    /// adds: what the task reports.
+    static func generated(_ ids: [Int]) -> [Int] {
+        let body = Array(ids.dropFirst())
+        guard let eos = body.firstIndex(of: 0) else { return body }
+        return Array(body[...eos])
+    }
+
+    static func reference() throws -> Reference {
+        try JSONDecoder().decode(Reference.self, from: Data(contentsOf: directory.appendingPathComponent("reference.json")))
+    }
+
+    @Test func greedyAndBeamMatchTransformersGenerate() throws {
+        let reference = try Self.reference()
+        let task = try TranslationTask.load(directory: Self.directory)
+        let texts = reference.cases.map(\.text)
+        #expect(reference.cases.map { task.tokenCount($0.text) } == reference.cases.map(\.source_ids.count))
+        let greedy = try task.run(texts, options: TranslationOptions(beamSize: 1, maxNewTokens: reference.max_new_tokens))
+        let beam = try task.run(texts, options: TranslationOptions(beamSize: 3, maxNewTokens: reference.max_new_tokens,
+                                                                   numReturnSequences: 2))
+        for (index, example) in reference.cases.enumerated() {
+            // generate's sequences start with the decoder start token; the task reports what follows it.
+            #expect(greedy[index].translations.map(\.tokens) == [Self.generated(example.greedy.ids)], "\(example.text)")
+            #expect(greedy[index].translations.map(\.translationText) == [example.greedy.text])
+            #expect(beam[index].translations.map(\.tokens) == example.beam3_n2.map { Self.generated($0.ids) })
+            #expect(beam[index].translations.map(\.translationText) == example.beam3_n2.map(\.text))
+            for (got, want) in zip(beam[index].translations, example.beam3_n2) {
+                #expect(abs(got.score - (want.score ?? .nan)) < 1e-4, "\(example.text): \(got.score) vs \(want.score ?? .nan)")
+            }
+            #expect(beam[index].input.inputTokens == example.source_ids.count)
+            #expect(!beam[index].input.truncated)
+        }
+    }
+
+    @Test func batchedTranslationEqualsOneAtATime() throws {
+        let task = try TranslationTask.load(directory: Self.directory)
+        let texts = try Self.reference().cases.map(\.text)
+        let options = TranslationOptions(beamSize: 2, maxNewTokens: 8)
+        let batched = try task.run(texts, options: options)
+        let alone = try texts.map { try task.run([$0], options: options)[0] }
+        #expect(batched.map { $0.translations.map(\.tokens) } == alone.map { $0.translations.map(\.tokens) })
+    }
+
+    @Test func longSourcesAreRefusedOrTruncatedKeepingEOS() throws {
+        let task = try TranslationTask.load(directory: Self.directory)
+        let long = Array(repeating: "Tom is here.", count: 40).joined(separator: " ")
+        #expect(task.tokenCount(long) > task.maxInputTokens)
+        #expect(throws: TaskError.inputTooLong(tokens: task.tokenCount(long), limit: task.maxInputTokens)) {
+            try task.run([long])
+        }
+        let cut = try task.run([long], options: TranslationOptions(maxNewTokens: 4, truncate: true))[0]
+        #expect(cut.input.truncated)
+        #expect(cut.input.inputTokens == task.maxInputTokens)
+    }
+
+    @Test func cancellationStopsTheSearch() throws {
+        let task = try TranslationTask.load(directory: Self.directory)
+        #expect(throws: TaskError.cancelled) {
+            try task.run(["Tom is here."], options: TranslationOptions(beamSize: 3), isCancelled: { true })
+        }
+    }
+
+    @Test func invalidOptionsAreNamed() throws {
+        let task = try TranslationTask.load(directory: Self.directory)
+        #expect(throws: TaskError.self) { try task.run(["Tom"], options: TranslationOptions(beamSize: 0)) }
+        #expect(throws: TaskError.self) { try task.run(["Tom"], options: TranslationOptions(beamSize: 2, numReturnSequences: 3)) }
+        #expect(throws: TaskError.self) { try task.run(["Tom"], options: TranslationOptions(maxNewTokens: 1000)) }
+    }
+}
