@@ -90,6 +90,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .customLong("max-new-tokens"), help: "Most generated tokens.") var maxNewTokens: Int?
     @Option(name: .customLong("num-return-sequences"), help: "Translations per text.") var numReturnSequences: Int?
     @Flag(help: "Include each translation's score.") var scores = false
+    @Flag(help: "Include each translation's attention over the source (recurrent models).") var alignments = false
     @Argument(help: "Texts.") var texts: [String]
 
     func run() throws {
@@ -98,6 +99,7 @@ struct TranslateCommand: ParsableCommand {
         if let maxNewTokens { body["max_new_tokens"] = maxNewTokens }
         if let numReturnSequences { body["num_return_sequences"] = numReturnSequences }
         if scores { body["return_scores"] = true }
+        if alignments { body["return_alignments"] = true }
         try runTask(options, task: "translation", path: "/translate", body)
     }
 }

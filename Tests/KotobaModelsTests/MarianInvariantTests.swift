@@ -78,9 +78,7 @@ import KotobaTensor
             options.lengthPenalty = lengthPenalty
             options.noRepeatNgramSize = noRepeat
             let greedy = try model.generate(fixture.sources, options: options)
-            let beam = try MarianBeamSearch(
-                decoder: model.decoder, processors: MarianLogitsProcessors(options, vocabulary: 100)
-            ).search(try model.encode(fixture.sources))
+            let beam = try BeamSearch(MarianDecoding(options).beamOptions)(model, sources: fixture.sources)
             #expect(beam.map { $0.map(\.tokens) } == greedy.map { $0.map(\.tokens) }, "no_repeat \(noRepeat)")
         }
     }

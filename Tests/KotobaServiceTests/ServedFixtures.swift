@@ -24,6 +24,8 @@ enum ServedFixtures {
         ModelSpec(name: "nsp", task: "next-sentence", path: path("bert-nsp"), isDefault: true),
         ModelSpec(name: "embedder", task: "feature-extraction", path: path("bert-model"), isDefault: true),
         ModelSpec(name: "marian", task: "translation", path: translationDirectory.path, isDefault: true),
+        ModelSpec(name: "rnn", task: "translation", path: translationDirectory.deletingLastPathComponent()
+            .appendingPathComponent("translation-rnn").path),
     ]
 
     static let catalog: ModelCatalog = {

@@ -148,7 +148,7 @@ import Testing
         let nsp = try ServedFixtures.json(ServedFixtures.send(router, .get, "/v1/models/nsp", body: ""))
         #expect(nsp["labels"] as? [String] == ["is_next", "not_next"])
         let list = try ServedFixtures.json(ServedFixtures.send(router, .get, "/v1/models", body: ""))
-        #expect((list["data"] as? [[String: Any]])?.map { $0["id"] as? String } == ["mlm", "distilbert-mlm", "sentiment", "nsp", "embedder", "marian"])
+        #expect((list["data"] as? [[String: Any]])?.map { $0["id"] as? String } == ["mlm", "distilbert-mlm", "sentiment", "nsp", "embedder", "marian", "rnn"])
     }
 
     @Test func translateMatchesTransformersGenerate() throws {
@@ -172,6 +172,24 @@ import Testing
             }
             #expect(beam[index]["input_tokens"] as? Int == (example["source_ids"] as? [Any])?.count)
         }
+    }
+
+    @Test func recurrentTranslationReturnsAlignmentsOfTheReferenceSearch() throws {
+        let url = ServedFixtures.translationDirectory.deletingLastPathComponent().appendingPathComponent("translation-rnn/reference.json")
+        let reference = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let example = try #require((reference["cases"] as? [[String: Any]])?.first)
+        let want = try #require((example["beam3_n2"] as? [[String: Any]])?.first)
+        let result = try #require(try results(try post("/translate", [
+            "text": example["text"] as? String ?? "", "model": "rnn", "beam_size": 3, "max_new_tokens": 12,
+            "return_alignments": true, "return_scores": true])).first)
+        let got = try #require((result["translations"] as? [[String: Any]])?.first)
+        #expect(got["translation_text"] as? String == want["text"] as? String)
+        let alignment = try #require(got["alignment"] as? [[Any]]).map { $0.map { number($0) ?? .nan } }
+        let wanted = try #require(want["alignment"] as? [[Any]]).map { $0.map { number($0) ?? .nan } }
+        #expect(alignment.count == wanted.count)
+        #expect(zip(alignment, wanted).allSatisfy { zip($0, $1).allSatisfy { abs($0 - $1) < tolerance } })
+        let info = try ServedFixtures.json(ServedFixtures.send(router, .get, "/v1/models/rnn", body: ""))
+        #expect(info["architecture"] as? String == "kotoba-seq2seq")
     }
 
     @Test func translationStopsDecodingOnceNobodyWaits() throws {

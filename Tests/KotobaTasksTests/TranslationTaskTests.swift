@@ -93,3 +93,67 @@ import Testing
         #expect(throws: TaskError.self) { try task.run(["Tom"], options: TranslationOptions(maxNewTokens: 1000)) }
     }
 }
+
+/// The Translation task on the kotoba-seq2seq format (GRU + Bahdanau, as shipped) against
+/// training/reference/search.py on the fixture from training/fixtures/translation_rnn.py: ids and text
+/// exactly, scores and alignments within 1e-4.
+@Suite struct RecurrentTranslationTaskTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/translation-rnn")
+
+    struct Reference: Decodable {
+        struct Output: Decodable {
+            var ids: [Int]
+            var score: Float
+            var alignment: [[Float]]
+            var text: String
+        }
+        struct Case: Decodable {
+            var text: String
+            var source_ids: [Int]
+            var greedy: Output
+            var beam3_n2: [Output]
+        }
+        var max_new_tokens: Int
+        var cases: [Case]
+    }
+
+    private func expectClose(_ got: Translation, _ want: Reference.Output, _ label: String) {
+        #expect(got.tokens == want.ids, "\(label)")
+        #expect(got.translationText == want.text, "\(label)")
+        #expect(abs(got.score - want.score) < 1e-4, "\(label): score \(got.score) vs \(want.score)")
+        let alignment = got.alignment ?? []
+        #expect(alignment.count == want.alignment.count, "\(label)")
+        let worst = zip(alignment, want.alignment).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? .nan
+        #expect(worst < 1e-4, "\(label): worst alignment difference \(worst)")
+    }
+
+    @Test func greedyAndBeamMatchTheReferenceSearch() throws {
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.directory.appendingPathComponent("reference.json")))
+        let task = try TranslationTask.load(directory: Self.directory)
+        #expect(task.supportsAlignments)
+        for example in reference.cases {
+            #expect(task.tokenCount(example.text) == example.source_ids.count)
+            let greedy = try task.run([example.text], options: TranslationOptions(beamSize: 1, maxNewTokens: reference.max_new_tokens,
+                                                                                  alignments: true))[0]
+            #expect(greedy.translations.count == 1)
+            expectClose(greedy.translations[0], example.greedy, "greedy \(example.text)")
+            let beam = try task.run([example.text], options: TranslationOptions(beamSize: 3, maxNewTokens: reference.max_new_tokens,
+                                                                                numReturnSequences: 2, alignments: true))[0]
+            #expect(beam.translations.count == 2)
+            for (got, want) in zip(beam.translations, example.beam3_n2) { expectClose(got, want, "beam \(example.text)") }
+        }
+    }
+
+    @Test func alignmentsOnlyWhenAskedAndCancellationStops() throws {
+        let task = try TranslationTask.load(directory: Self.directory)
+        let plain = try task.run(["Tom is here."])[0]
+        #expect(plain.translations[0].alignment == nil)
+        #expect(throws: TaskError.cancelled) {
+            try task.run(["Tom is here."], options: TranslationOptions(beamSize: 3), isCancelled: { true })
+        }
+        let marian = try TranslationTask.load(directory: TranslationTaskTests.directory)
+        #expect(!marian.supportsAlignments)
+        #expect(throws: TaskError.self) { try marian.run(["Tom"], options: TranslationOptions(alignments: true)) }
+    }
+}

@@ -8,7 +8,8 @@ last), greedy and beam 4, batch 1 and batch 16, on the same number of threads.
     /opt/kotoba-venv/bin/python bench/marian/bench.py [--sentences 100] [--beam-sentences 100] [--threads 2]
 
 Pinned: transformers 5.24.0, torch 2.13.0 (training/requirements-fixtures.txt), ctranslate2 4.8.5.
-Prints sentences/s and the median latency of one batch; with random weights EOS is rare, so nearly every
+Prints sentences/s, the median latency of one batch and CPU seconds per sentence (all threads; steadier than
+wall time when other jobs share the cores); with random weights EOS is rare, so nearly every
 sentence runs to max_length and all engines do the same number of decoder steps (generated tokens are printed).
 """
 
@@ -113,13 +114,20 @@ def run_ctranslate2(ct2, sources, beams, batch, max_length, threads):
 
 def timed(generate, chunks):
     generate(chunks[0][:1])  # warm-up on one sentence, as the Swift driver does
+    import resource
+
+    def cpu():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
     latencies, outputs = [], []
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu()
     for chunk in chunks:
         t0 = time.perf_counter()
         outputs += generate(chunk)
         latencies.append(time.perf_counter() - t0)
-    return {"latencies": latencies, "totalSeconds": time.perf_counter() - start, "outputs": outputs}
+    return {"latencies": latencies, "totalSeconds": time.perf_counter() - start, "cpuSeconds": cpu() - cpu_start,
+            "outputs": outputs}
 
 
 def run_kotoba(binary, hf, sources_file, beams, batch, max_length, threads, scratch):
@@ -176,19 +184,24 @@ def main() -> None:
                 }
                 reference = results["transformers"]["outputs"]
                 for engine, r in results.items():
+                    # CTranslate2 has no forced_eos_token_id, so its last token differs from transformers' forced EOS
+                    # whenever a sentence runs to max_length; the prefix column compares all but the last token.
                     same = sum(a == b for a, b in zip(r["outputs"], reference))
+                    prefix = sum(a[:-1] == b[:-1] for a, b in zip(r["outputs"], reference))
                     rows.append((
                         "greedy" if beams == 1 else f"beam {beams}", batch, engine, count,
                         count / r["totalSeconds"], 1000 * statistics.median(r["latencies"]),
-                        sum(map(len, r["outputs"])), same))
+                        r["cpuSeconds"] / count, sum(map(len, r["outputs"])), same, prefix))
                     print(*rows[-1], file=sys.stderr, flush=True)
 
     print(f"\nthreads {args.threads}, max_length {args.max_length}, sentences {args.sentences} "
           f"(beam: {args.beam_sentences})\n")
-    print("| search | batch | engine | sentences | sentences/s | p50 batch latency (ms) | tokens | same as transformers |")
-    print("|---|---|---|---|---|---|---|---|")
-    for search, batch, engine, count, rate, p50, tokens, same in rows:
-        print(f"| {search} | {batch} | {engine} | {count} | {rate:.2f} | {p50:.1f} | {tokens} | {same}/{count} |")
+    print("| search | batch | engine | sentences | sentences/s | p50 batch latency (ms) | CPU s / sentence | tokens "
+          "| same as transformers | same but the last token |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for search, batch, engine, count, rate, p50, cpu, tokens, same, prefix in rows:
+        print(f"| {search} | {batch} | {engine} | {count} | {rate:.2f} | {p50:.1f} | {cpu:.3f} | {tokens} "
+              f"| {same}/{count} | {prefix}/{count} |")
 
 
 if __name__ == "__main__":

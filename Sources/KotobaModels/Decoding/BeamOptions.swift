@@ -21,14 +21,13 @@ public struct BeamOptions: Sendable, Equatable {
     public var maxNewTokens: Int
     /// Stopping rule (`early_stopping`).
     public var earlyStopping: EarlyStopping
-    /// `no_repeat_ngram_size`; 0 disables it.
-    public var noRepeatNgramSize: Int
-    /// Tokens never generated (transformers' single-token `bad_words_ids`, e.g. Marian's pad).
-    public var bannedTokens: [Int]
-    /// transformers' `forced_eos_token_id`: the last token allowed by `maxNewTokens` is EOS.
-    public var forcesEOSAtMaxLength: Bool
-    /// transformers' `renormalize_logits`: log-softmax the scores again after the rules above.
-    public var renormalizesLogits: Bool
+    /// The logits processors (no-repeat n-grams, bad words, min_length, forced EOS, renormalisation).
+    public var logits: LogitsOptions
+    /// `logits.noRepeatNgramSize`, kept for callers (e.g. reports) that read it off the beam options.
+    public var noRepeatNgramSize: Int {
+        get { logits.noRepeatNgramSize }
+        set { logits.noRepeatNgramSize = newValue }
+    }
     /// Hypotheses returned per source, best first (`num_return_sequences`), at most `width`.
     public var nBest: Int
     /// Whether hypotheses carry per-token attention weights.
@@ -36,17 +35,18 @@ public struct BeamOptions: Sendable, Equatable {
 
     /// Options with transformers' defaults for everything not given.
     public init(width: Int, lengthPenalty: Double = 1, maxNewTokens: Int, earlyStopping: EarlyStopping = .heuristic,
-                noRepeatNgramSize: Int = 0, bannedTokens: [Int] = [], forcesEOSAtMaxLength: Bool = false,
-                renormalizesLogits: Bool = false,
+                noRepeatNgramSize: Int = 0, bannedTokens: [Int] = [], bannedSequences: [[Int]] = [],
+                minLength: Int = 0, forcesEOSAtMaxLength: Bool = false, forcedEOSTokenID: Int? = nil,
+                eosTokenIDs: [Int]? = nil, renormalizesLogits: Bool = false,
                 nBest: Int = 1, alignments: Bool = false) {
         self.width = width
         self.lengthPenalty = lengthPenalty
         self.maxNewTokens = maxNewTokens
         self.earlyStopping = earlyStopping
-        self.noRepeatNgramSize = noRepeatNgramSize
-        self.bannedTokens = bannedTokens
-        self.forcesEOSAtMaxLength = forcesEOSAtMaxLength
-        self.renormalizesLogits = renormalizesLogits
+        logits = LogitsOptions(noRepeatNgramSize: noRepeatNgramSize, bannedTokens: bannedTokens,
+                               bannedSequences: bannedSequences, minLength: minLength,
+                               forcesEOSAtMaxLength: forcesEOSAtMaxLength, forcedEOSTokenID: forcedEOSTokenID,
+                               eosTokenIDs: eosTokenIDs, renormalizesLogits: renormalizesLogits)
         self.nBest = nBest
         self.alignments = alignments
     }
@@ -55,9 +55,8 @@ public struct BeamOptions: Sendable, Equatable {
         guard width >= 1 else { throw .invalidOption(name: "width", reason: "must be at least 1") }
         guard maxNewTokens >= 1 else { throw .invalidOption(name: "maxNewTokens", reason: "must be at least 1") }
         guard nBest >= 1 && nBest <= width else { throw .invalidOption(name: "nBest", reason: "must be in 1...\(width)") }
-        guard noRepeatNgramSize >= 0 else { throw .invalidOption(name: "noRepeatNgramSize", reason: "must be ≥ 0") }
         guard lengthPenalty.isFinite else { throw .invalidOption(name: "lengthPenalty", reason: "must be finite") }
-        try LogitsRules.validate(bannedTokens: bannedTokens, vocabulary: vocabularySize)
+        try logits.validate(vocabulary: vocabularySize)
         guard vocabularySize * width >= 2 * width else {
             throw .invalidOption(name: "width", reason: "needs a vocabulary of at least 2 tokens")
         }

@@ -10,7 +10,8 @@ import KotobaTensor
 /// the best `width` that did not stop (EOS or the length limit) keep running; those among the first `width` that did
 /// stop compete, length-penalised, for the `width` finished slots. All sources are decoded as one batch of
 /// `sources.count × width` rows; a source whose search is over keeps its finished slots unchanged while the others
-/// run, exactly as the vectorised original.
+/// run, exactly as the vectorised original — except that its rows leave the decoder batch, since nothing they
+/// compute can reach a result any more (late steps then run on the rows still searching only).
 public struct BeamSearch: Sendable {
     /// The options this search runs with.
     public let options: BeamOptions
@@ -45,7 +46,7 @@ public struct BeamSearch: Sendable {
     /// `isCancelled` is polled before every decoder step; when it returns true the search throws
     /// `GenerationError.cancelled(step:)` and returns no partial result.
     public func callAsFunction<D: Seq2SeqDecoder>(
-        _ decoder: D, sources: [[Int]], isCancelled: @Sendable () -> Bool = { false }
+        _ decoder: D, sources: [[Int]], isCancelled: () -> Bool = { false }
     ) throws(GenerationError) -> [[Hypothesis]] {
         let vocabulary = decoder.vocabularySize
         try options.validate(vocabularySize: vocabulary)
@@ -53,12 +54,13 @@ public struct BeamSearch: Sendable {
         do { encoded = try decoder.encode(sources) } catch { throw .model(error) }
         let lengths = decoder.sourceLengths(encoded)
         let width = options.width, batch = sources.count
-        let keep = 2 * width  // max(2, 1 + number of EOS ids) · num_beams, with one EOS id
         let maxLength = 1 + options.maxNewTokens
-        let rules = LogitsRules(noRepeatNgramSize: options.noRepeatNgramSize, bannedTokens: options.bannedTokens,
-                                forcesEOSAtMaxLength: options.forcesEOSAtMaxLength,
-                                renormalizes: options.renormalizesLogits, eosTokenID: decoder.eosTokenID,
-                                maxLength: maxLength)
+        let rules = options.logits.rules(decoderEOS: decoder.eosTokenID, maxLength: maxLength)
+        let eos = rules.eosTokenIDs
+        let keep = max(2, 1 + eos.count) * width
+        guard vocabulary >= keep / width else {
+            throw .invalidOption(name: "eosTokenIDs", reason: "needs a vocabulary of more than \(eos.count) tokens")
+        }
         var state = decoder.reorder(decoder.initialState(encoded),
                                     rows: (0..<batch).flatMap { Array(repeating: $0, count: width) })
         // Only beam 0 starts live, so the first step does not pick the same token `width` times.
@@ -67,27 +69,28 @@ public struct BeamSearch: Sendable {
         }
         var slots = [[Slot]](repeating: [Slot](repeating: Slot(), count: width), count: batch)
         var improvable = [Bool](repeating: true, count: batch)
+        var active = Array(0..<batch)  // sources whose rows are in `state`, in row order
         var curLen = 1
         var step = 0
         while true {
             if isCancelled() { throw .cancelled(step: step) }
-            let tokens = running.flatMap { $0.map { $0.tokens.last ?? decoder.decoderStartTokenID } }
+            let tokens = active.flatMap { running[$0].map { $0.tokens.last ?? decoder.decoderStartTokenID } }
             let result: DecoderStep<D.State>
             do { result = try decoder.step(tokens: tokens, state: state) } catch { throw .model(error) }
             var logProbs: Tensor
             do { logProbs = try result.logits.logSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
             var nextRows: [Int] = []
             var everyCandidateStopped = true
-            for b in 0..<batch {
+            for (a, b) in active.enumerated() {
                 let candidates = logProbs.storage.withUnsafeMutableBufferPointer { lp in
-                    topContinuations(lp.baseAddress!, source: b, running: running[b], vocabulary: vocabulary,
+                    topContinuations(lp.baseAddress!, source: a, running: running[b], vocabulary: vocabulary,
                                      keep: keep, start: decoder.decoderStartTokenID, rules: rules)
                 }
-                let stops = candidates.map { $0.token == decoder.eosTokenID || curLen + 1 >= maxLength }
+                let stops = candidates.map { eos.contains($0.token) || curLen + 1 >= maxLength }
                 if stops.contains(false) { everyCandidateStopped = false }
                 let attentionRow = { (beam: Int) -> [[Float]] in
                     guard self.options.alignments, let attention = result.attention else { return [] }
-                    return [alignmentRow(attention, row: b * width + beam, length: lengths[b])]
+                    return [alignmentRow(attention, row: a * width + beam, length: lengths[b])]
                 }
 
                 // Running beams for the next step: the best `width` continuations that did not stop.
@@ -99,7 +102,7 @@ public struct BeamSearch: Sendable {
                     return Beam(tokens: parent.tokens + [c.token], score: penalised[i],
                                 alignment: parent.alignment + attentionRow(c.beam))
                 }
-                nextRows += next.map { b * width + candidates[$0].beam }
+                nextRows += next.map { a * width + candidates[$0].beam }
 
                 // Finished slots: the stopped ones among the first `width` candidates, length-penalised, compete.
                 let full = slots[b].allSatisfy(\.isFinished)
@@ -113,19 +116,32 @@ public struct BeamSearch: Sendable {
                 }
                 slots[b] = topIndices(merged.map(\.score), count: width).map { merged[$0] }
             }
-            state = decoder.reorder(result.state, rows: nextRows)
             curLen += 1
             step += 1
 
             let bestLength = options.earlyStopping == .never && options.lengthPenalty > 0 ? maxLength - 1 : curLen - 1
             let penalty = Float(pow(Double(bestLength), options.lengthPenalty))
-            for b in 0..<batch where improvable[b] {
+            for b in active where improvable[b] {
                 let worst = slots[b].allSatisfy(\.isFinished) ? slots[b].map(\.score).min() ?? -1.0e9 : -1.0e9
                 improvable[b] = running[b][0].score / penalty > worst
             }
             let everySlotFinished = slots.allSatisfy { $0.allSatisfy(\.isFinished) }
             let openBeam = !(everySlotFinished && options.earlyStopping == .whenFull)
             if !(improvable.contains(true) && openBeam && !everyCandidateStopped) { break }
+            // A source that cannot improve, or whose slots are full under `.whenFull`, never changes its slots again
+            // (the guard above), so its rows leave the batch. `everyCandidateStopped` only holds at the length limit,
+            // which every source reaches at the same step, so dropping rows does not change when the search ends.
+            let searching = active.indices.filter { a in
+                let b = active[a]
+                return improvable[b] && !(slots[b].allSatisfy(\.isFinished) && options.earlyStopping == .whenFull)
+            }
+            if searching.isEmpty { break }
+            if searching.count == active.count {
+                state = decoder.reorder(result.state, rows: nextRows)
+            } else {
+                state = decoder.reorder(result.state, rows: searching.flatMap { nextRows[($0 * width)..<(($0 + 1) * width)] })
+                active = searching.map { active[$0] }
+            }
         }
         return slots.map { sourceSlots in
             sourceSlots.prefix(options.nBest).map {

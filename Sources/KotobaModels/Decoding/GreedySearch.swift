@@ -4,32 +4,28 @@ import KotobaTensor
 public struct GreedyOptions: Sendable, Equatable {
     /// Tokens to generate at most per source (decoder_start not counted; EOS counted).
     public var maxNewTokens: Int
-    /// transformers' `no_repeat_ngram_size`; 0 disables it.
-    public var noRepeatNgramSize: Int
-    /// Tokens never generated (transformers' single-token `bad_words_ids`, e.g. Marian's pad).
-    public var bannedTokens: [Int]
-    /// transformers' `forced_eos_token_id`: the last token allowed by `maxNewTokens` is EOS.
-    public var forcesEOSAtMaxLength: Bool
-    /// transformers' `renormalize_logits`: log-softmax the scores again after the rules above.
-    public var renormalizesLogits: Bool
+    /// The logits processors (no-repeat n-grams, bad words, min_length, forced EOS, renormalisation).
+    public var logits: LogitsOptions
     /// Whether hypotheses carry per-token attention weights.
     public var alignments: Bool
 
     /// Options with transformers' defaults for everything not given.
     public init(maxNewTokens: Int, noRepeatNgramSize: Int = 0, bannedTokens: [Int] = [],
-                forcesEOSAtMaxLength: Bool = false, renormalizesLogits: Bool = false, alignments: Bool = false) {
+                bannedSequences: [[Int]] = [], minLength: Int = 0, forcesEOSAtMaxLength: Bool = false,
+                forcedEOSTokenID: Int? = nil, eosTokenIDs: [Int]? = nil, renormalizesLogits: Bool = false,
+                alignments: Bool = false) {
         self.maxNewTokens = maxNewTokens
-        self.noRepeatNgramSize = noRepeatNgramSize
-        self.bannedTokens = bannedTokens
-        self.forcesEOSAtMaxLength = forcesEOSAtMaxLength
-        self.renormalizesLogits = renormalizesLogits
+        logits = LogitsOptions(noRepeatNgramSize: noRepeatNgramSize, bannedTokens: bannedTokens,
+                               bannedSequences: bannedSequences, minLength: minLength,
+                               forcesEOSAtMaxLength: forcesEOSAtMaxLength, forcedEOSTokenID: forcedEOSTokenID,
+                               eosTokenIDs: eosTokenIDs, renormalizesLogits: renormalizesLogits)
         self.alignments = alignments
     }
 }
 
 /// Greedy decoding as transformers' `GenerationMixin._sample` without sampling (generation/utils.py, v5.24.0):
-/// each step takes the argmax of the (n-gram-filtered) logits; a row stops at EOS; the search stops when every row
-/// has stopped or `maxNewTokens` tokens were generated. All sources are decoded as one batch.
+/// each step takes the argmax of the processed logits (`LogitsRules`); a row stops at EOS; the search stops when every
+/// row has stopped or `maxNewTokens` tokens were generated. All sources are decoded as one batch.
 public struct GreedySearch: Sendable {
     /// The options this search runs with.
     public let options: GreedyOptions
@@ -42,15 +38,12 @@ public struct GreedySearch: Sendable {
     /// `isCancelled` is polled before every decoder step; when it returns true the search throws
     /// `GenerationError.cancelled(step:)` and returns no partial result.
     public func callAsFunction<D: Seq2SeqDecoder>(
-        _ decoder: D, sources: [[Int]], isCancelled: @Sendable () -> Bool = { false }
+        _ decoder: D, sources: [[Int]], isCancelled: () -> Bool = { false }
     ) throws(GenerationError) -> [Hypothesis] {
         guard options.maxNewTokens >= 1 else { throw .invalidOption(name: "maxNewTokens", reason: "must be at least 1") }
-        guard options.noRepeatNgramSize >= 0 else { throw .invalidOption(name: "noRepeatNgramSize", reason: "must be ≥ 0") }
-        try LogitsRules.validate(bannedTokens: options.bannedTokens, vocabulary: decoder.vocabularySize)
-        let rules = LogitsRules(noRepeatNgramSize: options.noRepeatNgramSize, bannedTokens: options.bannedTokens,
-                                forcesEOSAtMaxLength: options.forcesEOSAtMaxLength,
-                                renormalizes: options.renormalizesLogits, eosTokenID: decoder.eosTokenID,
-                                maxLength: 1 + options.maxNewTokens)
+        try options.logits.validate(vocabulary: decoder.vocabularySize)
+        let rules = options.logits.rules(decoderEOS: decoder.eosTokenID, maxLength: 1 + options.maxNewTokens)
+        let eos = rules.eosTokenIDs
         let encoded: D.Encoded
         do { encoded = try decoder.encode(sources) } catch { throw .model(error) }
         let lengths = decoder.sourceLengths(encoded)
@@ -58,36 +51,37 @@ public struct GreedySearch: Sendable {
         let batch = sources.count, vocabulary = decoder.vocabularySize
         var sequences = [[Int]](repeating: [decoder.decoderStartTokenID], count: batch)
         var hypotheses = (0..<batch).map { _ in Hypothesis(tokens: [], score: 0, alignment: options.alignments ? [] : nil) }
-        var unfinished = [Bool](repeating: true, count: batch)
+        // Source of each state row. A row that emitted EOS leaves the batch: transformers pads it until every row is
+        // done, which changes no other row, so the rows still decoding run alone.
+        var active = Array(0..<batch)
         for step in 0..<options.maxNewTokens {
             if isCancelled() { throw .cancelled(step: step) }
             let result: DecoderStep<D.State>
-            do { result = try decoder.step(tokens: sequences.map { $0[$0.count - 1] }, state: state) } catch {
+            do { result = try decoder.step(tokens: active.map { sequences[$0][sequences[$0].count - 1] }, state: state) } catch {
                 throw .model(error)
             }
-            state = result.state
             var logProbs: Tensor
             do { logProbs = try result.logits.logSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
+            var keep: [Int] = []
             logProbs.storage.withUnsafeMutableBufferPointer { lp in
-                for b in 0..<batch {
-                    let row = lp.baseAddress! + b * vocabulary
+                for (r, b) in active.enumerated() {
+                    let row = lp.baseAddress! + r * vocabulary
                     rules.apply(row, vocabulary: vocabulary, sequence: sequences[b])
                     // argmax of log-softmax == argmax of the logits; the first maximum wins, as torch.argmax.
                     var best = 0
                     for v in 1..<vocabulary where row[v] > row[best] { best = v }
-                    let next = unfinished[b] ? best : decoder.padTokenID
-                    if unfinished[b] {
-                        hypotheses[b].tokens.append(best)
-                        hypotheses[b].score += row[best]
-                        if options.alignments, let attention = result.attention {
-                            hypotheses[b].alignment?.append(alignmentRow(attention, row: b, length: lengths[b]))
-                        }
+                    hypotheses[b].tokens.append(best)
+                    hypotheses[b].score += row[best]
+                    if options.alignments, let attention = result.attention {
+                        hypotheses[b].alignment?.append(alignmentRow(attention, row: r, length: lengths[b]))
                     }
-                    sequences[b].append(next)
-                    if next == decoder.eosTokenID { unfinished[b] = false }
+                    sequences[b].append(best)
+                    if !eos.contains(best) { keep.append(r) }
                 }
             }
-            if !unfinished.contains(true) { break }
+            if keep.isEmpty { break }
+            state = keep.count == active.count ? result.state : decoder.reorder(result.state, rows: keep)
+            active = keep.map { active[$0] }
         }
         return hypotheses
     }

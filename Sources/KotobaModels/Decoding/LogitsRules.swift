@@ -2,19 +2,43 @@ import Foundation
 
 /// The transformers logits processors Kotoba's searches apply, in the order `GenerationMixin._get_logits_processor`
 /// builds them (src/transformers/generation/utils.py, v5.24.0): `NoRepeatNGramLogitsProcessor`,
-/// `NoBadWordsLogitsProcessor` (single-token bad words), `ForcedEOSTokenLogitsProcessor`, and last
-/// `LogitNormalization` (`renormalize_logits`), which log-softmaxes the processed scores again.
+/// `NoBadWordsLogitsProcessor` (single- and multi-token bad words), `MinLengthLogitsProcessor`,
+/// `ForcedEOSTokenLogitsProcessor`, and last `LogitNormalization` (`renormalize_logits`), which log-softmaxes the
+/// processed scores again.
 ///
 /// They run on log-probabilities in beam search and on logits in greedy search, as in transformers; setting a score
 /// to -inf (or forcing one token) picks the same argmax either way.
 struct LogitsRules: Sendable {
     let noRepeatNgramSize: Int
+    /// Single-token `bad_words_ids`.
     let bannedTokens: [Int]
+    /// Longer `bad_words_ids`: the last token is banned when the sequence ends with all the others.
+    let bannedSequences: [[Int]]
+    /// `min_length`: every EOS is banned while the sequence (decoder_start included) is shorter.
+    let minLength: Int
     let forcesEOSAtMaxLength: Bool
     let renormalizes: Bool
-    let eosTokenID: Int
+    /// Tokens that end a hypothesis (`eos_token_id`); banned by `minLength`.
+    let eosTokenIDs: [Int]
+    /// The token `forcesEOSAtMaxLength` forces (`forced_eos_token_id`).
+    let forcedEOSTokenID: Int
     /// Length limit of the decoder sequence, decoder_start included (transformers' `max_length`).
     let maxLength: Int
+
+    init(noRepeatNgramSize: Int, bannedTokens: [Int], bannedSequences: [[Int]] = [], minLength: Int = 0,
+         forcesEOSAtMaxLength: Bool, renormalizes: Bool, eosTokenIDs: [Int], forcedEOSTokenID: Int? = nil,
+         maxLength: Int) {
+        precondition(!eosTokenIDs.isEmpty, "a search needs an EOS token")
+        self.noRepeatNgramSize = noRepeatNgramSize
+        self.bannedTokens = bannedTokens
+        self.bannedSequences = bannedSequences
+        self.minLength = minLength
+        self.forcesEOSAtMaxLength = forcesEOSAtMaxLength
+        self.renormalizes = renormalizes
+        self.eosTokenIDs = eosTokenIDs
+        self.forcedEOSTokenID = forcedEOSTokenID ?? eosTokenIDs[0]
+        self.maxLength = maxLength
+    }
 
     /// Applies the rules to the next-token scores of one row whose decoder sequence (decoder_start first) is
     /// `sequence`.
@@ -23,16 +47,22 @@ struct LogitsRules: Sendable {
             for token in NoRepeatNgram.banned(after: sequence, n: noRepeatNgramSize) { row[token] = -.infinity }
         }
         for token in bannedTokens { row[token] = -.infinity }
+        for banned in bannedSequences where banned.count - 1 <= sequence.count {
+            if sequence.suffix(banned.count - 1).elementsEqual(banned.dropLast()) { row[banned[banned.count - 1]] = -.infinity }
+        }
+        if sequence.count < minLength {
+            for eos in eosTokenIDs { row[eos] = -.infinity }
+        }
         // ForcedEOSTokenLogitsProcessor: when the next token is the last one allowed, only EOS remains (score 0).
         if forcesEOSAtMaxLength && sequence.count == maxLength - 1 {
             for v in 0..<vocabulary { row[v] = -.infinity }
-            row[eosTokenID] = 0
+            row[forcedEOSTokenID] = 0
         }
-        if renormalizes { logSoftmax(row, count: vocabulary) }
+        if renormalizes { Self.logSoftmax(row, count: vocabulary) }
     }
 
-    /// `x − max − log Σ exp(x − max)` in place, as `torch.log_softmax`.
-    private func logSoftmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+    /// `x − max − log Σ exp(x − max)` in place, as `torch.log_softmax`; -inf entries stay -inf.
+    static func logSoftmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
         var peak = -Float.infinity
         for v in 0..<count { peak = max(peak, row[v]) }
         guard peak > -.infinity else { return }
@@ -40,11 +70,5 @@ struct LogitsRules: Sendable {
         for v in 0..<count { sum += expf(row[v] - peak) }
         let shift = peak + logf(sum)
         for v in 0..<count { row[v] -= shift }
-    }
-
-    static func validate(bannedTokens: [Int], vocabulary: Int) throws(GenerationError) {
-        for token in bannedTokens where token < 0 || token >= vocabulary {
-            throw .invalidOption(name: "bannedTokens", reason: "holds \(token), outside the vocabulary of \(vocabulary)")
-        }
     }
 }

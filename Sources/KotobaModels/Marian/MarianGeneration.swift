@@ -1,13 +1,13 @@
-// `MarianMTModel.generate`: greedy search and beam search exactly as transformers 5.24.0 runs them for Marian.
-// Reference: generation/utils.py, `GenerationMixin.generate` → `_sample` (greedy: processed logits, argmax,
-// finished rows padded, stop at EOS or max_length) and `_beam_search` (MarianBeamSearch.swift).
-// Sources are independent in both searches, so a source whose search is over is dropped from the batch: the
-// remaining rows decode exactly as they would beside it, and its finished hypotheses can no longer change.
+// `MarianMTModel.generate`: transformers 5.24.0's `GenerationMixin.generate` for Marian, as a thin adapter from the
+// checkpoint's generation config onto Decoding's generic `GreedySearch` (`_sample` without sampling) and
+// `BeamSearch` (`_beam_search`) with `LogitsRules` (bad words, min_length, forced EOS, no-repeat n-grams,
+// renormalisation). Marian has no search code of its own: the RNN models and Marian decode through the same searches.
 
 extension MarianMTModel {
     /// Translates source ids (EOS included) with `options` (default: the checkpoint's generation config);
     /// per source, `numReturnSequences` hypotheses, best first. Scores: beam search gives transformers'
-    /// `sequences_scores`; greedy search (for which transformers gives none) the sum of the log-softmax of the processed logits.
+    /// `sequences_scores`; greedy search (for which transformers gives none) the sum of the chosen tokens' processed
+    /// log-probabilities (`GreedySearch`'s score).
     ///
     /// `isCancelled` is polled before every decoder step; when it returns true generation throws
     /// `GenerationError.cancelled(step:)` and returns no partial result.
@@ -19,48 +19,66 @@ extension MarianMTModel {
         guard options.maxLength <= config.maxPositions else {
             throw .invalidOption(name: "max_length", reason: "is \(options.maxLength); max_position_embeddings is \(config.maxPositions)")
         }
-        let encoded: MarianEncoderOutput
-        do { encoded = try encode(sentences) } catch { throw .model(error) }
-        let processors = MarianLogitsProcessors(options, vocabulary: config.decoderVocabSize)
+        let decoding = MarianDecoding(options)
+        // The request's token ids, which may differ from the checkpoint's, drive the search.
+        let decoder = MarianRequestDecoder(model: self, decoderStartTokenID: options.decoderStartTokenId,
+                                           eosTokenID: options.eosTokenIds[0], padTokenID: options.padTokenId)
         if options.numBeams == 1 {
-            return try greedy(encoded, processors: processors, isCancelled: isCancelled)
+            return try GreedySearch(decoding.greedyOptions)(decoder, sources: sentences, isCancelled: isCancelled)
+                .map { [$0] }
         }
-        return try MarianBeamSearch(decoder: decoder, processors: processors)
-            .search(encoded, isCancelled: isCancelled)
+        return try BeamSearch(decoding.beamOptions)(decoder, sources: sentences, isCancelled: isCancelled)
+    }
+}
+
+/// A Marian generation config in Decoding's terms.
+struct MarianDecoding {
+    let options: MarianGenerationConfig
+    /// Single-token `bad_words_ids`; transformers drops a bad word equal to `[eos]`.
+    let bannedTokens: [Int]
+    /// Longer `bad_words_ids`.
+    let bannedSequences: [[Int]]
+
+    init(_ options: MarianGenerationConfig) {
+        self.options = options
+        let bad = options.badWordsIds.filter { !($0.count == 1 && options.eosTokenIds.contains($0[0])) }
+        bannedTokens = bad.filter { $0.count == 1 }.map { $0[0] }
+        bannedSequences = bad.filter { $0.count > 1 }
     }
 
-    /// `_sample` without sampling: per row, the argmax of the processed logits.
-    private func greedy(_ encoded: MarianEncoderOutput, processors: MarianLogitsProcessors,
-                        isCancelled: () -> Bool) throws(GenerationError) -> [[Hypothesis]] {
-        let options = processors.options, vocabulary = config.decoderVocabSize
-        let batch = encoded.source.count
-        let state: MarianDecoderState
-        do { state = try decoder.makeState(encoded, sourceOfRow: Array(0..<batch), maxLength: options.maxLength) } catch {
-            throw .model(error)
-        }
-        var scores = [Float](repeating: 0, count: batch)
-        var histories = [[Int]](repeating: [options.decoderStartTokenId], count: batch)
-        var active = Array(0..<batch)  // source of each state row
-        while !active.isEmpty {
-            if isCancelled() { throw .cancelled(step: state.length) }
-            let logits = decoder.step(active.map { histories[$0].last ?? options.decoderStartTokenId }, state: state)
-            var keep: [Int] = []
-            for (r, source) in active.enumerated() {
-                let row = logits + r * vocabulary
-                processors.processedLogits(row, history: histories[source])
-                // The first maximum wins, as torch.argmax.
-                var best = 0
-                for v in 1..<vocabulary where row[v] > row[best] { best = v }
-                scores[source] += processors.logProbability(of: best, in: row)
-                histories[source].append(best)
-                let done = options.eosTokenIds.contains(best) || histories[source].count >= options.maxLength
-                if !done { keep.append(r) }
-            }
-            if keep.count != active.count {
-                state.reorder(keep)
-                active = keep.map { active[$0] }
-            }
-        }
-        return zip(histories, scores).map { [Hypothesis(tokens: Array($0.dropFirst()), score: $1, alignment: nil)] }
+    /// `num_beams == 1`: greedy search; `max_length` counts the decoder start token, `maxNewTokens` does not.
+    var greedyOptions: GreedyOptions {
+        GreedyOptions(maxNewTokens: options.maxLength - 1, noRepeatNgramSize: options.noRepeatNgramSize,
+                      bannedTokens: bannedTokens, bannedSequences: bannedSequences, minLength: options.minLength,
+                      forcesEOSAtMaxLength: options.forcedEOSTokenId != nil, forcedEOSTokenID: options.forcedEOSTokenId,
+                      eosTokenIDs: options.eosTokenIds, renormalizesLogits: options.renormalizeLogits)
     }
+
+    /// Beam search of `num_beams` beams returning `num_return_sequences` hypotheses.
+    var beamOptions: BeamOptions {
+        BeamOptions(width: options.numBeams, lengthPenalty: options.lengthPenalty, maxNewTokens: options.maxLength - 1,
+                    earlyStopping: options.earlyStopping, noRepeatNgramSize: options.noRepeatNgramSize,
+                    bannedTokens: bannedTokens, bannedSequences: bannedSequences, minLength: options.minLength,
+                    forcesEOSAtMaxLength: options.forcedEOSTokenId != nil, forcedEOSTokenID: options.forcedEOSTokenId,
+                    eosTokenIDs: options.eosTokenIds, renormalizesLogits: options.renormalizeLogits,
+                    nBest: options.numReturnSequences)
+    }
+}
+
+/// `MarianMTModel` as a `Seq2SeqDecoder` with one request's decoder start, EOS and pad tokens.
+struct MarianRequestDecoder: Seq2SeqDecoder {
+    let model: MarianMTModel
+    let decoderStartTokenID: Int
+    let eosTokenID: Int
+    let padTokenID: Int
+
+    var vocabularySize: Int { model.vocabularySize }
+    func encode(_ sources: [[Int]]) throws(ModelError) -> MarianEncoderOutput { try model.encode(sources) }
+    func initialState(_ encoded: MarianEncoderOutput) -> MarianDecoderState { model.initialState(encoded) }
+    func step(tokens: [Int], state: MarianDecoderState) throws(ModelError) -> DecoderStep<MarianDecoderState> {
+        try model.step(tokens: tokens, state: state)
+    }
+    func reorder(_ state: MarianDecoderState, rows: [Int]) -> MarianDecoderState { model.reorder(state, rows: rows) }
+    func sources(of state: MarianDecoderState) -> [Int] { model.sources(of: state) }
+    func sourceLengths(_ encoded: MarianEncoderOutput) -> [Int] { model.sourceLengths(encoded) }
 }

@@ -1,6 +1,5 @@
-// Marian as a `Seq2SeqDecoder`, so Decoding's `GreedySearch` and `BeamSearch` drive it like the RNN models.
-// Those searches apply no logits processors (bad words, forced EOS, renormalisation), so they reproduce
-// transformers' `generate` for a Marian checkpoint only when its generation config sets none; `generate` does.
+// Marian as a `Seq2SeqDecoder`, so Decoding's `GreedySearch` and `BeamSearch` drive it like the RNN models;
+// `generate` (MarianGeneration.swift) maps the generation config onto their options and logits rules.
 import KotobaTensor
 
 extension MarianMTModel: Seq2SeqDecoder {

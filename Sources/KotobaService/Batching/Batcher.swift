@@ -74,10 +74,13 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
             return
         }
         let milliseconds = Int((max(0, Double(deadline.uptimeNanoseconds) - Double(now.uptimeNanoseconds)) / 1e6).rounded())
-        timers.asyncAfter(deadline: deadline) { [weak self] in
+        // Weak: a job answered long before its deadline should not live on in the timer until then.
+        timers.asyncAfter(deadline: deadline) { [weak self, weak job] in
+            guard let job else { return }
             if job.finish(.failure(.deadlineExceeded(milliseconds: milliseconds))) { self?.remove(job) }
         }
-        context?.onClientGone { [weak self] in
+        context?.onClientGone { [weak self, weak job] in
+            guard let job else { return }
             if job.finish(.failure(.clientGone)) { self?.remove(job) }
         }
         schedule()

@@ -30,8 +30,14 @@ struct CheckpointFacts: Sendable, Equatable {
         } catch let failure as Failure { throw failure } catch {
             throw Failure(file: configURL.path, reason: "\(error)")
         }
-        guard case let .array(architectures)? = config["architectures"], case let .string(architecture)? = architectures.first else {
-            throw Failure(file: configURL.path, reason: "no \"architectures\" entry")
+        // transformers checkpoints name their class; Kotoba's own seq2seq format has only a model_type.
+        let architecture: String
+        if case let .array(architectures)? = config["architectures"], case let .string(name)? = architectures.first {
+            architecture = name
+        } else if case let .string(modelType)? = config["model_type"] {
+            architecture = modelType
+        } else {
+            throw Failure(file: configURL.path, reason: "neither \"architectures\" nor \"model_type\"")
         }
         var maxPositions: Int?
         if case let .integer(value)? = config["max_position_embeddings"] { maxPositions = value }

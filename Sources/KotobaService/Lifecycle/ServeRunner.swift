@@ -5,14 +5,36 @@ import Logging
 
 /// Runs `kotoba serve` to completion: start, wait for SIGTERM or SIGINT, drain, stop.
 public enum ServeRunner {
-    /// Task loaders the service ships with, by the task name `models[].task` uses.
+    /// Task loaders the service ships with, by the task name `models[].task` uses. Each runs the model
+    /// directory's golden self-check (`kotoba-golden.json`, when present) before the model counts as ready.
     public static var builtInLoaders: [String: any ModelLoader] {
-        [
-            FillMaskModel.task: TaskModelLoader { try FillMaskModel(directory: $0, facts: $1) },
-            ClassificationModel.task: TaskModelLoader { try ClassificationModel(directory: $0, facts: $1) },
-            NextSentenceModel.task: TaskModelLoader { try NextSentenceModel(directory: $0, facts: $1) },
-            EmbeddingModel.task: TaskModelLoader { try EmbeddingModel(directory: $0, facts: $1) },
-            TranslationModel.task: TaskModelLoader { try TranslationModel(directory: $0, facts: $1) },
+        let inputs = 100_000
+        return [
+            FillMaskModel.task: TaskModelLoader { directory, facts in
+                let model = try FillMaskModel(directory: directory, facts: facts)
+                try GoldenCheck.run(TaskRoutes.fillMask(inputs), model: model, directory: directory)
+                return model
+            },
+            ClassificationModel.task: TaskModelLoader { directory, facts in
+                let model = try ClassificationModel(directory: directory, facts: facts)
+                try GoldenCheck.run(TaskRoutes.classify(inputs), model: model, directory: directory)
+                return model
+            },
+            NextSentenceModel.task: TaskModelLoader { directory, facts in
+                let model = try NextSentenceModel(directory: directory, facts: facts)
+                try GoldenCheck.run(TaskRoutes.nextSentence(inputs), model: model, directory: directory)
+                return model
+            },
+            EmbeddingModel.task: TaskModelLoader { directory, facts in
+                let model = try EmbeddingModel(directory: directory, facts: facts)
+                try GoldenCheck.run(TaskRoutes.embed(inputs), model: model, directory: directory)
+                return model
+            },
+            TranslationModel.task: TaskModelLoader { directory, facts in
+                let model = try TranslationModel(directory: directory, facts: facts)
+                try GoldenCheck.run(TaskRoutes.translate(inputs), model: model, directory: directory)
+                return model
+            },
         ]
     }
 

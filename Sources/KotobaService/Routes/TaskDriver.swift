@@ -40,7 +40,10 @@ enum TaskDriver {
                 let (name, model) = try resolve(Model.self, named: fixedModel ?? asked, catalog: context.catalog)
                 labels[0] = name
                 hub.metrics.requests.increment(labels)
-                let deadline = try deadline(request.headers, defaultSeconds: hub.defaultTimeoutSeconds, from: started)
+                // The deadline counts from arrival, so time spent waiting for a preparation thread counts too.
+                let waited = ContinuousClock.now - requestContext.receivedAt
+                let arrived = started - Double(waited.components.seconds) - Double(waited.components.attoseconds) / 1e18
+                let deadline = try deadline(request.headers, defaultSeconds: hub.defaultTimeoutSeconds, from: arrived)
                 let prepared = try call.prepare(model, parsed)
                 let tokenized = DispatchTime.now()
                 let tokenizationSeconds = seconds(from: started, to: tokenized)

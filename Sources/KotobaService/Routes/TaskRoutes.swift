@@ -2,11 +2,23 @@ import KotobaHTTP
 import KotobaTasks
 
 /// `POST /fill-mask`, `/classify` (alias `/sentiment`), `/next-sentence`, `/embed`, `/translate`: the task
-/// endpoints, each a `TaskCall` on the shared `TaskDriver` path.
+/// endpoints, each a `TaskCall` on the shared `TaskDriver` path (and, for the start-up self-check, run
+/// directly against a freshly loaded model).
 enum TaskRoutes {
     static func register(into router: inout RouteTable, _ context: RouteContext) {
         let maxInputs = context.inference.maxInputs
-        route(&router, "/fill-mask", context, TaskCall<FillMaskModel, FillMaskRequest>(
+        route(&router, "/fill-mask", context, fillMask(maxInputs))
+        route(&router, "/classify", context, classify(maxInputs))
+        route(&router, "/sentiment", context, classify(maxInputs))
+        route(&router, "/next-sentence", context, nextSentence(maxInputs))
+        route(&router, "/embed", context, embed(maxInputs))
+        route(&router, "/translate", context, translate(maxInputs))
+        TokenizeRoute.register(into: &router, context)
+        HuggingFaceRoute.register(into: &router, context)
+    }
+
+    static func fillMask(_ maxInputs: Int) -> TaskCall<FillMaskModel, FillMaskRequest> {
+        TaskCall(
             parse: { fields throws(APIError) in
                 let request = try FillMaskRequest.read(fields, maxInputs: maxInputs)
                 return (request.common.model, request)
@@ -14,8 +26,11 @@ enum TaskRoutes {
             prepare: { model, request throws(APIError) in try request.prepare(model) },
             encode: { name, _, _, outputs in
                 WireJSON.encode(ResultsBody(model: name, results: outputs.map(FillMaskResultBody.init)))
-            }))
-        let classify = TaskCall<ClassificationModel, ClassifyRequest>(
+            })
+    }
+
+    static func classify(_ maxInputs: Int) -> TaskCall<ClassificationModel, ClassifyRequest> {
+        TaskCall(
             parse: { fields throws(APIError) in
                 let request = try ClassifyRequest.read(fields, maxInputs: maxInputs)
                 return (request.common.model, request)
@@ -26,9 +41,10 @@ enum TaskRoutes {
                     LabelsResultBody(labels: $0.labels, input: $0.input)
                 }))
             })
-        route(&router, "/classify", context, classify)
-        route(&router, "/sentiment", context, classify)
-        route(&router, "/next-sentence", context, TaskCall<NextSentenceModel, NextSentenceRequest>(
+    }
+
+    static func nextSentence(_ maxInputs: Int) -> TaskCall<NextSentenceModel, NextSentenceRequest> {
+        TaskCall(
             parse: { fields throws(APIError) in
                 let request = try NextSentenceRequest.read(fields, maxInputs: maxInputs)
                 return (request.common.model, request)
@@ -38,8 +54,11 @@ enum TaskRoutes {
                 WireJSON.encode(ResultsBody(model: name, results: outputs.map {
                     LabelsResultBody(labels: NextSentenceRequest.labels($0), input: $0.input)
                 }))
-            }))
-        route(&router, "/embed", context, TaskCall<EmbeddingModel, EmbedRequest>(
+            })
+    }
+
+    static func embed(_ maxInputs: Int) -> TaskCall<EmbeddingModel, EmbedRequest> {
+        TaskCall(
             parse: { fields throws(APIError) in
                 let request = try EmbedRequest.read(fields, maxInputs: maxInputs)
                 return (request.common.model, request)
@@ -49,8 +68,11 @@ enum TaskRoutes {
                 WireJSON.encode(ResultsBody(model: name, results: outputs.map {
                     EmbeddingResultBody($0, vector: request.vector($0.embedding, model: model))
                 }))
-            }))
-        route(&router, "/translate", context, TaskCall<TranslationModel, TranslateRequest>(
+            })
+    }
+
+    static func translate(_ maxInputs: Int) -> TaskCall<TranslationModel, TranslateRequest> {
+        TaskCall(
             parse: { fields throws(APIError) in
                 let request = try TranslateRequest.read(fields, maxInputs: maxInputs)
                 return (request.common.model, request)
@@ -60,9 +82,7 @@ enum TaskRoutes {
                 WireJSON.encode(ResultsBody(model: name, results: outputs.map {
                     TranslationResultBody($0, scores: request.returnScores)
                 }))
-            }))
-        TokenizeRoute.register(into: &router, context)
-        HuggingFaceRoute.register(into: &router, context)
+            })
     }
 
     private static func route<Model: ServedModel, Parsed: Sendable>(

@@ -12,18 +12,19 @@ struct TranslateRequest: Sendable {
             fields, extra: ["beam_size", "max_new_tokens", "num_return_sequences", "return_scores", "return_alignments"],
             maxInputs: maxInputs)
         try common.requireRightSide(for: TranslationModel.task)
-        if try fields.bool("return_alignments") == true {
-            // Marian's decoder exposes no cross-attention weights to align with; an empty list would lie.
-            throw .invalid("return_alignments is not supported: the Marian decoder exposes no attention weights")
-        }
         let options = TranslationOptions(beamSize: try fields.integer("beam_size", in: 1...16),
                                          maxNewTokens: try fields.integer("max_new_tokens", in: 1...1024),
                                          numReturnSequences: try fields.integer("num_return_sequences", in: 1...16) ?? 1,
-                                         truncate: common.truncate)
+                                         truncate: common.truncate,
+                                         alignments: try fields.bool("return_alignments") ?? false)
         return TranslateRequest(common: common, options: options, returnScores: try fields.bool("return_scores") ?? false)
     }
 
     func prepare(_ model: TranslationModel) throws(APIError) -> PreparedInputs<TranslationModel.Item> {
+        if options.alignments && !model.model.supportsAlignments {
+            // Marian's decoder exposes no cross-attention weights to align with; an empty list would lie.
+            throw .invalid("return_alignments is not supported by this model: its decoder exposes no attention weights")
+        }
         let beams = options.beamSize ?? model.model.defaultBeamSize
         guard options.numReturnSequences <= beams else {
             throw .invalid("num_return_sequences \(options.numReturnSequences) is more than the beam size \(beams)")
@@ -33,13 +34,15 @@ struct TranslateRequest: Sendable {
     }
 }
 
-/// `{translation_text, score?}`, the pipeline's item with the search score when asked for.
+/// `{translation_text, score?, alignment?}`, the pipeline's item with the search score and the attention
+/// over the source (one row per generated token) when asked for.
 struct TranslationBody: Encodable {
     var translationText: String
     var score: Float?
+    var alignment: [[Float]]?
 
     enum CodingKeys: String, CodingKey {
-        case translationText = "translation_text", score
+        case translationText = "translation_text", score, alignment
     }
 }
 
@@ -53,7 +56,7 @@ struct TranslationResultBody: Encodable {
         inputTokens = result.input.inputTokens
         truncated = result.input.truncated
         translations = result.translations.map {
-            TranslationBody(translationText: $0.translationText, score: scores ? $0.score : nil)
+            TranslationBody(translationText: $0.translationText, score: scores ? $0.score : nil, alignment: $0.alignment)
         }
     }
 

@@ -14,9 +14,12 @@ public struct Translation: Sendable, Codable, Equatable {
     public var score: Float
     /// Generated target ids after the decoder start token, EOS included when produced.
     public var tokens: [Int]
+    /// Per generated token, the decoder's attention over the source tokens (only when asked for, and only
+    /// from models that expose attention: the recurrent ones).
+    public var alignment: [[Float]]?
 
     enum CodingKeys: String, CodingKey {
-        case translationText = "translation_text", score, tokens
+        case translationText = "translation_text", score, tokens, alignment
     }
 }
 
@@ -36,23 +39,56 @@ public struct TranslationOptions: Sendable, Equatable {
     public var numReturnSequences: Int
     /// Cut source text longer than the model accepts (keeping its EOS) instead of rejecting it.
     public var truncate: Bool
+    /// Return each translation's attention over the source (`supportsAlignments` models only).
+    public var alignments: Bool
 
-    public init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false) {
+    public init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false,
+                alignments: Bool = false) {
         self.beamSize = beamSize
         self.maxNewTokens = maxNewTokens
         self.numReturnSequences = numReturnSequences
         self.truncate = truncate
+        self.alignments = alignments
     }
 }
 
-/// Translation with a Marian checkpoint: `MarianTokenizer` (source.spm, target.spm, vocab.json) and
-/// `MarianMTModel` with its generation config.
+/// Translation with either checkpoint format: a Marian one (`MarianTokenizer` from source.spm, target.spm,
+/// vocab.json; `MarianMTModel` with its generation config) or a `kotoba-seq2seq` one (the recurrent
+/// encoder–decoder with attention, source_tokenizer.json and target_tokenizer.json, decoded by
+/// `GreedySearch`/`BeamSearch`). config.json's `model_type` says which.
 public struct TranslationTask: Sendable {
-    let model: MarianMTModel
-    let tokenizer: MarianTokenizer
+    let backend: Backend
 
-    /// Loads the model, its generation config and its tokenizer from `directory`.
+    enum Backend: Sendable {
+        case marian(MarianMTModel, MarianTokenizer)
+        case recurrent(Seq2SeqModel, source: Tokenizer, target: Tokenizer)
+    }
+
+    /// A bound on a recurrent model's source, which has no position table: the batch token budget and the
+    /// service's input limit need one.
+    public static let recurrentMaxInputTokens = 1024
+
+    /// Loads the model and its tokenizers from `directory`.
     public static func load(directory: URL) throws(TaskLoadError) -> TranslationTask {
+        struct Header: Decodable { var model_type: String? }
+        let header: Header
+        do { header = try ConfigFile.decode(Header.self, from: directory.appendingPathComponent("config.json")) } catch {
+            throw .model(error)
+        }
+        if header.model_type == Seq2SeqConfig.modelType {
+            let model: Seq2SeqModel
+            do { model = try Seq2SeqModel.load(directory: directory) } catch { throw .model(error) }
+            let source: Tokenizer, target: Tokenizer
+            do {
+                source = try Tokenizer.load(tokenizerJSON: directory.appendingPathComponent("source_tokenizer.json"))
+                target = try Tokenizer.load(tokenizerJSON: directory.appendingPathComponent("target_tokenizer.json"))
+            } catch { throw .tokenizer(error) }
+            guard source.vocabularySize <= model.config.srcVocabSize else {
+                throw .vocabularyMismatch(directory: directory.path, tokenizer: source.vocabularySize,
+                                          model: model.config.srcVocabSize)
+            }
+            return TranslationTask(backend: .recurrent(model, source: source, target: target))
+        }
         let model: MarianMTModel
         do { model = try MarianMTModel(directory: directory) } catch { throw .model(error) }
         let tokenizer: MarianTokenizer
@@ -61,67 +97,137 @@ public struct TranslationTask: Sendable {
             throw .vocabularyMismatch(directory: directory.path, tokenizer: tokenizer.vocabulary.count,
                                       model: model.config.vocabSize)
         }
-        return TranslationTask(model: model, tokenizer: tokenizer)
+        return TranslationTask(backend: .marian(model, tokenizer))
     }
 
-    /// The longest source the encoder's positions allow, EOS included.
-    public var maxInputTokens: Int { model.config.maxPositions }
+    /// The longest source accepted, EOS included.
+    public var maxInputTokens: Int {
+        switch backend {
+        case let .marian(model, _): model.config.maxPositions
+        case .recurrent: Self.recurrentMaxInputTokens
+        }
+    }
 
-    /// The checkpoint's default beam width.
-    public var defaultBeamSize: Int { model.generationConfig.numBeams }
+    /// The default beam width: Marian's generation config; greedy for recurrent models.
+    public var defaultBeamSize: Int {
+        switch backend {
+        case let .marian(model, _): model.generationConfig.numBeams
+        case .recurrent: 1
+        }
+    }
+
+    /// Whether `alignments` can be asked for: the recurrent decoder exposes its attention, Marian's does not.
+    public var supportsAlignments: Bool {
+        if case .recurrent = backend { true } else { false }
+    }
 
     /// Source tokens for `text`, EOS included, before any truncation.
     public func tokenCount(_ text: String) -> Int {
-        tokenizer.encodeSource(text).count
+        (try? sourceIDs(text).count) ?? 0
+    }
+
+    private func sourceIDs(_ text: String) throws(TaskError) -> [Int] {
+        switch backend {
+        case let .marian(_, tokenizer): return tokenizer.encodeSource(text)
+        case let .recurrent(_, source, _):
+            do { return try source.encode(text).ids } catch { throw .invalidInput(error.description) }
+        }
+    }
+
+    private var endOfSequenceID: Int {
+        switch backend {
+        case let .marian(_, tokenizer): tokenizer.endOfSequenceID
+        case let .recurrent(model, _, _): model.config.eosTokenID
+        }
     }
 
     /// Translates each input in one batched search; `isCancelled` is polled before every decoder step and
     /// makes the search stop with `TaskError.cancelled`.
     public func run(_ texts: [String], options: TranslationOptions = TranslationOptions(),
-                    isCancelled: () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
+                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
         guard !texts.isEmpty else { throw .invalidInput("no inputs") }
-        var generation = model.generationConfig
-        if let beamSize = options.beamSize {
-            guard beamSize >= 1 else { throw .invalidInput("beam_size must be at least 1, got \(beamSize)") }
-            generation.numBeams = beamSize
+        if let beamSize = options.beamSize, beamSize < 1 {
+            throw .invalidInput("beam_size must be at least 1, got \(beamSize)")
         }
-        if let maxNewTokens = options.maxNewTokens {
-            guard maxNewTokens >= 1 else { throw .invalidInput("max_new_tokens must be at least 1, got \(maxNewTokens)") }
-            // transformers: max_new_tokens sets max_length to the decoder prompt (the start token) plus it.
-            generation.maxLength = 1 + maxNewTokens
+        if let maxNewTokens = options.maxNewTokens, maxNewTokens < 1 {
+            throw .invalidInput("max_new_tokens must be at least 1, got \(maxNewTokens)")
         }
-        guard generation.maxLength <= model.config.maxPositions else {
-            throw .invalidInput("max_new_tokens \(generation.maxLength - 1) needs more than the model's "
-                                + "\(model.config.maxPositions) positions")
-        }
-        guard (1...generation.numBeams).contains(options.numReturnSequences) else {
-            throw .invalidInput("num_return_sequences must be from 1 to the beam size \(generation.numBeams), "
+        let beams = options.beamSize ?? defaultBeamSize
+        guard (1...beams).contains(options.numReturnSequences) else {
+            throw .invalidInput("num_return_sequences must be from 1 to the beam size \(beams), "
                                 + "got \(options.numReturnSequences)")
         }
-        generation.numReturnSequences = options.numReturnSequences
+        if options.alignments && !supportsAlignments {
+            throw .invalidInput("this model's decoder exposes no attention weights, so it gives no alignments")
+        }
         var sources: [[Int]] = []
         var reports: [InputReport] = []
         for text in texts {
-            var ids = tokenizer.encodeSource(text)
+            var ids = try sourceIDs(text)
             let removed = max(0, ids.count - maxInputTokens)
             if removed > 0 {
                 guard options.truncate else { throw .inputTooLong(tokens: ids.count, limit: maxInputTokens) }
                 // Right truncation keeps the special token at the end, as the tokenizer's truncation does.
-                ids = Array(ids.prefix(maxInputTokens - 1)) + [tokenizer.endOfSequenceID]
+                ids = Array(ids.prefix(maxInputTokens - 1)) + [endOfSequenceID]
             }
             sources.append(ids)
             reports.append(InputReport(inputTokens: ids.count, removedTokens: removed))
         }
         let hypotheses: [[Hypothesis]]
-        do { hypotheses = try model.generate(sources, options: generation, isCancelled: isCancelled) } catch {
+        do {
+            switch backend {
+            case let .marian(model, _):
+                hypotheses = try marian(model, sources, options, beams: beams, isCancelled: isCancelled)
+            case let .recurrent(model, _, _):
+                hypotheses = try recurrent(model, sources, options, beams: beams, isCancelled: isCancelled)
+            }
+        } catch {
             if case .cancelled = error { throw .cancelled }
             throw .invalidInput(error.description)
         }
         return zip(hypotheses, reports).map { list, report in
             TranslationResult(translations: list.map { hypothesis in
-                Translation(translationText: tokenizer.decodeTarget(hypothesis.tokens, skipSpecialTokens: true),
-                            score: hypothesis.score, tokens: hypothesis.tokens)
+                Translation(translationText: decode(hypothesis.tokens), score: hypothesis.score,
+                            tokens: hypothesis.tokens, alignment: options.alignments ? hypothesis.alignment : nil)
             }, input: report)
         }
+    }
+
+    private func decode(_ ids: [Int]) -> String {
+        switch backend {
+        case let .marian(_, tokenizer): tokenizer.decodeTarget(ids, skipSpecialTokens: true)
+        case let .recurrent(_, _, target): target.decode(ids, skipSpecialTokens: true)
+        }
+    }
+
+    private func marian(_ model: MarianMTModel, _ sources: [[Int]], _ options: TranslationOptions, beams: Int,
+                        isCancelled: () -> Bool) throws(GenerationError) -> [[Hypothesis]] {
+        var generation = model.generationConfig
+        generation.numBeams = beams
+        if let maxNewTokens = options.maxNewTokens {
+            // transformers: max_new_tokens sets max_length to the decoder prompt (the start token) plus it.
+            generation.maxLength = 1 + maxNewTokens
+        }
+        guard generation.maxLength <= model.config.maxPositions else {
+            throw .invalidOption(name: "max_new_tokens", reason: "\(generation.maxLength - 1) needs more than the "
+                                 + "model's \(model.config.maxPositions) positions")
+        }
+        generation.numReturnSequences = options.numReturnSequences
+        return try model.generate(sources, options: generation, isCancelled: isCancelled)
+    }
+
+    /// training/reference/search.py's conventions: greedy, or beam search with length penalty 1 and
+    /// `early_stopping=False` (transformers' heuristic).
+    private func recurrent(_ model: Seq2SeqModel, _ sources: [[Int]], _ options: TranslationOptions, beams: Int,
+                           isCancelled: @escaping @Sendable () -> Bool) throws(GenerationError) -> [[Hypothesis]] {
+        let maxNewTokens = options.maxNewTokens ?? model.config.maxLength
+        if beams == 1 {
+            let search = GreedySearch(GreedyOptions(maxNewTokens: maxNewTokens, alignments: options.alignments))
+            return try search(model, sources: sources, isCancelled: isCancelled).map { [$0] }
+        }
+        let search = BeamSearch(BeamOptions(width: beams, lengthPenalty: 1, maxNewTokens: maxNewTokens,
+                                            earlyStopping: .heuristic, nBest: options.numReturnSequences,
+                                            alignments: options.alignments))
+        return try search(model, sources: sources, isCancelled: isCancelled)
     }
 }

@@ -9,8 +9,17 @@ import KotobaTensor
 struct Report: Encodable {
     var latencies: [Double]
     var totalSeconds: Double
+    /// User + system CPU time of the timed loop, all threads: steadier than wall time on a shared machine.
+    var cpuSeconds: Double
     var generatedTokens: Int
     var outputs: [[Int]]
+}
+
+func cpuTime() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 func fail(_ message: String) -> Never {
@@ -38,8 +47,8 @@ options.maxLength = maxLength
 let batches = stride(from: 0, to: sources.count, by: batch).map { Array(sources[$0..<min($0 + batch, sources.count)]) }
 do {
     _ = try model.generate([sources[0]], options: options)  // warm-up: page in the weights
-    var report = Report(latencies: [], totalSeconds: 0, generatedTokens: 0, outputs: [])
-    let start = DispatchTime.now().uptimeNanoseconds
+    var report = Report(latencies: [], totalSeconds: 0, cpuSeconds: 0, generatedTokens: 0, outputs: [])
+    let start = DispatchTime.now().uptimeNanoseconds, cpuStart = cpuTime()
     for chunk in batches {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let hypotheses = try model.generate(chunk, options: options)
@@ -50,6 +59,7 @@ do {
         }
     }
     report.totalSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    report.cpuSeconds = cpuTime() - cpuStart
     try JSONEncoder().encode(report).write(to: URL(fileURLWithPath: arguments[7]))
 } catch {
     fail("generation failed: \(error)")

@@ -1,0 +1,86 @@
+import Foundation
+
+/// The start-up self-check: a model directory may ship `kotoba-golden.json`,
+/// `{"request": <body for the task's endpoint>, "results": <the endpoint's results>, "tolerance": 1e-4}`;
+/// the loader runs the request through the endpoint's own parse → prepare → run → encode and refuses the
+/// model (state `failed`, `/readyz` 503) unless every string, integer and boolean matches exactly and
+/// every other number within `tolerance`. A checkpoint whose weights, tokenizer or config drifted from
+/// what produced the golden file is caught before it serves.
+enum GoldenCheck {
+    static let fileName = "kotoba-golden.json"
+
+    /// Why the check failed.
+    struct Failure: Error, CustomStringConvertible {
+        var file: String
+        var reason: String
+        var description: String { "self-check \(file): \(reason)" }
+    }
+
+    /// Runs the directory's golden request against `model` with `call`; does nothing without the file.
+    static func run<Model: ServedModel, Parsed: Sendable>(_ call: TaskCall<Model, Parsed>, model: Model,
+                                                          directory: URL) throws(Failure) {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        let golden: [String: Any]
+        do {
+            golden = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
+        } catch { throw Failure(file: url.path, reason: "unreadable: \(error)") }
+        guard let request = golden["request"], let expected = golden["results"] else {
+            throw Failure(file: url.path, reason: "needs \"request\" and \"results\"")
+        }
+        let tolerance = (golden["tolerance"] as? NSNumber)?.doubleValue ?? 1e-4
+        let body: [UInt8]
+        do { body = Array(try JSONSerialization.data(withJSONObject: request)) } catch {
+            throw Failure(file: url.path, reason: "request is not JSON: \(error)")
+        }
+        let encoded: [UInt8]
+        do throws(APIError) {
+            let (_, parsed) = try call.parse(try RequestFields.parse(body))
+            let prepared = try call.prepare(model, parsed)
+            var outputs: [Model.Output] = []
+            for result in model.runBatch(prepared.items, isCancelled: { _ in false }) {
+                switch result {
+                case let .success(output): outputs.append(output)
+                case let .failure(error): throw .internalError(String(describing: error))
+                }
+            }
+            encoded = call.encode("golden", model, parsed, outputs)
+        } catch { throw Failure(file: url.path, reason: "the request failed: \(error.message)") }
+        let got = (try? JSONSerialization.jsonObject(with: Data(encoded)) as? [String: Any])?["results"]
+        if let difference = difference(got as Any, expected, tolerance: tolerance, at: "results") {
+            throw Failure(file: url.path, reason: difference)
+        }
+    }
+
+    /// The first place `got` and `want` differ, or nil.
+    static func difference(_ got: Any, _ want: Any, tolerance: Double, at path: String) -> String? {
+        switch (got, want) {
+        case let (got as [String: Any], want as [String: Any]):
+            guard Set(got.keys) == Set(want.keys) else { return "\(path): fields \(got.keys.sorted()) ≠ \(want.keys.sorted())" }
+            for key in want.keys.sorted() {
+                if let found = difference(got[key] as Any, want[key] as Any, tolerance: tolerance, at: "\(path).\(key)") { return found }
+            }
+            return nil
+        case let (got as [Any], want as [Any]):
+            guard got.count == want.count else { return "\(path): \(got.count) items ≠ \(want.count)" }
+            for (index, (g, w)) in zip(got, want).enumerated() {
+                if let found = difference(g, w, tolerance: tolerance, at: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        case let (got as String, want as String):
+            return got == want ? nil : "\(path): \"\(got)\" ≠ \"\(want)\""
+        case let (got as NSNumber, want as NSNumber):
+            let exact = Self.isExact(got) || Self.isExact(want)
+            if exact { return got == want ? nil : "\(path): \(got) ≠ \(want)" }
+            return abs(got.doubleValue - want.doubleValue) <= tolerance ? nil
+                : "\(path): \(got) differs from \(want) by more than \(tolerance)"
+        default:
+            return "\(path): \(got) ≠ \(want)"
+        }
+    }
+
+    /// Booleans and integers compare exactly; fractional numbers within the tolerance.
+    private static func isExact(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c" || number.doubleValue.rounded() == number.doubleValue
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import KotobaHTTP
+import Logging
+import Testing
+@testable import KotobaService
+
+/// The README's task examples (`$ curl -s localhost:8080/PATH -d 'BODY'` followed by its output) sent
+/// through the router with the fixture models under the README's names: each output must be exactly what
+/// the README shows (lines elided with "…" must match around the elision; request ids are not compared).
+@Suite struct ReadmeExampleTests {
+    struct Example: CustomTestStringConvertible {
+        var path: String
+        var body: String
+        var output: String
+        var testDescription: String { "\(path) \(body)" }
+    }
+
+    static func examples() throws -> [Example] {
+        let readme = try String(contentsOf: KotobaProcess.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.components(separatedBy: "\n")
+        let pattern = try NSRegularExpression(pattern: #"^\$ curl -s localhost:8080(/[^ ]+) -d '(.*)'"#)
+        var examples: [Example] = []
+        for (index, line) in lines.enumerated() where index + 1 < lines.count {
+            let range = NSRange(line.startIndex..., in: line)
+            guard let match = pattern.firstMatch(in: line, range: range),
+                  let path = Range(match.range(at: 1), in: line), let body = Range(match.range(at: 2), in: line) else { continue }
+            examples.append(Example(path: String(line[path]), body: String(line[body]), output: lines[index + 1]))
+        }
+        return examples
+    }
+
+    static let router: Router = {
+        let fixtures = ServedFixtures.bertDirectory
+        let specs = [
+            ModelSpec(name: "bert-mlm", task: "fill-mask", path: fixtures.appendingPathComponent("bert-mlm").path, isDefault: true),
+            ModelSpec(name: "sentiment", task: "text-classification", path: fixtures.appendingPathComponent("bert-classifier").path, isDefault: true),
+            ModelSpec(name: "bert-nsp", task: "next-sentence", path: fixtures.appendingPathComponent("bert-nsp").path, isDefault: true),
+            ModelSpec(name: "embedder", task: "feature-extraction", path: fixtures.appendingPathComponent("bert-model").path, isDefault: true),
+            ModelSpec(name: "opus-tiny", task: "translation", path: ServedFixtures.translationDirectory.path, isDefault: true),
+        ]
+        let catalog = ModelCatalog(models: specs, loaders: ServeRunner.builtInLoaders,
+                                   logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        catalog.loadAllAndWait()
+        return Router.service(RouteContext(catalog: catalog,
+                                           metrics: ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 }, modelStates: { [] }),
+                                           phase: { .serving }))
+    }()
+
+    @Test func theReadmeHasTaskExamples() throws {
+        #expect(try Self.examples().count >= 10)
+    }
+
+    @Test(arguments: try examples())
+    func exampleAnswersAsTheReadmeShows(_ example: Example) {
+        let response = ServedFixtures.send(Self.router, .post, example.path, body: example.body)
+        var got = String(decoding: response.body, as: UTF8.self)
+        var want = example.output
+        // Request ids are generated per request.
+        let id = #""request_id":"[0-9a-f]+""#
+        got = got.replacingOccurrences(of: id, with: #""request_id":"…""#, options: .regularExpression)
+        want = want.replacingOccurrences(of: id, with: #""request_id":"…""#, options: .regularExpression)
+        let parts = want.components(separatedBy: "…")
+        #expect(got.hasPrefix(parts[0]), "\(example.path): \(got)")
+        #expect(got.hasSuffix(parts.last ?? ""), "\(example.path): \(got)")
+        if parts.count == 1 { #expect(got == want) }
+    }
+}
