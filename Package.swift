@@ -24,15 +24,18 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "KotobaTensor", dependencies: ["COpenBLAS"], swiftSettings: release),
-        .target(name: "KotobaTokenizers", swiftSettings: release),
-        .target(name: "KotobaModels", dependencies: ["KotobaTensor"], swiftSettings: release),
-        .target(name: "KotobaTasks", dependencies: ["KotobaModels", "KotobaTokenizers", "KotobaTensor"]),
-        .target(name: "KotobaHTTP"),
+        .target(name: "KotobaTensor", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: release),
+        // No -Ounchecked here: tokenizers walk client text, so bounds checks stay on.
+        .target(name: "KotobaTokenizers", exclude: ["README.md"]),
+        .target(name: "KotobaModels", dependencies: ["KotobaTensor"], exclude: ["README.md", "Marian/README.md"],
+                swiftSettings: release),
+        .target(name: "KotobaTasks", dependencies: ["KotobaModels", "KotobaTokenizers", "KotobaTensor"],
+                exclude: ["README.md"]),
+        .target(name: "KotobaHTTP", exclude: ["README.md"]),
         .target(name: "KotobaService", dependencies: [
             "KotobaHTTP", "KotobaTasks",
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["README.md"]),
         .executableTarget(name: "kotoba", dependencies: [
             "KotobaService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
