@@ -1,0 +1,97 @@
+import Foundation
+import KotobaHTTP
+import Logging
+import Testing
+@testable import KotobaService
+
+/// The default configuration and the models committed in Models/: every model it lists loads, passes its
+/// `kotoba-golden.json` self-check (PyTorch's outputs, written by training/make_kotoba_golden.py), and answers
+/// the everyday requests the README shows.
+@Suite struct ShippedModelsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Config/kotoba.json` with model paths resolved against the repository root, loaded once.
+    static let catalog: ModelCatalog? = {
+        guard var configuration = try? ConfigurationLoader.load(
+            file: root.appendingPathComponent("Config/kotoba.json").path, environment: [:]) else { return nil }
+        for index in configuration.models.indices {
+            configuration.models[index].path = root.appendingPathComponent(configuration.models[index].path).path
+        }
+        let catalog = ModelCatalog(models: configuration.models, loaders: ServeRunner.builtInLoaders,
+                                   logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        catalog.loadAllAndWait()
+        return catalog
+    }()
+
+    static let router: Router? = catalog.map { catalog in
+        var configuration = ServiceConfiguration()
+        configuration.inferenceWorkers = 2
+        let context = RouteContext(
+            catalog: catalog,
+            metrics: ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 }, modelStates: { [] }),
+            phase: { .serving }, configuration: configuration)
+        return Router.service(context)
+    }
+
+    private func post(_ path: String, _ body: String) throws -> [String: Any] {
+        let router = try #require(Self.router, "Config/kotoba.json did not load")
+        let response = ServedFixtures.send(router, .post, path, body: body)
+        #expect(response.status == .ok, "\(path) \(body): \(String(decoding: response.body, as: UTF8.self))")
+        return try ServedFixtures.json(response)
+    }
+
+    @Test func everyConfiguredModelLoadsAndPassesItsSelfCheck() throws {
+        let catalog = try #require(Self.catalog, "Config/kotoba.json did not load")
+        #expect(!catalog.entries.isEmpty)
+        for entry in catalog.entries {
+            #expect(entry.state.isReady, "\(entry.spec.name): \(entry.state)")
+            #expect(FileManager.default.fileExists(
+                atPath: URL(fileURLWithPath: entry.spec.path).appendingPathComponent(GoldenCheck.fileName).path),
+                "\(entry.spec.name) ships no self-check")
+        }
+    }
+
+    @Test func sentimentSeparatesClearlyPositiveFromClearlyNegative() throws {
+        let json = try post("/classify", #"{"text": ["I love this movie.", "This was a terrible waste of time."]}"#)
+        let results = try #require(json["results"] as? [[String: Any]])
+        let top = results.map { (($0["predictions"] as? [[String: Any]])?.first?["label"] as? String) }
+        #expect(top == ["POSITIVE", "NEGATIVE"])
+    }
+
+    @Test func translationAnswersInTheOtherLanguage() throws {
+        let english = try post("/translate", #"{"text": "Where is the station?", "beam_size": 4}"#)
+        let ja = try #require(((english["results"] as? [[String: Any]])?.first?["translations"] as? [[String: Any]])?
+            .first?["translation_text"] as? String)
+        #expect(ja.contains("駅"), "\(ja)")
+        let japanese = try post("/translate", #"{"text": "駅はどこですか。", "model": "translate-ja-en"}"#)
+        let en = try #require(((japanese["results"] as? [[String: Any]])?.first?["translations"] as? [[String: Any]])?
+            .first?["translation_text"] as? String)
+        #expect(en.lowercased().contains("station"), "\(en)")
+    }
+}
+
+/// The README's examples against the default models (`$ curl -s 127.0.0.1:8080/PATH -d 'BODY'` and the line
+/// after it) answer as shown, numbers within 1e-4.
+@Suite struct ShippedReadmeExampleTests {
+    @Test func readmeExamplesOfTheDefaultModelsAnswerAsShown() throws {
+        let router = try #require(ShippedModelsTests.router, "Config/kotoba.json did not load")
+        let readme = try String(contentsOf: ShippedModelsTests.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.components(separatedBy: "\n")
+        let pattern = try NSRegularExpression(pattern: #"^\$ curl -s 127\.0\.0\.1:8080(/[^ ]+) -d '(.*)'$"#)
+        var checked = 0
+        for (index, line) in lines.enumerated() where index + 1 < lines.count {
+            let range = NSRange(line.startIndex..., in: line)
+            guard let match = pattern.firstMatch(in: line, range: range),
+                  let path = Range(match.range(at: 1), in: line), let body = Range(match.range(at: 2), in: line)
+            else { continue }
+            let response = ServedFixtures.send(router, .post, String(line[path]), body: String(line[body]))
+            let got = try JSONSerialization.jsonObject(with: Data(response.body))
+            let want = try JSONSerialization.jsonObject(with: Data(lines[index + 1].utf8))
+            #expect(GoldenCheck.difference(got, want, tolerance: 1e-4, at: line) == nil,
+                    "\(String(decoding: response.body, as: UTF8.self))")
+            checked += 1
+        }
+        #expect(checked >= 2)
+    }
+}
