@@ -125,6 +125,41 @@ import Testing
         #expect(lost.status == .unprocessableContent, "\(String(decoding: lost.body, as: UTF8.self))")
     }
 
+    @Test func leftTruncationIsServedOnEveryTaskAndCutsTheOtherEnd() throws {
+        let filler = Array(repeating: "the dog runs in the house.", count: 20).joined(separator: " ")
+        let long = filler + " a [MASK]"
+        let left = try #require(try results(try post("/classify", ["text": long, "truncation": true,
+                                                                   "truncation_side": "left"])).first)
+        let right = try #require(try results(try post("/classify", ["text": long, "truncation": true])).first)
+        #expect(left["truncated"] as? Bool == true)
+        #expect(left["input_tokens"] as? Int == 40)
+        let scores = { (result: [String: Any]) in
+            (result["predictions"] as? [[String: Any]] ?? []).map { number($0["score"]) ?? .nan }
+        }
+        #expect(scores(left) != scores(right))
+        // The trailing mask survives a left cut; a right cut loses it.
+        let mask = try #require(try results(try post("/fill-mask", ["text": long, "truncation": true,
+                                                                    "truncation_side": "left"])).first)
+        #expect(mask["truncated"] as? Bool == true)
+        #expect(try post("/fill-mask", ["text": long, "truncation": true]).status == .unprocessableContent)
+        let embedded = try #require(try results(try post("/embed", ["text": long, "truncation": true,
+                                                                    "truncation_side": "left"])).first)
+        #expect(embedded["truncated"] as? Bool == true)
+        let pair = try #require(try results(try post("/next-sentence", ["text": filler, "text_pair": filler,
+                                                                         "truncation": true,
+                                                                         "truncation_side": "left"])).first)
+        #expect(pair["truncated"] as? Bool == true)
+        let source = Array(repeating: "Tom is here.", count: 40).joined(separator: " ")
+        let translated = try #require(try results(try post("/translate", ["text": source, "max_new_tokens": 4,
+                                                                          "truncation": true,
+                                                                          "truncation_side": "left"])).first)
+        #expect(translated["truncated"] as? Bool == true)
+        // The Hugging Face feature-extraction shape takes Text Embeddings Inference's spelling.
+        let hf = ServedFixtures.send(router, .post, "/models/embedder", body:
+            #"{"inputs": "\#(long)", "truncate": true, "truncation_direction": "Left"}"#)
+        #expect(hf.status == .ok, "\(String(decoding: hf.body, as: UTF8.self))")
+    }
+
     @Test func tokenizeGivesIdsTokensAndCharacterOffsets() throws {
         let result = try #require(try results(try post("/tokenize", ["text": "Paris is big", "model": "mlm"])).first)
         #expect(result["tokens"] as? [String] == ["[CLS]", "paris", "is", "big", "[SEP]"])

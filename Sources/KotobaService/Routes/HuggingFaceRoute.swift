@@ -124,12 +124,17 @@ enum HuggingFaceRoute {
                 if let format = try fields.string("encoding_format"), format != "float" {
                     throw .invalid("encoding_format must be \"float\", got \"\(format)\"")
                 }
-                if let direction = try fields.string("truncation_direction"), direction.lowercased() != "right" {
-                    throw .invalid("truncation_direction must be \"right\", got \"\(direction)\"")
+                var side = TruncationSide.right
+                if let direction = try fields.string("truncation_direction") {
+                    // Text Embeddings Inference spells it "Left"/"Right".
+                    guard let parsed = TruncationSide(rawValue: direction.lowercased()) else {
+                        throw .invalid("truncation_direction must be \"Right\" or \"Left\", got \"\(direction)\"")
+                    }
+                    side = parsed
                 }
                 _ = try fields.bool("normalize")
                 let common = CommonRequest(texts: texts, isList: isList, model: nil,
-                                           truncate: try fields.bool("truncate") ?? false, side: .right)
+                                           truncate: try fields.bool("truncate") ?? false, side: side)
                 return (nil, EmbedRequest(common: common, normalize: try fields.bool("normalize")))
             },
             prepare: { model, request throws(APIError) in try request.prepare(model) },

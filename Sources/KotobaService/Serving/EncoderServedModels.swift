@@ -55,7 +55,7 @@ struct ClassificationModel: TokenizerServedModel {
 struct NextSentenceModel: TokenizerServedModel {
     struct Item: Sendable {
         var pair: SentencePair
-        var truncate: Bool
+        var truncation: InputTruncation
     }
 
     static let task = "next-sentence"
@@ -72,8 +72,8 @@ struct NextSentenceModel: TokenizerServedModel {
     }
 
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<NextSentenceResult, any Error>] {
-        GroupedRun.run(items, key: \.truncate, isCancelled: isCancelled) { group, _ in
-            try model.run(group.map(\.pair), truncate: group[0].truncate)
+        GroupedRun.run(items, key: \.truncation, isCancelled: isCancelled) { group, _ in
+            try model.run(group.map(\.pair), truncate: group[0].truncation.truncate, side: group[0].truncation.side)
         }
     }
 }
@@ -82,7 +82,7 @@ struct NextSentenceModel: TokenizerServedModel {
 struct EmbeddingModel: TokenizerServedModel {
     struct Item: Sendable {
         var text: String
-        var truncate: Bool
+        var truncation: InputTruncation
     }
 
     static let task = "feature-extraction"
@@ -97,8 +97,8 @@ struct EmbeddingModel: TokenizerServedModel {
     }
 
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<SentenceEmbeddingResult, any Error>] {
-        GroupedRun.run(items, key: \.truncate, isCancelled: isCancelled) { group, _ in
-            try model.run(group.map(\.text), truncate: group[0].truncate)
+        GroupedRun.run(items, key: \.truncation, isCancelled: isCancelled) { group, _ in
+            try model.run(group.map(\.text), truncate: group[0].truncation.truncate, side: group[0].truncation.side)
         }
     }
 }

@@ -32,12 +32,13 @@ struct CommonRequest: Sendable {
         return side
     }
 
-    /// Task models cut on the right only (the tasks' encoders truncate as the pipelines' default does).
-    func requireRightSide(for task: String) throws(APIError) {
-        guard side == .right else {
-            throw .invalid("truncation_side \"left\" is not supported by \(task) models; only \"right\" is")
-        }
-    }
+    var truncation: InputTruncation { InputTruncation(truncate: truncate, side: side) }
+}
+
+/// Whether and on which side an item's input may be cut: items differing in either run in separate calls.
+struct InputTruncation: Sendable, Hashable {
+    var truncate: Bool
+    var side: TruncationSide
 }
 
 /// Counting tokens before an input is queued.

@@ -7,9 +7,9 @@ struct FillMaskRequest: Sendable {
 
     static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> FillMaskRequest {
         let common = try CommonRequest.read(fields, extra: ["top_k", "targets"], maxInputs: maxInputs)
-        try common.requireRightSide(for: FillMaskModel.task)
         let options = FillMaskOptions(topK: try fields.integer("top_k", in: 1...1000) ?? 5,
-                                      targets: try fields.stringList("targets"), truncate: common.truncate)
+                                      targets: try fields.stringList("targets"), truncate: common.truncate,
+                                      side: common.side)
         return FillMaskRequest(common: common, options: options)
     }
 
@@ -47,9 +47,9 @@ struct ClassifyRequest: Sendable {
 
     static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> ClassifyRequest {
         let common = try CommonRequest.read(fields, extra: ["top_k", "function_to_apply"], maxInputs: maxInputs)
-        try common.requireRightSide(for: ClassificationModel.task)
         return ClassifyRequest(common: common, options: TextClassificationOptions(
-            topK: try fields.integer("top_k", in: 1...1000), function: try function(fields), truncate: common.truncate))
+            topK: try fields.integer("top_k", in: 1...1000), function: try function(fields), truncate: common.truncate,
+            side: common.side))
     }
 
     static func function(_ fields: RequestFields) throws(APIError) -> ClassificationFunction? {
@@ -103,7 +103,6 @@ struct NextSentenceRequest: Sendable {
 
     static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> NextSentenceRequest {
         let common = try CommonRequest.read(fields, extra: ["text_pair"], maxInputs: maxInputs)
-        try common.requireRightSide(for: NextSentenceModel.task)
         guard let (seconds, isList) = try fields.texts("text_pair", maxCount: maxInputs) else {
             throw .invalid("text_pair is required")
         }
@@ -118,7 +117,7 @@ struct NextSentenceRequest: Sendable {
     func prepare(_ model: NextSentenceModel) throws(APIError) -> PreparedInputs<NextSentenceModel.Item> {
         let tokens = try TokenCount.inputs(model, pairs.map(\.first), pairs: pairs.map(\.second),
                                            truncate: common.truncate)
-        return PreparedInputs(items: pairs.map { .init(pair: $0, truncate: common.truncate) }, tokens: tokens)
+        return PreparedInputs(items: pairs.map { .init(pair: $0, truncation: common.truncation) }, tokens: tokens)
     }
 
     /// Both labels, best first, in the classification shape.
@@ -136,7 +135,6 @@ struct EmbedRequest: Sendable {
 
     static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> EmbedRequest {
         let common = try CommonRequest.read(fields, extra: ["normalize"], maxInputs: maxInputs)
-        try common.requireRightSide(for: EmbeddingModel.task)
         return EmbedRequest(common: common, normalize: try fields.bool("normalize"))
     }
 
@@ -145,7 +143,7 @@ struct EmbedRequest: Sendable {
             throw .invalid("this model's pipeline normalizes its embeddings; normalize: false cannot undo that")
         }
         let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
-        return PreparedInputs(items: common.texts.map { .init(text: $0, truncate: common.truncate) }, tokens: tokens)
+        return PreparedInputs(items: common.texts.map { .init(text: $0, truncation: common.truncation) }, tokens: tokens)
     }
 
     /// The model's vector, scaled to unit length when the request asks and the model does not already.

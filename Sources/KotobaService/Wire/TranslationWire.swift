@@ -11,11 +11,10 @@ struct TranslateRequest: Sendable {
         let common = try CommonRequest.read(
             fields, extra: ["beam_size", "max_new_tokens", "num_return_sequences", "return_scores", "return_alignments"],
             maxInputs: maxInputs)
-        try common.requireRightSide(for: TranslationModel.task)
         let options = TranslationOptions(beamSize: try fields.integer("beam_size", in: 1...16),
                                          maxNewTokens: try fields.integer("max_new_tokens", in: 1...1024),
                                          numReturnSequences: try fields.integer("num_return_sequences", in: 1...16) ?? 1,
-                                         truncate: common.truncate,
+                                         truncate: common.truncate, side: common.side,
                                          alignments: try fields.bool("return_alignments") ?? false)
         return TranslateRequest(common: common, options: options, returnScores: try fields.bool("return_scores") ?? false)
     }

@@ -29,8 +29,10 @@ struct BatchEncoder: Sendable {
 
     /// The encodings of `texts` (paired with `pairs` where given), their batch and their reports.
     ///
-    /// With `truncate` false an input longer than `maxLength` is `TaskError.inputTooLong` rather than cut.
-    func encode(_ texts: [String], pairs: [String]? = nil, truncate: Bool) throws(TaskError) -> (encodings: [Encoding], batch: TokenBatch, reports: [InputReport]) {
+    /// With `truncate` false an input longer than `maxLength` is `TaskError.inputTooLong` rather than cut;
+    /// otherwise `side` says which end loses tokens (special tokens are kept either way, as in `tokenizers`).
+    func encode(_ texts: [String], pairs: [String]? = nil, truncate: Bool,
+                side: TruncationSide = .right) throws(TaskError) -> (encodings: [Encoding], batch: TokenBatch, reports: [InputReport]) {
         guard !texts.isEmpty else { throw .invalidInput("no inputs") }
         var encodings: [Encoding] = []
         var reports: [InputReport] = []
@@ -38,7 +40,7 @@ struct BatchEncoder: Sendable {
             let encoding: Encoding
             do {
                 encoding = try tokenizer.encode(text, pair: pairs?[i], addSpecialTokens: true,
-                                                truncation: Truncation(maxLength: maxLength))
+                                                truncation: Truncation(maxLength: maxLength, direction: side.direction))
             } catch {
                 throw .invalidInput("input \(i): \(error.description)")
             }

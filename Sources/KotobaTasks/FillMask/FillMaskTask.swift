@@ -38,12 +38,16 @@ public struct FillMaskOptions: Sendable, Equatable {
     public var targets: [String]?
     /// Cut inputs longer than the model accepts (and report it) instead of rejecting them.
     public var truncate: Bool
+    /// Which end of an over-long input is cut (`truncation_side`); right, as the pipelines default to.
+    public var side: TruncationSide
 
     /// Options with the pipeline's defaults (`top_k` 5, no targets) and truncation on.
-    public init(topK: Int = 5, targets: [String]? = nil, truncate: Bool = true) {
+    public init(topK: Int = 5, targets: [String]? = nil, truncate: Bool = true,
+                side: TruncationSide = .right) {
         self.topK = topK
         self.targets = targets
         self.truncate = truncate
+        self.side = side
     }
 }
 
@@ -71,7 +75,7 @@ public struct FillMaskTask: Sendable {
     public func run(_ texts: [String], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
         guard options.topK >= 1 else { throw .invalidInput("top_k must be at least 1, got \(options.topK)") }
         let targetIds = try options.targets.map { (t) throws(TaskError) in try self.targetIds(t) }
-        let (encodings, batch, reports) = try encoder.encode(texts, truncate: options.truncate)
+        let (encodings, batch, reports) = try encoder.encode(texts, truncate: options.truncate, side: options.side)
         // Flat positions of every mask: row-major over the batch, so logits come back input by input.
         var positions: [Int] = []
         var masksPerInput: [[Int]] = []

@@ -47,8 +47,9 @@ public struct NextSentenceTask: Sendable {
     /// Index 0 of the NSP head is "is next": BERT's pre-training labelled a true continuation 0 and a random
     /// sentence 1 (`next_sentence_label` in modeling_bert.py: "0 indicates sequence B is a continuation of
     /// sequence A"), so the probability we report is the softmax's first entry.
-    public func run(_ pairs: [SentencePair], truncate: Bool = true) throws(TaskError) -> [NextSentenceResult] {
-        let (_, batch, reports) = try encoder.encode(pairs.map(\.first), pairs: pairs.map(\.second), truncate: truncate)
+    public func run(_ pairs: [SentencePair], truncate: Bool = true,
+                    side: TruncationSide = .right) throws(TaskError) -> [NextSentenceResult] {
+        let (_, batch, reports) = try encoder.encode(pairs.map(\.first), pairs: pairs.map(\.second), truncate: truncate, side: side)
         let logits: Tensor
         do { logits = try model.nextSentenceLogits(batch) } catch { throw TaskError(error) }
         return reports.enumerated().map { row, report in

@@ -31,8 +31,9 @@ public struct SentenceEmbeddingTask: Sendable {
     }
 
     /// Embeds every sentence in one forward pass.
-    public func run(_ texts: [String], truncate: Bool = true) throws(TaskError) -> [SentenceEmbeddingResult] {
-        let (_, batch, reports) = try encoder.encode(texts, truncate: truncate)
+    public func run(_ texts: [String], truncate: Bool = true,
+                    side: TruncationSide = .right) throws(TaskError) -> [SentenceEmbeddingResult] {
+        let (_, batch, reports) = try encoder.encode(texts, truncate: truncate, side: side)
         let hidden: Tensor
         do { hidden = try model.hiddenStates(batch) } catch { throw TaskError(error) }
         let width = hidden.shape[2]

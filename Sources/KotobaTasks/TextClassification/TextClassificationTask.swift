@@ -39,12 +39,16 @@ public struct TextClassificationOptions: Sendable, Equatable {
     public var function: ClassificationFunction?
     /// Cut inputs longer than the model accepts (and report it) instead of rejecting them.
     public var truncate: Bool
+    /// Which end of an over-long input is cut (`truncation_side`); right, as the pipelines default to.
+    public var side: TruncationSide
 
     /// Options returning every label, scored as the model's config implies.
-    public init(topK: Int? = nil, function: ClassificationFunction? = nil, truncate: Bool = true) {
+    public init(topK: Int? = nil, function: ClassificationFunction? = nil, truncate: Bool = true,
+                side: TruncationSide = .right) {
         self.topK = topK
         self.function = function
         self.truncate = truncate
+        self.side = side
     }
 }
 
@@ -77,7 +81,7 @@ public struct TextClassificationTask: Sendable {
     /// Classifies every input in one forward pass.
     public func run(_ texts: [String], options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> [TextClassificationResult] {
         if let topK = options.topK, topK < 1 { throw .invalidInput("top_k must be at least 1, got \(topK)") }
-        let (_, batch, reports) = try encoder.encode(texts, truncate: options.truncate)
+        let (_, batch, reports) = try encoder.encode(texts, truncate: options.truncate, side: options.side)
         let logits: Tensor
         do { logits = try model(batch) } catch { throw TaskError(error) }
         let names = model.labels.names

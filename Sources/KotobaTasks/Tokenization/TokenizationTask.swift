@@ -5,6 +5,9 @@ import KotobaTokenizers
 public enum TruncationSide: String, Sendable, Codable, CaseIterable {
     case right
     case left
+
+    /// The tokenizer's direction for this side.
+    var direction: Truncation.Direction { self == .right ? .right : .left }
 }
 
 /// One input as the model would see it: ids, tokens and character offsets (Unicode scalars, as the Python
@@ -45,7 +48,7 @@ public struct TokenizationTask: Sendable {
     public func run(_ text: String, pair: String? = nil, truncate: Bool,
                     side: TruncationSide = .right) throws(TaskError) -> TokenizationResult {
         let truncation = Truncation(maxLength: truncate ? maxLength : Int.max / 2,
-                                    direction: side == .right ? .right : .left)
+                                    direction: side.direction)
         let encoding: Encoding
         do { encoding = try tokenizer.encode(text, pair: pair, truncation: truncation) } catch {
             throw .invalidInput(error.description)

@@ -39,15 +39,18 @@ public struct TranslationOptions: Sendable, Equatable {
     public var numReturnSequences: Int
     /// Cut source text longer than the model accepts (keeping its EOS) instead of rejecting it.
     public var truncate: Bool
+    /// Which end of an over-long source is cut (`truncation_side`); the EOS stays either way.
+    public var side: TruncationSide
     /// Return each translation's attention over the source (`supportsAlignments` models only).
     public var alignments: Bool
 
     public init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false,
-                alignments: Bool = false) {
+                side: TruncationSide = .right, alignments: Bool = false) {
         self.beamSize = beamSize
         self.maxNewTokens = maxNewTokens
         self.numReturnSequences = numReturnSequences
         self.truncate = truncate
+        self.side = side
         self.alignments = alignments
     }
 }
@@ -167,8 +170,11 @@ public struct TranslationTask: Sendable {
             let removed = max(0, ids.count - maxInputTokens)
             if removed > 0 {
                 guard options.truncate else { throw .inputTooLong(tokens: ids.count, limit: maxInputTokens) }
-                // Right truncation keeps the special token at the end, as the tokenizer's truncation does.
-                ids = Array(ids.prefix(maxInputTokens - 1)) + [endOfSequenceID]
+                // Either side keeps the special token at the end, as the tokenizer's truncation does: the
+                // tokenizer cuts the text's ids and adds the special tokens afterwards.
+                let text = ids.dropLast()
+                let kept = options.side == .right ? text.prefix(maxInputTokens - 1) : text.suffix(maxInputTokens - 1)
+                ids = Array(kept) + [endOfSequenceID]
             }
             sources.append(ids)
             reports.append(InputReport(inputTokens: ids.count, removedTokens: removed))
