@@ -23,7 +23,15 @@ import Testing
     @Test func committedConfigParsesToTheDefaults() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Config/kotoba.json").standardized.path
-        let loaded = try ConfigurationLoader.load(file: path, environment: [:])
+        var loaded = try ConfigurationLoader.load(file: path, environment: [:])
+        // Every model it lists is a folder of Models/; apart from them the file spells out the defaults.
+        #expect(!loaded.models.isEmpty)
+        for model in loaded.models {
+            #expect(model.path.hasPrefix("Models/"), "\(model.name): \(model.path)")
+            let root = URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent()
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(model.path).path), "\(model.path)")
+        }
+        loaded.models = []
         #expect(loaded == ServiceConfiguration())
     }
 

@@ -16,8 +16,10 @@ import Testing
         let port = try #require((listening["port"] as? NSNumber)?.intValue)
         #expect(port > 0)
 
-        // Zero models configured: ready as soon as the listener is up.
-        #expect(try HealthProbe.get(host: "127.0.0.1", port: port, path: "/readyz").status == 200)
+        // The default models load in the background after the port opens; ready once they all have.
+        #expect(KotobaProcess.eventually(within: 90) {
+            (try? HealthProbe.get(host: "127.0.0.1", port: port, path: "/readyz").status) == 200
+        }, "the default models did not become ready; stderr: \(kotoba.lines)")
         let healthcheck = try KotobaProcess(["healthcheck", "--port", "\(port)"])
         #expect(healthcheck.exitStatus(within: 5) == 0)
 
