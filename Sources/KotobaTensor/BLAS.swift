@@ -1,5 +1,4 @@
 import COpenBLAS
-import Foundation
 
 /// The only caller of CBLAS in Kotoba: every matrix product in the project goes through here.
 public enum BLAS {
@@ -42,59 +41,9 @@ public enum BLAS {
                     Int32(m), Int32(n), alpha, a, Int32(lda ?? n), x, 1, beta, y, 1)
     }
 
-    /// Number of threads OpenBLAS uses for one product (the configured count, also inside `withSingleThreadedProducts`).
+    /// Number of threads OpenBLAS uses for one product.
     public static var threadCount: Int {
-        get {
-            ThreadPolicy.lock.withLock {
-                ThreadPolicy.singleThreadedSections > 0 ? ThreadPolicy.configured : Int(openblas_get_num_threads())
-            }
-        }
-        set {
-            ThreadPolicy.lock.withLock {
-                let count = max(1, newValue)
-                if ThreadPolicy.singleThreadedSections > 0 {
-                    ThreadPolicy.configured = count     // applied when the last section ends
-                } else {
-                    openblas_set_num_threads(Int32(count))
-                }
-            }
-        }
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
-
-    /// Runs `body` with OpenBLAS limited to one thread per product, so that several threads can each issue their
-    /// own small products concurrently.
-    ///
-    /// OpenBLAS 0.3.21 (pthreads) runs every threaded level-3 call under one global `level3_lock`
-    /// (driver/level3/level3_thread.c), so products issued concurrently while it threads them are serialised;
-    /// products it runs on the calling thread (`args.nthreads == 1`, interface/gemm.c) skip that lock and only
-    /// share the thread-safe `blas_memory_alloc` buffers. The thread count is one process-wide integer
-    /// (`blas_cpu_number`), so sections are counted: the first sets it to 1, the last restores the configured
-    /// count. A product elsewhere in the process that starts meanwhile runs on one thread; OpenBLAS partitions
-    /// `gemm` over `m` and `n` only, never `k`, so its result is the same, only its speed differs.
-    static func withSingleThreadedProducts<R>(_ body: () -> R) -> R {
-        ThreadPolicy.lock.withLock {
-            if ThreadPolicy.singleThreadedSections == 0 {
-                ThreadPolicy.configured = Int(openblas_get_num_threads())
-                openblas_set_num_threads(1)
-            }
-            ThreadPolicy.singleThreadedSections += 1
-        }
-        defer {
-            ThreadPolicy.lock.withLock {
-                ThreadPolicy.singleThreadedSections -= 1
-                if ThreadPolicy.singleThreadedSections == 0 {
-                    openblas_set_num_threads(Int32(ThreadPolicy.configured))
-                }
-            }
-        }
-        return body()
-    }
-}
-
-/// The process-wide OpenBLAS thread count and the single-threaded sections that temporarily override it.
-private enum ThreadPolicy {
-    static let lock = NSLock()
-    // Guarded by `lock`.
-    nonisolated(unsafe) static var configured = 1
-    nonisolated(unsafe) static var singleThreadedSections = 0
 }

@@ -24,26 +24,4 @@ enum Parallel {
             }
         }
     }
-    /// Calls `product(i)` for every `i` in `0..<count`, spread over the BLAS threads with each product on one.
-    ///
-    /// For many small independent products (one per batch row and attention head): OpenBLAS would either run each
-    /// on one thread, leaving the other cores idle, or thread each one and pay a wake-up and barrier per product.
-    /// `flopsPerProduct` gates the split so tiny work (decoder steps, test fixtures) stays on the calling thread.
-    static func forEachProduct(_ count: Int, flopsPerProduct: Int, _ product: (Int) -> Void) {
-        let threads = min(BLAS.threadCount, count)
-        guard threads > 1, count * flopsPerProduct >= 1 << 21 else {
-            for i in 0..<count { product(i) }
-            return
-        }
-        let chunk = (count + threads - 1) / threads
-        BLAS.withSingleThreadedProducts {
-            withoutActuallyEscaping(product) { product in
-                // Each index writes its own output block, and `concurrentPerform` returns only when all are done.
-                nonisolated(unsafe) let product = product
-                DispatchQueue.concurrentPerform(iterations: threads) { t in
-                    for i in (t * chunk)..<min(count, (t + 1) * chunk) { product(i) }
-                }
-            }
-        }
-    }
 }
