@@ -8,33 +8,14 @@ public enum ServeRunner {
     /// Task loaders the service ships with, by the task name `models[].task` uses. Each runs the model
     /// directory's golden self-check (`kotoba-golden.json`, when present) before the model counts as ready.
     public static var builtInLoaders: [String: any ModelLoader] {
+        typealias Loader = TaskModelLoader
         let inputs = 100_000
         return [
-            FillMaskModel.task: TaskModelLoader { directory, facts in
-                let model = try FillMaskModel(directory: directory, facts: facts)
-                try GoldenCheck.run(TaskRoutes.fillMask(inputs), model: model, directory: directory)
-                return model
-            },
-            ClassificationModel.task: TaskModelLoader { directory, facts in
-                let model = try ClassificationModel(directory: directory, facts: facts)
-                try GoldenCheck.run(TaskRoutes.classify(inputs), model: model, directory: directory)
-                return model
-            },
-            NextSentenceModel.task: TaskModelLoader { directory, facts in
-                let model = try NextSentenceModel(directory: directory, facts: facts)
-                try GoldenCheck.run(TaskRoutes.nextSentence(inputs), model: model, directory: directory)
-                return model
-            },
-            EmbeddingModel.task: TaskModelLoader { directory, facts in
-                let model = try EmbeddingModel(directory: directory, facts: facts)
-                try GoldenCheck.run(TaskRoutes.embed(inputs), model: model, directory: directory)
-                return model
-            },
-            TranslationModel.task: TaskModelLoader { directory, facts in
-                let model = try TranslationModel(directory: directory, facts: facts)
-                try GoldenCheck.run(TaskRoutes.translate(inputs), model: model, directory: directory)
-                return model
-            },
+            FillMaskModel.task: Loader.selfChecked(FillMaskModel.init, TaskRoutes.fillMask(inputs)),
+            ClassificationModel.task: Loader.selfChecked(ClassificationModel.init, TaskRoutes.classify(inputs)),
+            NextSentenceModel.task: Loader.selfChecked(NextSentenceModel.init, TaskRoutes.nextSentence(inputs)),
+            EmbeddingModel.task: Loader.selfChecked(EmbeddingModel.init, TaskRoutes.embed(inputs)),
+            TranslationModel.task: Loader.selfChecked(TranslationModel.init, TaskRoutes.translate(inputs)),
         ]
     }
 

@@ -66,6 +66,19 @@ struct TaskModelLoader: ModelLoader {
     }
 }
 
+extension TaskModelLoader {
+    /// Loads a model with `make`, then runs the directory's golden self-check through the endpoint's own `call`.
+    static func selfChecked<Model: ServedModel, Parsed: Sendable>(
+        _ make: @escaping @Sendable (URL, CheckpointFacts) throws -> Model, _ call: TaskCall<Model, Parsed>
+    ) -> TaskModelLoader {
+        TaskModelLoader { directory, facts in
+            let model = try make(directory, facts)
+            try GoldenCheck.run(call, model: model, directory: directory)
+            return model
+        }
+    }
+}
+
 /// Encoder models count with the tokenizer the task itself uses.
 protocol TokenizerServedModel: ServedModel {
     var tokenization: TokenizationTask { get }
