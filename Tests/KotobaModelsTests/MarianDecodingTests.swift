@@ -3,8 +3,9 @@ import Testing
 import KotobaTensor
 @testable import KotobaModels
 
-/// Decoding's generic `GreedySearch` / `BeamSearch` drive Marian through `Seq2SeqDecoder`; with no logits
-/// processors configured they must find what `generate` finds.
+/// `generate` is a thin adapter over Decoding's generic `GreedySearch` / `BeamSearch`: these tests pin the
+/// adapter's mapping of a generation config (beams, length penalty, n-gram ban, n-best, `max_length - 1` new
+/// tokens) onto the search options. Equality with transformers itself is MarianParityTests' job.
 @Suite struct MarianDecodingTests {
     let fixture: MarianFixture
 
