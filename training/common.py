@@ -149,3 +149,23 @@ def linear_warmup_decay(warmup: int, total: int):
             return (step + 1) / warmup
         return max(0.0, (total - step) / max(1, total - warmup))
     return factor
+
+
+def start_run(args, name: str):
+    """Seeds, sets threads, makes the run folder and its train.log, and logs the arguments; returns (run, log)."""
+    setup(args.seed, args.threads)
+    run = run_dir(name)
+    log = logger(run / "train.log")
+    log.info(f"args {vars(args)}")
+    return run, log
+
+
+def restore(state: dict, model, optimizer, schedule=None) -> tuple[int, float]:
+    """Loads a checkpoint written by the training loops into model, optimizer and schedule, restores the RNGs,
+    and returns (step, elapsed seconds) to continue from."""
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    if schedule is not None:
+        schedule.load_state_dict(state["schedule"])
+    set_rng_state(state["rng"])
+    return state["step"], state["elapsed"]

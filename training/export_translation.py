@@ -69,7 +69,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--direction", choices=("en-ja", "ja-en"), required=True)
     args = ap.parse_args()
-    from train_translation import Seq2SeqConfig, model_config
+    from train_translation import model_config
     name = f"translate-{args.direction}"
     state = common.load_checkpoint(common.RUNS / name / "checkpoint.pt")
     saved = argparse.Namespace(**state["args"])

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -103,10 +102,7 @@ def main() -> None:
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args()
 
-    common.setup(args.seed, args.threads)
-    run = common.run_dir(args.out)
-    log = common.logger(run / "train.log")
-    log.info(f"args {vars(args)}")
+    run, log = common.start_run(args, args.out)
     tok = load_tokenizer(ensure_minilm() / "tokenizer.json")
     ids = special_ids(tok)
     shards = sorted((common.DATA / "english-corpus").glob("train-*.txt.gz"))

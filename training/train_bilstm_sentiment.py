@@ -73,10 +73,7 @@ def main() -> None:
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--out", default="bilstm-sst2")
     args = ap.parse_args()
-    common.setup(args.seed, args.threads)
-    run = common.run_dir(args.out)
-    log = common.logger(run / "train.log")
-    log.info(f"args {vars(args)}")
+    run, log = common.start_run(args, args.out)
     train, dev = read_sst2("train"), read_sst2("dev")
     counts = Counter(w for t, _ in train for w in t.split())
     vocab = {w: i + 2 for i, w in enumerate(sorted(w for w, c in counts.items() if c >= 2))}

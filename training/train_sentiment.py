@@ -115,10 +115,7 @@ def main() -> None:
     ap.add_argument("--out", default="sentiment-en")
     args = ap.parse_args()
 
-    common.setup(args.seed, args.threads)
-    run = common.run_dir(args.out)
-    log = common.logger(run / "train.log")
-    log.info(f"args {vars(args)}")
+    run, log = common.start_run(args, args.out)
     tok = load_tokenizer(args.base / "tokenizer.json")
     train, dev = read_sst2("train"), read_sst2("dev")
     model = classifier_from(args.base, args.seed)
@@ -130,12 +127,8 @@ def main() -> None:
     ckpt = run / "checkpoint.pt"
     if args.resume and ckpt.exists():
         state = common.load_checkpoint(ckpt)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
+        step, elapsed = common.restore(state, model, opt, schedule)
         rng.setstate(state["sampler_rng"])
-        common.set_rng_state(state["rng"])
-        step, elapsed = state["step"], state["elapsed"]
         log.info(f"resumed at step {step}")
     # The batch stream is replayed up to `step` on resume so the data order matches an uninterrupted run.
     stream = batches(train, tok, args.batch, random.Random(args.seed + 1))

@@ -152,10 +152,7 @@ def main() -> None:
     args = ap.parse_args()
 
     name = f"translate-{args.direction}"
-    common.setup(args.seed, args.threads)
-    run = common.run_dir(name)
-    log = common.logger(run / "train.log")
-    log.info(f"args {vars(args)}")
+    run, log = common.start_run(args, name)
     src_lang, tgt_lang = args.direction.split("-")
     toks = tokenizers_for(args.vocab, log)
     src_tok, tgt_tok = toks[src_lang], toks[tgt_lang]
@@ -177,11 +174,7 @@ def main() -> None:
     ckpt = run / "checkpoint.pt"
     if args.resume and ckpt.exists():
         state = common.load_checkpoint(ckpt)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
-        common.set_rng_state(state["rng"])
-        step, elapsed = state["step"], state["elapsed"]
+        step, elapsed = common.restore(state, model, opt, schedule)
         log.info(f"resumed at step {step}")
     progress = common.Progress(log, total, step, args.log_every, elapsed, unit="tgt-tok")
     budget = common.Budget(args.max_minutes)
