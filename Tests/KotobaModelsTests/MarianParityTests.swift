@@ -60,6 +60,28 @@ import KotobaTensor
         }
     }
 
+    /// Alignments: per generated token, the last decoder layer's cross-attention averaged over heads, against
+    /// transformers' teacher-forced `cross_attentions` for the same hypotheses (fixture alignments.json).
+    @Test(arguments: ["greedy", "beam_lp_0.6_nbest_2"])
+    func alignmentsMatchTransformersCrossAttention(_ name: String) throws {
+        let reference = try #require(fixture.references.generate[name])
+        let expected = try JSONDecoder().decode([String: [[[Float]]]].self, from: Data(
+            contentsOf: MarianFixture.directory.appendingPathComponent("alignments.json")))
+        let wanted = try #require(expected[name])
+        let hypotheses = try fixture.model.generate(fixture.sources, options: fixture.options(reference.options),
+                                                    alignments: true).flatMap { $0 }
+        #expect(hypotheses.count == wanted.count)
+        for (r, (hypothesis, want)) in zip(hypotheses, wanted).enumerated() {
+            let got = try #require(hypothesis.alignment, "row \(r) has no alignment")
+            #expect(got.count == hypothesis.tokens.count && got.count == want.count, "row \(r) token count")
+            #expect(zip(got, want).allSatisfy { $0.count == $1.count }, "row \(r) source lengths")
+            let worst = worstDifference(got.flatMap { $0 }, want.flatMap { $0 })
+            #expect(worst.value <= 1e-4, "row \(r): worst |Δ| \(worst.value) at \(worst.index)")
+        }
+        let plain = try fixture.model.generate(fixture.sources, options: fixture.options(reference.options))
+        #expect(plain.flatMap { $0 }.allSatisfy { $0.alignment == nil })
+    }
+
     @Test func checkpointGenerationDefaultsAreRead() {
         let options = fixture.model.generationConfig
         #expect(options.numBeams == 4 && options.maxLength == 24 && options.badWordsIds == [[99]])

@@ -88,7 +88,6 @@ struct InvalidRequest: Sendable, CustomTestStringConvertible {
         .init("timeout header zero", "/classify", #"{"text": "a dog"}"#, 422, "validation",
               headers: ["X-Request-Timeout-Ms": "0"]),
         .init("GET on a task route", "/fill-mask", "", 405, "method_not_allowed", method: .get),
-        .init("alignments from Marian", "/translate", #"{"text": "Tom", "return_alignments": true}"#, 422, "validation"),
         .init("beam_size zero", "/translate", #"{"text": "Tom", "beam_size": 0}"#, 422, "validation"),
         .init("more sequences than beams", "/translate", #"{"text": "Tom", "beam_size": 2, "num_return_sequences": 3}"#, 422, "validation"),
         .init("max_new_tokens too large", "/translate", #"{"text": "Tom", "max_new_tokens": 5000}"#, 422, "validation"),

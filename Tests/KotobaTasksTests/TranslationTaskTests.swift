@@ -131,7 +131,6 @@ import Testing
     @Test func greedyAndBeamMatchTheReferenceSearch() throws {
         let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.directory.appendingPathComponent("reference.json")))
         let task = try TranslationTask.load(directory: Self.directory)
-        #expect(task.supportsAlignments)
         for example in reference.cases {
             #expect(task.tokenCount(example.text) == example.source_ids.count)
             let greedy = try task.run([example.text], options: TranslationOptions(beamSize: 1, maxNewTokens: reference.max_new_tokens,
@@ -152,8 +151,12 @@ import Testing
         #expect(throws: TaskError.cancelled) {
             try task.run(["Tom is here."], options: TranslationOptions(beamSize: 3), isCancelled: { true })
         }
+        // Marian gives them too: one row per output token, each a distribution over the source's tokens.
         let marian = try TranslationTask.load(directory: TranslationTaskTests.directory)
-        #expect(!marian.supportsAlignments)
-        #expect(throws: TaskError.self) { try marian.run(["Tom"], options: TranslationOptions(alignments: true)) }
+        let aligned = try marian.run(["Tom"], options: TranslationOptions(alignments: true))[0]
+        let translation = aligned.translations[0]
+        let rows = try #require(translation.alignment)
+        #expect(rows.count == translation.tokens.count)
+        #expect(rows.allSatisfy { $0.count == aligned.input.inputTokens && abs($0.reduce(0, +) - 1) < 1e-4 })
     }
 }

@@ -35,11 +35,14 @@ struct MarianAttention: Sendable {
 /// `q` holds `queries` rows `ldq` apart, `k`/`v` hold `keys` rows `ldkv` apart, head `h` at column `h·headSize`.
 /// `keyMask` (`[keys]`, 0 or -inf) masks source padding; `causal` hides key `j > i` from query `i`.
 /// Writes `[queries, heads·headSize]` into `out` (rows `heads·headSize` apart); `scores` needs `queries·keys`.
+/// With `headMean`, also adds each head's attention weights divided by `heads` to it (`[queries, keys]`, which the
+/// caller zeroes first): the weights averaged over heads, the alignment a decoder step reports.
 func attendAll(
     q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldkv: Int,
     queries: Int, keys: Int, heads: Int, headSize: Int, scaling: Float,
     keyMask: UnsafePointer<Float>?, causal: Bool,
-    scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
+    scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+    headMean: UnsafeMutablePointer<Float>? = nil
 ) {
     let width = heads * headSize
     for h in 0..<heads {
@@ -55,6 +58,10 @@ func attendAll(
             }
             softmaxInPlace(row, count: visible)
             for j in visible..<keys { row[j] = 0 }
+        }
+        if let headMean {
+            let share = 1 / Float(heads)
+            for i in 0..<(queries * keys) { headMean[i] += share * scores[i] }
         }
         // out_h[queries, headSize] = scores · v_h
         BLAS.sgemm(m: queries, n: headSize, k: keys, a: scores, b: v + offset, ldb: ldkv,

@@ -39,6 +39,8 @@ public final class MarianDecoderState: @unchecked Sendable {
     let projected: MarianBuffer, inner: MarianBuffer, scores: MarianBuffer
     /// `[rowCapacity, V]`: the last step's logits.
     let logits: MarianBuffer
+    /// `[rowCapacity, S]`: the last step's cross-attention weights in the last layer, averaged over heads.
+    let alignment: MarianBuffer
 
     convenience init(decoder: MarianDecoder, encoded: MarianEncoderOutput, sourceOfRow: [Int], rowCapacity: Int,
                      maxLength: Int) {
@@ -70,6 +72,7 @@ public final class MarianDecoderState: @unchecked Sendable {
         inner = MarianBuffer(count: rowCapacity * config.decoderFFNSize)
         scores = MarianBuffer(count: max(maxLength, source.length) * max(rowCapacity, 1))
         logits = MarianBuffer(count: rowCapacity * config.decoderVocabSize)
+        alignment = MarianBuffer(count: rowCapacity * source.length)
     }
 
     /// The state with row `i` taken from row `parents[i]`: this state reordered in place when the rows fit, else a
@@ -166,6 +169,10 @@ extension MarianDecoder {
 
                     let c = layer.crossAttention
                     c.query.apply(hidden, rows: N, into: state.query.pointer)  // [N, d]
+                    // The last layer's weights are the step's alignment (CTranslate2 and fairseq also take the
+                    // last layer's; averaging the heads keeps every head's view).
+                    let isLast = l == layers.count - 1
+                    if isLast { state.alignment.pointer.update(repeating: 0, count: N * S) }
                     // Rows of one source are adjacent in every search, so each run of them is one product per head.
                     var start = 0
                     while start < N {
@@ -176,7 +183,8 @@ extension MarianDecoder {
                         attendAll(q: state.query.pointer + start * d, ldq: d, k: kv, v: kv + d, ldkv: 2 * d,
                                   queries: end - start, keys: S, heads: c.heads, headSize: c.headSize,
                                   scaling: c.scaling, keyMask: mask.baseAddress! + b * S, causal: false,
-                                  scores: state.scores.pointer, out: state.context.pointer + start * d)
+                                  scores: state.scores.pointer, out: state.context.pointer + start * d,
+                                  headMean: isLast ? state.alignment.pointer + start * S : nil)
                         start = end
                     }
                     c.output.apply(state.context.pointer, rows: N, into: state.projected.pointer)

@@ -10,16 +10,19 @@ extension MarianMTModel {
     /// log-probabilities (`GreedySearch`'s score).
     ///
     /// `isCancelled` is polled before every decoder step; when it returns true generation throws
-    /// `GenerationError.cancelled(step:)` and returns no partial result.
+    /// `GenerationError.cancelled(step:)` and returns no partial result. With `alignments`, each hypothesis carries
+    /// per generated token the last decoder layer's cross-attention weights averaged over heads (transformers'
+    /// `cross_attentions[step][-1].mean(heads)`), over the source's real positions.
     public func generate(
-        _ sentences: [[Int]], options: MarianGenerationConfig? = nil, isCancelled: () -> Bool = { false }
+        _ sentences: [[Int]], options: MarianGenerationConfig? = nil, alignments: Bool = false,
+        isCancelled: () -> Bool = { false }
     ) throws(GenerationError) -> [[Hypothesis]] {
         let options = options ?? generationConfig
         try options.validate(vocabularySize: config.decoderVocabSize)
         guard options.maxLength <= config.maxPositions else {
             throw .invalidOption(name: "max_length", reason: "is \(options.maxLength); max_position_embeddings is \(config.maxPositions)")
         }
-        let decoding = MarianDecoding(options)
+        let decoding = MarianDecoding(options, alignments: alignments)
         // The request's token ids, which may differ from the checkpoint's, drive the search.
         let decoder = MarianRequestDecoder(model: self, decoderStartTokenID: options.decoderStartTokenId,
                                            eosTokenID: options.eosTokenIds[0], padTokenID: options.padTokenId)
@@ -38,9 +41,12 @@ struct MarianDecoding {
     let bannedTokens: [Int]
     /// Longer `bad_words_ids`.
     let bannedSequences: [[Int]]
+    /// Whether hypotheses carry per-token attention weights.
+    let alignments: Bool
 
-    init(_ options: MarianGenerationConfig) {
+    init(_ options: MarianGenerationConfig, alignments: Bool = false) {
         self.options = options
+        self.alignments = alignments
         let bad = options.badWordsIds.filter { !($0.count == 1 && options.eosTokenIds.contains($0[0])) }
         bannedTokens = bad.filter { $0.count == 1 }.map { $0[0] }
         bannedSequences = bad.filter { $0.count > 1 }
@@ -51,7 +57,8 @@ struct MarianDecoding {
         GreedyOptions(maxNewTokens: options.maxLength - 1, noRepeatNgramSize: options.noRepeatNgramSize,
                       bannedTokens: bannedTokens, bannedSequences: bannedSequences, minLength: options.minLength,
                       forcesEOSAtMaxLength: options.forcedEOSTokenId != nil, forcedEOSTokenID: options.forcedEOSTokenId,
-                      eosTokenIDs: options.eosTokenIds, renormalizesLogits: options.renormalizeLogits)
+                      eosTokenIDs: options.eosTokenIds, renormalizesLogits: options.renormalizeLogits,
+                      alignments: alignments)
     }
 
     /// Beam search of `num_beams` beams returning `num_return_sequences` hypotheses.
@@ -61,7 +68,7 @@ struct MarianDecoding {
                     bannedTokens: bannedTokens, bannedSequences: bannedSequences, minLength: options.minLength,
                     forcesEOSAtMaxLength: options.forcedEOSTokenId != nil, forcedEOSTokenID: options.forcedEOSTokenId,
                     eosTokenIDs: options.eosTokenIds, renormalizesLogits: options.renormalizeLogits,
-                    nBest: options.numReturnSequences)
+                    nBest: options.numReturnSequences, alignments: alignments)
     }
 }
 

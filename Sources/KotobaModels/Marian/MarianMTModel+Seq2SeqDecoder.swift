@@ -24,7 +24,8 @@ extension MarianMTModel: Seq2SeqDecoder {
                            rowCapacity: encoded.source.count, maxLength: config.maxPositions)
     }
 
-    /// Feeds `tokens[i]` to row `i`: logits `[rows, V]`; no attention weights are exposed.
+    /// Feeds `tokens[i]` to row `i`: logits `[rows, V]` and the last layer's cross-attention weights averaged over
+    /// heads, `[rows, S]` (zero at source padding).
     public func step(tokens: [Int], state: MarianDecoderState) throws(ModelError) -> DecoderStep<MarianDecoderState> {
         guard tokens.count == state.rows else {
             throw .invalidInput("\(tokens.count) tokens for \(state.rows) decoder rows")
@@ -38,8 +39,11 @@ extension MarianMTModel: Seq2SeqDecoder {
         let logits = decoder.step(tokens, state: state)
         let count = tokens.count * config.decoderVocabSize
         let storage = ContiguousArray(UnsafeBufferPointer(start: logits, count: count))
+        let sourceLength = state.source.length
+        let weights = ContiguousArray(UnsafeBufferPointer(start: state.alignment.pointer,
+                                                          count: tokens.count * sourceLength))
         return DecoderStep(logits: Tensor(uncheckedShape: [tokens.count, config.decoderVocabSize], storage: storage),
-                           state: state, attention: nil)
+                           state: state, attention: Tensor(uncheckedShape: [tokens.count, sourceLength], storage: weights))
     }
 
     /// Row `i` of the result is row `rows[i]` of `state`.

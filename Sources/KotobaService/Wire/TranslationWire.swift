@@ -20,10 +20,6 @@ struct TranslateRequest: Sendable {
     }
 
     func prepare(_ model: TranslationModel) throws(APIError) -> PreparedInputs<TranslationModel.Item> {
-        if options.alignments && !model.model.supportsAlignments {
-            // Marian's decoder exposes no cross-attention weights to align with; an empty list would lie.
-            throw .invalid("return_alignments is not supported by this model: its decoder exposes no attention weights")
-        }
         let beams = options.beamSize ?? model.model.defaultBeamSize
         guard options.numReturnSequences <= beams else {
             throw .invalid("num_return_sequences \(options.numReturnSequences) is more than the beam size \(beams)")

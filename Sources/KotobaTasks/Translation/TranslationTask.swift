@@ -41,7 +41,8 @@ public struct TranslationOptions: Sendable, Equatable {
     public var truncate: Bool
     /// Which end of an over-long source is cut (`truncation_side`); the EOS stays either way.
     public var side: TruncationSide
-    /// Return each translation's attention over the source (`supportsAlignments` models only).
+    /// Return each translation's attention over the source: per output token, the recurrent decoder's attention
+    /// weights, or Marian's last-layer cross-attention averaged over heads.
     public var alignments: Bool
 
     public init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false,
@@ -119,11 +120,6 @@ public struct TranslationTask: Sendable {
         }
     }
 
-    /// Whether `alignments` can be asked for: the recurrent decoder exposes its attention, Marian's does not.
-    public var supportsAlignments: Bool {
-        if case .recurrent = backend { true } else { false }
-    }
-
     /// Source tokens for `text`, EOS included, before any truncation.
     public func tokenCount(_ text: String) -> Int {
         (try? sourceIDs(text).count) ?? 0
@@ -159,9 +155,6 @@ public struct TranslationTask: Sendable {
         guard (1...beams).contains(options.numReturnSequences) else {
             throw .invalidInput("num_return_sequences must be from 1 to the beam size \(beams), "
                                 + "got \(options.numReturnSequences)")
-        }
-        if options.alignments && !supportsAlignments {
-            throw .invalidInput("this model's decoder exposes no attention weights, so it gives no alignments")
         }
         var sources: [[Int]] = []
         var reports: [InputReport] = []
@@ -219,7 +212,8 @@ public struct TranslationTask: Sendable {
                                  + "model's \(model.config.maxPositions) positions")
         }
         generation.numReturnSequences = options.numReturnSequences
-        return try model.generate(sources, options: generation, isCancelled: isCancelled)
+        return try model.generate(sources, options: generation, alignments: options.alignments,
+                                  isCancelled: isCancelled)
     }
 
     /// training/reference/search.py's conventions: greedy, or beam search with length penalty 1 and
