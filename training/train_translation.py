@@ -40,11 +40,13 @@ def read_pairs(split: str) -> list[tuple[str, str]]:
     return [tuple(line.split("\t")) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def train_tokenizer(lines: list[str], vocab: int) -> Tokenizer:
-    """Unigram over NFKC text, Metaspace pre-tokenisation (▁ marks word starts; Japanese text, having no
-    spaces, is one "word" per run of non-space), EOS appended by the post-processor."""
+def train_tokenizer(lines: list[str], vocab: int, lowercase: bool = False) -> Tokenizer:
+    """Unigram over NFKC text (lower-cased too with `lowercase`), Metaspace pre-tokenisation (▁ marks word
+    starts; Japanese text, having no spaces, is one "word" per run of non-space), EOS appended by the
+    post-processor."""
     tok = Tokenizer(models.Unigram())
-    tok.normalizer = normalizers.NFKC()
+    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()]) if lowercase \
+        else normalizers.NFKC()
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     trainer = trainers.UnigramTrainer(vocab_size=vocab, special_tokens=SPECIALS, unk_token="<unk>",
@@ -57,16 +59,19 @@ def train_tokenizer(lines: list[str], vocab: int) -> Tokenizer:
     return tok
 
 
-def tokenizers_for(vocab: int, log) -> dict[str, Tokenizer]:
-    """One tokenizer per language, shared by both directions; trained once and cached in /work/runs."""
+def tokenizers_for(vocab: int, log, lowercase_en: bool = False) -> dict[str, Tokenizer]:
+    """One tokenizer per language, shared by both directions; trained once and cached in /work/runs.
+    `lowercase_en` gives the English one a Lowercase normalizer (for English sources: a cased vocabulary
+    splits a sentence-initial "Dogs" into rare pieces that the model has seldom seen)."""
     folder = common.run_dir("translation-tokenizers")
     pairs = read_pairs("train")
     out = {}
     for i, lang in enumerate(("en", "ja")):
-        path = folder / f"{lang}-{vocab}.json"
+        lower = lowercase_en and lang == "en"
+        path = folder / f"{lang}{'-lower' if lower else ''}-{vocab}.json"
         if not path.exists():
-            log.info(f"training the {lang} Unigram tokenizer ({vocab} pieces)")
-            train_tokenizer([p[i] for p in pairs], vocab).save(str(path))
+            log.info(f"training the {lang} Unigram tokenizer ({vocab} pieces{', lower-cased' if lower else ''})")
+            train_tokenizer([p[i] for p in pairs], vocab, lower).save(str(path))
         out[lang] = Tokenizer.from_file(str(path))
     return out
 
@@ -149,12 +154,16 @@ def main() -> None:
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--max-minutes", type=float, default=None)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--lowercase-source", action="store_true",
+                    help="lower-case English sources (en-ja only): Japanese has no case to carry over")
     args = ap.parse_args()
 
     name = f"translate-{args.direction}"
     run, log = common.start_run(args, name)
     src_lang, tgt_lang = args.direction.split("-")
-    toks = tokenizers_for(args.vocab, log)
+    if args.lowercase_source and src_lang != "en":
+        raise SystemExit("--lowercase-source applies to English sources (en-ja)")
+    toks = tokenizers_for(args.vocab, log, lowercase_en=args.lowercase_source)
     src_tok, tgt_tok = toks[src_lang], toks[tgt_lang]
     src_i = 0 if src_lang == "en" else 1
     train = encode_pairs(read_pairs("train"), src_tok, tgt_tok, src_i, args.max_len)
