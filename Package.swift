@@ -4,7 +4,7 @@ import PackageDescription
 // Dependencies point one way:
 //   kotoba → KotobaService → {KotobaHTTP, KotobaTasks}
 //   KotobaTasks → {KotobaModels, KotobaTokenizers}
-//   KotobaModels → KotobaTensor → COpenBLAS
+//   KotobaModels → KotobaTensor → {COpenBLAS, CKernels}
 // KotobaHTTP imports no Kotoba module.
 
 let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
@@ -24,7 +24,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "KotobaTensor", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: release),
+        // Pointwise C kernels built for baseline x86-64, AVX2 and AVX-512, one picked at load time (Swift compiles
+        // SIMD code for the baseline only). FMA contraction is the only liberty taken: no fast-math.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=fast"])]),
+        .target(name: "KotobaTensor", dependencies: ["COpenBLAS", "CKernels"], exclude: ["README.md"],
+                swiftSettings: release),
         // No -Ounchecked here: tokenizers walk client text, so bounds checks stay on.
         .target(name: "KotobaTokenizers", exclude: ["README.md"]),
         .target(name: "KotobaModels", dependencies: ["KotobaTensor"], exclude: ["README.md", "Marian/README.md"],
@@ -41,7 +45,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "KotobaTensorTests", dependencies: ["KotobaTensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "KotobaTensorTests", dependencies: ["KotobaTensor", "CKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaTokenizersTests", dependencies: ["KotobaTokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaModelsTests", dependencies: ["KotobaModels", "KotobaTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaTasksTests", dependencies: ["KotobaTasks"], exclude: ["Fixtures"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CKernels
 @testable import KotobaTensor
 
 @Suite struct VectorMathTests {
@@ -32,6 +33,34 @@ import Testing
         }
         #expect(worstErf <= 5e-7, "erf worst absolute error \(worstErf)")
         #expect(worstTanh <= 3e-7, "tanh worst absolute error \(worstTanh)")
+    }
+
+    /// The C kernels (whichever clone this CPU picked) agree with the lane code they transcribe.
+    @Test func cKernelsMatchTheLaneCode() {
+        // -10...10 in 4,001 steps (a ragged tail for every vector width), then the edges of exp's range.
+        var values = (0...4_000).map { Float($0) / 200 - 10 }
+        var gelu = values
+        kotoba_gelu_erf(&gelu, gelu.count)
+        var worstGelu: Float = 0
+        let laneGelu: Activation = .gelu
+        for (i, x) in values.enumerated() {
+            worstGelu = max(worstGelu, abs(gelu[i] - laneGelu(VectorMath.Lanes(repeating: x))[0]))
+        }
+        #expect(worstGelu <= 1e-6, "GELU worst difference \(worstGelu)")
+
+        values += [-.infinity, -200, -87.5, -87.3, 88.7, 88.8, 200, .infinity]
+        var exps = values
+        kotoba_exp_shifted(&exps, exps.count, 1.5)
+        var worstExp: Float = 0
+        for (i, x) in values.enumerated() {
+            let lane = VectorMath.exp(VectorMath.Lanes(repeating: x - 1.5))[0]
+            if lane.isInfinite || lane == 0 {
+                #expect(exps[i] == lane, "exp(\(x) - 1.5): \(exps[i]) vs \(lane)")
+            } else {
+                worstExp = max(worstExp, abs(exps[i] - lane) / lane)
+            }
+        }
+        #expect(worstExp <= 1e-6, "exp worst relative difference \(worstExp)")
     }
 
     @Test func largeActivationSplitAcrossThreadsEqualsSingleThreaded() {

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A pointwise nonlinearity, named as transformers' `ACT2FN` names it in `hidden_act`.
@@ -82,7 +83,8 @@ public enum Activation: String, Sendable, CaseIterable {
             guard let base else { return }
             let part = UnsafeMutableBufferPointer(start: base + range.lowerBound, count: range.count)
             switch self {
-            case .gelu: VectorMath.map(part, Self.gelu)
+            // The C kernel has the lane code's arithmetic, compiled also for AVX2 (CKernels.h).
+            case .gelu: kotoba_gelu_erf(part.baseAddress, part.count)
             case .geluTanh: VectorMath.map(part, Self.geluTanh)
             case .relu: VectorMath.map(part, Self.relu)
             case .tanh: VectorMath.map(part, VectorMath.tanh)

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -34,20 +35,26 @@ extension Tensor {
                 row.update(repeating: 0)
                 return
             }
-            var sums = VectorMath.Lanes.zero
-            var lanesDone = 0
-            VectorMath.map(row) { x in
-                var e = VectorMath.exp(x - peak)
-                // Lanes past the row's end (the zero-padded tail) must not enter the sum.
-                let valid = row.count - lanesDone
-                if valid < 8 { for lane in valid..<8 { e[lane] = 0 } }
-                lanesDone += 8
-                sums += e
-                return e
-            }
-            let inverse = 1 / sums.sum()
+            kotoba_exp_shifted(row.baseAddress, row.count, peak)   // CKernels: also built for AVX2 / AVX-512
+            let inverse = 1 / Self.sum(row)
             VectorMath.map(row) { $0 * inverse }
         }
+    }
+
+    static func sum(_ row: UnsafeMutableBufferPointer<Float>) -> Float {
+        var lanes = VectorMath.Lanes.zero
+        var i = 0
+        let base = UnsafeRawPointer(row.baseAddress!)
+        while i + 8 <= row.count {
+            lanes += base.loadUnaligned(fromByteOffset: i * 4, as: VectorMath.Lanes.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < row.count {
+            total += row[i]
+            i += 1
+        }
+        return total
     }
 
     static func maximum(_ row: UnsafeMutableBufferPointer<Float>) -> Float {
