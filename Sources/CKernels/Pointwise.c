@@ -1,4 +1,4 @@
-// GELU and softmax exponentials with the arithmetic of KotobaTensor's VectorMath (Cephes expf; A&S 7.1.26 erf,
+// GELU, SiLU and (log-)softmax exponentials with the arithmetic of KotobaTensor's VectorMath (Cephes expf; A&S 7.1.26 erf,
 // the approximation PyTorch's vectorised CPU kernel uses), written as branch-free scalar loops the vectoriser
 // turns into 8- or 16-lane code. The AVX2 and AVX-512 clones contract multiply-adds into FMAs, so their results
 // may differ from the baseline build's in the last bit.
@@ -71,5 +71,32 @@ KOTOBA_CLONES
 void kotoba_exp_shifted(float *values, size_t count, float shift) {
     for (size_t i = 0; i < count; i++) {
         values[i] = exp_cephes(values[i] - shift);
+    }
+}
+
+KOTOBA_CLONES
+float kotoba_exp_sum_shifted(const float *values, size_t count, float shift) {
+    float lanes[16] = {0};
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        for (size_t j = 0; j < 16; j++) {
+            lanes[j] += exp_cephes(values[i + j] - shift);
+        }
+    }
+    for (size_t j = 0; i + j < count; j++) {
+        lanes[j] += exp_cephes(values[i + j] - shift);
+    }
+    float total = 0;
+    for (size_t j = 0; j < 16; j++) {
+        total += lanes[j];
+    }
+    return total;
+}
+
+KOTOBA_CLONES
+void kotoba_silu(float *values, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        const float x = values[i];
+        values[i] = x / (1.0f + exp_cephes(-x));
     }
 }

@@ -61,6 +61,30 @@ import CKernels
             }
         }
         #expect(worstExp <= 1e-6, "exp worst relative difference \(worstExp)")
+
+        var silu = Array(values.prefix(4_001))
+        kotoba_silu(&silu, silu.count)
+        let worstSilu = zip(silu, values).map { abs($0 - $1 / (1 + Float(Foundation.exp(-Double($1))))) }.max() ?? .nan
+        #expect(worstSilu <= 2e-6, "SiLU worst difference \(worstSilu)")
+
+        // 4,001 values: 250 full groups of 16 and a tail of 1.
+        let grid = Array(values.prefix(4_001))
+        let sum = kotoba_exp_sum_shifted(grid, grid.count, 10)
+        let exact = grid.reduce(0.0) { $0 + Foundation.exp(Double($1) - 10) }
+        #expect(abs(Double(sum) - exact) / exact <= 1e-6, "exp sum \(sum) vs \(exact)")
+    }
+
+    /// Log-softmax through the kernel: log-probabilities that exponentiate to 1, banned entries kept at -inf,
+    /// and a row with nothing allowed left as it was instead of turning into NaN.
+    @Test func logSoftmaxKeepsBannedEntriesAndEmptyRows() throws {
+        var row: [Float] = (0..<1_000).map { Float($0 % 37) / 3 }
+        row[7] = -.infinity
+        let logProbabilities = try Tensor(shape: [2, 1_000], storage: ContiguousArray(row + Array(repeating: -.infinity, count: 1_000))).logSoftmax()
+        let first = Array(logProbabilities.storage.prefix(1_000))
+        let total = first.reduce(0.0) { $0 + Foundation.exp(Double($1)) }
+        #expect(abs(total - 1) < 1e-5)
+        #expect(first[7] == -.infinity)
+        #expect(logProbabilities.storage.suffix(1_000).allSatisfy { $0 == -.infinity })
     }
 
     @Test func largeActivationSplitAcrossThreadsEqualsSingleThreaded() {

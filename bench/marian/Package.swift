@@ -1,17 +1,15 @@
 // swift-tools-version: 6.1
+// The Marian benchmark driver: a separate package so the main one carries no benchmark code; it builds on the
+// model code through the main package's KotobaModels library product.
 import PackageDescription
-
-// The Marian benchmark driver. The main package exports only the `kotoba` executable, so this package builds the
-// three modules it needs from the same sources through the symlinks in Sources/ (no copy, no edit of the main
-// package), with the main package's release flags.
-let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "MarianBench",
+    dependencies: [.package(name: "Kotoba", path: "../..")],
     targets: [
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
-        .target(name: "KotobaTensor", dependencies: ["COpenBLAS"], swiftSettings: release),
-        .target(name: "KotobaModels", dependencies: ["KotobaTensor"], swiftSettings: release),
-        .executableTarget(name: "MarianBench", dependencies: ["KotobaModels", "KotobaTensor"], swiftSettings: release),
+        .executableTarget(
+            name: "MarianBench",
+            dependencies: [.product(name: "KotobaModels", package: "Kotoba")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
     ]
 )

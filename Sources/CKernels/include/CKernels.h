@@ -13,4 +13,11 @@ void kotoba_gelu_erf(float *values, size_t count);
 /// e^88.7), the exponentials of a softmax row after its maximum is subtracted.
 void kotoba_exp_shifted(float *values, size_t count, float shift);
 
+/// Σ e^(values[i] - shift) over `count` floats, summed in 16 interleaved partial sums (the same order on every
+/// CPU, whichever clone runs): the normaliser of a log-softmax over a vocabulary.
+float kotoba_exp_sum_shifted(const float *values, size_t count, float shift);
+
+/// x / (1 + e^-x) (SiLU, Marian's "swish") in place on `count` floats.
+void kotoba_silu(float *values, size_t count);
+
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTensor
 
 /// The transformers logits processors Kotoba's searches apply, in the order `GenerationMixin._get_logits_processor`
 /// builds them (src/transformers/generation/utils.py, v5.24.0): `NoRepeatNGramLogitsProcessor`,
@@ -63,12 +64,6 @@ struct LogitsRules: Sendable {
 
     /// `x − max − log Σ exp(x − max)` in place, as `torch.log_softmax`; -inf entries stay -inf.
     static func logSoftmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
-        var peak = -Float.infinity
-        for v in 0..<count { peak = max(peak, row[v]) }
-        guard peak > -.infinity else { return }
-        var sum: Float = 0
-        for v in 0..<count { sum += expf(row[v] - peak) }
-        let shift = peak + logf(sum)
-        for v in 0..<count { row[v] -= shift }
+        VectorMath.formLogSoftmax(UnsafeMutableBufferPointer(start: row, count: count))
     }
 }

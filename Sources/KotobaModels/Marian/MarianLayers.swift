@@ -99,7 +99,7 @@ extension MarianConfig.Activation {
     func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .swish, .silu:
-            for i in 0..<count { x[i] = x[i] / (1 + fastExp(-x[i])) }
+            KotobaTensor.Activation.silu.apply(UnsafeMutableBufferPointer(start: x, count: count))
         case .gelu:
             for i in 0..<count { x[i] = 0.5 * x[i] * (1 + erf(x[i] * Float(0.5).squareRoot())) }
         case .geluNew:

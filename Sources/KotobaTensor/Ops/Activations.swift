@@ -83,13 +83,13 @@ public enum Activation: String, Sendable, CaseIterable {
             guard let base else { return }
             let part = UnsafeMutableBufferPointer(start: base + range.lowerBound, count: range.count)
             switch self {
-            // The C kernel has the lane code's arithmetic, compiled also for AVX2 (CKernels.h).
+            // The C kernels have the lane code's arithmetic, compiled also for AVX2 / AVX-512 (CKernels.h).
             case .gelu: kotoba_gelu_erf(part.baseAddress, part.count)
             case .geluTanh: VectorMath.map(part, Self.geluTanh)
             case .relu: VectorMath.map(part, Self.relu)
             case .tanh: VectorMath.map(part, VectorMath.tanh)
             case .sigmoid: VectorMath.map(part, Self.sigmoid)
-            case .silu: VectorMath.map(part) { $0 * Self.sigmoid($0) }
+            case .silu: kotoba_silu(part.baseAddress, part.count)
             }
         }
     }

@@ -9,16 +9,11 @@ extension Tensor {
         return result
     }
 
-    /// Log-softmax along the last axis, computed as `x - max - log Σ exp(x - max)` so it never overflows.
+    /// Log-softmax along the last axis, computed as `x - max - log Σ exp(x - max)` so it never overflows; a row
+    /// of `-inf` stays `-inf`.
     public func logSoftmax(additiveMask: Tensor? = nil) throws(TensorError) -> Tensor {
         var result = self
-        try result.forEachMaskedRow(additiveMask, operation: "logSoftmax") { row in
-            let peak = Self.maximum(row)
-            var sum: Float = 0
-            for i in row.indices { sum += expf(row[i] - peak) }
-            let shift = peak + logf(sum)
-            for i in row.indices { row[i] -= shift }
-        }
+        try result.forEachMaskedRow(additiveMask, operation: "logSoftmax", VectorMath.formLogSoftmax)
         return result
     }
 

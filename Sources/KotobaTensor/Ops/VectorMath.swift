@@ -1,3 +1,6 @@
+import CKernels
+import Foundation
+
 /// Eight-lane `exp`, `erf`, `tanh` for the pointwise ops, so that no hot loop calls libm once per element.
 ///
 /// `exp` is Cephes' `expf` (range reduction by `ln 2` in two parts, a degree-6 polynomial; ≤ 2 ulp on
@@ -58,6 +61,15 @@ public enum VectorMath {
     @inlinable @inline(__always)
     public static func tanh(_ x: Lanes) -> Lanes {
         1 - 2 / (exp(2 * x) + 1)
+    }
+
+    /// `x − max − log Σ exp(x − max)` in place, as `torch.log_softmax` computes it; a row of `-inf` (every token
+    /// banned) stays `-inf`. The exponentials run in the C kernel (CKernels.h), built also for AVX2 / AVX-512.
+    public static func formLogSoftmax(_ row: UnsafeMutableBufferPointer<Float>) {
+        let peak = Tensor.maximum(row)
+        guard peak > -.infinity, let base = row.baseAddress else { return }
+        let shift = peak + logf(kotoba_exp_sum_shifted(base, row.count, peak))
+        map(row) { $0 - shift }
     }
 
     /// Applies `body` to `values` eight at a time; the tail goes through a zero-padded vector so every element
