@@ -4,7 +4,7 @@ kotoba-golden.json is the start-up self-check the server runs on a model directo
 model's endpoint and the results PyTorch says it must produce (see Sources/KotobaService/Serving/GoldenCheck.swift).
 Every number here comes from golden.json, i.e. from PyTorch; nothing is computed by Kotoba.
 
-    python training/make_kotoba_golden.py Models/sentiment-en Models/translate-en-ja Models/translate-ja-en
+    python training/make_kotoba_golden.py Models/bert-en Models/sentiment-en Models/translate-en-ja Models/translate-ja-en
 """
 import json
 import math
@@ -40,6 +40,41 @@ def translation(golden: dict) -> dict:
     return {"request": request, "results": results}
 
 
+def pretraining(golden: dict, directory: Path) -> dict:
+    """BERT with MLM and NSP heads serves two tasks, so the file gets one check per task. fill-mask: what
+    transformers' FillMaskPipeline answers (top 5) for golden.json's masked texts, run in PyTorch on the
+    exported weights; next-sentence: the softmax of golden.json's NSP logits, best label first."""
+    from transformers import BertForMaskedLM, BertTokenizerFast, pipeline
+
+    import torch
+
+    # Float32 like the server, not the F16 the weights are stored in (transformers 5 keeps the stored dtype).
+    model = BertForMaskedLM.from_pretrained(directory, dtype=torch.float32).eval()
+    tokenizer = BertTokenizerFast.from_pretrained(directory)
+    fill = pipeline("fill-mask", model=model, tokenizer=tokenizer, device="cpu")
+    texts = [item["text"] for item in golden["fill_mask"]]
+    fill_results = []
+    for item in golden["fill_mask"]:
+        predictions = fill(item["text"], top_k=5)
+        assert [p["token"] for p in predictions] == item["top5_ids"], (predictions, item["top5_ids"])
+        fill_results.append({"input_tokens": len(item["input_ids"]), "truncated": False, "predictions": [[
+            {"score": p["score"], "sequence": p["sequence"], "token": p["token"], "token_str": p["token_str"]}
+            for p in predictions]]})
+    nsp_results = []
+    for item in golden["next_sentence"]:
+        a, b = item["logits"]
+        is_next = 1 / (1 + math.exp(b - a))
+        labels = sorted([{"label": "is_next", "score": is_next}, {"label": "not_next", "score": 1 - is_next}],
+                        key=lambda p: -p["score"])
+        nsp_results.append({"input_tokens": len(item["input_ids"]), "truncated": False, "predictions": labels})
+    return {"tasks": {
+        "fill-mask": {"request": {"text": texts, "top_k": 5}, "results": fill_results},
+        "next-sentence": {"request": {"text": [i["text_a"] for i in golden["next_sentence"]],
+                                      "text_pair": [i["text_b"] for i in golden["next_sentence"]]},
+                          "results": nsp_results},
+    }}
+
+
 def main(directories: list[str]) -> None:
     for directory in map(Path, directories):
         golden = json.loads((directory / "golden.json").read_text())
@@ -48,8 +83,10 @@ def main(directories: list[str]) -> None:
             out = classification(golden, config)
         elif "translations" in golden:
             out = translation(golden)
+        elif "fill_mask" in golden and "next_sentence" in golden:
+            out = pretraining(golden, directory)
         else:
-            raise SystemExit(f"{directory}: no classify or translations section in golden.json")
+            raise SystemExit(f"{directory}: no classify, translations or fill_mask + next_sentence section in golden.json")
         out["tolerance"] = 1e-4
         (directory / "kotoba-golden.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
         print(f"wrote {directory / 'kotoba-golden.json'}")

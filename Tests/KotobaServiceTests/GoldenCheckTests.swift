@@ -62,6 +62,23 @@ import Testing
         #expect(why.contains("has no [MASK] token"), "\(why)")
     }
 
+    /// One file for a checkpoint serving several tasks: each task is checked against its own section only.
+    @Test func perTaskChecksApplyToTheirOwnTask() throws {
+        let request = #"{"text": "the cat [MASK] on the mat.", "top_k": 3}"#
+        let fillMask: [String: Any] = ["request": ["text": "the cat [MASK] on the mat.", "top_k": 3],
+                                       "results": try results(request)]
+        let wrong: [String: Any] = ["request": ["text": "a", "text_pair": "b"], "results": [["is_next": 2]]]
+        let good = try copy("bert-mlm", golden: ["tasks": ["fill-mask": fillMask, "next-sentence": wrong]])
+        defer { try? FileManager.default.removeItem(at: good) }
+        #expect(load(good, task: "fill-mask").isReady)
+        let drifted = try copy("bert-mlm", golden: ["tasks": ["fill-mask": wrong]])
+        defer { try? FileManager.default.removeItem(at: drifted) }
+        #expect(!load(drifted, task: "fill-mask").isReady)
+        let unchecked = try copy("bert-mlm", golden: ["tasks": ["next-sentence": wrong]])
+        defer { try? FileManager.default.removeItem(at: unchecked) }
+        #expect(load(unchecked, task: "fill-mask").isReady)
+    }
+
     @Test func differenceComparesExactlyExceptFractions() {
         #expect(GoldenCheck.difference(["a": 1, "b": "x", "c": true], ["a": 1, "b": "x", "c": true], tolerance: 0, at: "$") == nil)
         #expect(GoldenCheck.difference(["a": 2], ["a": 1], tolerance: 5, at: "$") != nil)

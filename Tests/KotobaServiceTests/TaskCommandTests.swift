@@ -7,7 +7,7 @@ import Testing
 @Suite struct TaskCommandTests {
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
-        process.executableURL = try #require(KotobaProcess.executable, "build the kotoba product first (swift build)")
+        process.executableURL = KotobaProcess.executable
         process.arguments = arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output

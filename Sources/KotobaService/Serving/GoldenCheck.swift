@@ -1,7 +1,9 @@
 import Foundation
 
 /// The start-up self-check: a model directory may ship `kotoba-golden.json`,
-/// `{"request": <body for the task's endpoint>, "results": <the endpoint's results>, "tolerance": 1e-4}`;
+/// `{"request": <body for the task's endpoint>, "results": <the endpoint's results>, "tolerance": 1e-4}`, or,
+/// for a checkpoint that serves several tasks (BERT's MLM and NSP heads),
+/// `{"tasks": {"fill-mask": {"request": …, "results": …}, "next-sentence": {…}}, "tolerance": 1e-4}`;
 /// the loader runs the request through the endpoint's own parse → prepare → run → encode and refuses the
 /// model (state `failed`, `/readyz` 503) unless every string, integer and boolean matches exactly and
 /// every other number within `tolerance`. A checkpoint whose weights, tokenizer or config drifted from
@@ -25,7 +27,21 @@ enum GoldenCheck {
         do {
             golden = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
         } catch { throw Failure(file: url.path, reason: "unreadable: \(error)") }
-        guard let request = golden["request"], let expected = golden["results"] else {
+        let check: [String: Any]
+        if let tasks = golden["tasks"] {
+            guard let tasks = tasks as? [String: Any] else {
+                throw Failure(file: url.path, reason: "\"tasks\" must map task names to checks")
+            }
+            // A task the file has no check for is served unchecked, as a directory without the file is.
+            guard let section = tasks[Model.task] else { return }
+            guard let section = section as? [String: Any] else {
+                throw Failure(file: url.path, reason: "tasks.\(Model.task) must be an object")
+            }
+            check = section
+        } else {
+            check = golden
+        }
+        guard let request = check["request"], let expected = check["results"] else {
             throw Failure(file: url.path, reason: "needs \"request\" and \"results\"")
         }
         let tolerance = (golden["tolerance"] as? NSNumber)?.doubleValue ?? 1e-4
