@@ -74,9 +74,9 @@ def main() -> None:
     state = common.load_checkpoint(common.RUNS / name / "checkpoint.pt")
     saved = argparse.Namespace(**state["args"])
     src_lang, tgt_lang = args.direction.split("-")
-    folder = common.RUNS / "translation-tokenizers"
-    src_tok = Tokenizer.from_file(str(folder / f"{src_lang}-{saved.vocab}.json"))
-    tgt_tok = Tokenizer.from_file(str(folder / f"{tgt_lang}-{saved.vocab}.json"))
+    from train_translation import tokenizers_for
+    toks = tokenizers_for(saved.vocab, None, lowercase_en=getattr(saved, "lowercase_source", False))
+    src_tok, tgt_tok = toks[src_lang], toks[tgt_lang]
     model = Seq2Seq(model_config(src_tok.get_vocab_size(), tgt_tok.get_vocab_size(), saved))
     model.load_state_dict(state["model"])
     print(f"checkpoint at step {state['step']}")
