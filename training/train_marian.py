@@ -136,6 +136,17 @@ def model_config(vocab_size: int, args) -> MarianConfig:
         forced_eos_token_id=EOS)
 
 
+def init_embeddings(model: MarianMTModel, dim: int) -> None:
+    """N(0, d^-1/2) for the shared table, as fairseq initialises a scaled-embedding Transformer, instead of
+    transformers' N(0, 0.02): times sqrt(d) a token then has unit-size features, on par with the sinusoids
+    (RMS 0.71), where from 0.02 they would be 0.32 at d 256 and the positions would dominate the input.
+    The <pad> row starts at zero as transformers leaves it (it is the decoder start token too)."""
+    table = model.model.shared
+    with torch.no_grad():
+        torch.nn.init.normal_(table.weight, std=dim ** -0.5)
+        table.weight[table.padding_idx].zero_()
+
+
 def lr_factor(schedule: str, warmup: int, total: int):
     if schedule == "linear":
         return common.linear_warmup_decay(warmup, total)
@@ -211,6 +222,7 @@ def main() -> None:
     train, dev = encoded(read_pairs("train")), encoded(read_pairs("dev")[:500])
     torch.manual_seed(args.seed)
     model = MarianMTModel(model_config(len(vocab), args))
+    init_embeddings(model, args.dim)
     plans = [epoch_batches(train, args.batch_tokens, args.seed + e) for e in range(args.epochs)]
     starts = [0]
     for plan in plans:
