@@ -12,18 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 import warnings
 from pathlib import Path
 
-import sacrebleu
 import torch
 from transformers import MarianMTModel, MarianTokenizer
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import common  # noqa: E402
-from train_translation import read_pairs  # noqa: E402
+from eval_translation import evaluate  # noqa: E402
 
 # No sacremoses in the pinned venv (nor in Kotoba): MarianTokenizer skips its punctuation normaliser.
 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses.")
@@ -54,22 +52,8 @@ def main() -> None:
     model = MarianMTModel.from_pretrained(str(args.model), dtype=torch.float32).eval()
     tokenizer = MarianTokenizer.from_pretrained(str(args.model))
     direction = f"{tokenizer.source_lang}-{tokenizer.target_lang}"
-    src_i = 0 if direction.startswith("en") else 1
-    pairs = read_pairs("test")[: args.limit]
-    sources, refs = [p[src_i] for p in pairs], [p[1 - src_i] for p in pairs]
-    bleu_tok = "ja-mecab" if direction.endswith("ja") else "13a"
-    metrics = {"model": str(args.model), "test_pairs": len(pairs), "bleu_tokenize": bleu_tok}
-    for name, beam, batch in (("greedy", 1, 100), ("beam4", 4, 50)):
-        t0 = time.time()
-        hyps = translate(model, tokenizer, sources, beam, batch)
-        bleu_metric, chrf_metric = sacrebleu.BLEU(tokenize=bleu_tok), sacrebleu.CHRF()
-        bleu, chrf = bleu_metric.corpus_score(hyps, [refs]), chrf_metric.corpus_score(hyps, [refs])
-        metrics[name] = {"bleu": round(bleu.score, 2), "chrf": round(chrf.score, 2),
-                         "bleu_signature": str(bleu_metric.get_signature()),
-                         "chrf_signature": str(chrf_metric.get_signature()), "seconds": round(time.time() - t0, 1),
-                         "examples": [{"source": s, "reference": r, "output": h}
-                                      for s, r, h in list(zip(sources, refs, hyps))[:5]]}
-        print(f"{name}: BLEU {bleu.score:.2f} chrF {chrf.score:.2f} ({time.time() - t0:.0f} s)", flush=True)
+    metrics = evaluate(args.model, direction, args.limit,
+                       lambda sources, beam, batch: translate(model, tokenizer, sources, beam, batch))
     print(json.dumps(metrics, indent=2, ensure_ascii=False))
     if args.out:
         common.write_json(args.out, metrics)

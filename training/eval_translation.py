@@ -53,14 +53,24 @@ def main() -> None:
     src_tok = Tokenizer.from_file(str(args.model / SOURCE_TOKENIZER))
     tgt_tok = Tokenizer.from_file(str(args.model / TARGET_TOKENIZER))
     direction = args.model.name.removeprefix("translate-")
+    metrics = evaluate(args.model, direction, args.limit,
+                       lambda sources, beam, batch: translate(model, src_tok, tgt_tok, sources, beam, batch))
+    print(json.dumps(metrics, indent=2, ensure_ascii=False))
+    if args.out:
+        common.write_json(args.out, metrics)
+
+
+def evaluate(model_path: Path, direction: str, limit: int | None, translate_batch) -> dict:
+    """BLEU and chrF on the Tatoeba test split of `translate_batch(sources, beam, batch) -> outputs`, greedy and
+    beam 4, with five examples each; eval_marian.py scores its models through the same function."""
     src_i = 0 if direction.startswith("en") else 1
-    pairs = read_pairs("test")[: args.limit]
+    pairs = read_pairs("test")[:limit]
     sources, refs = [p[src_i] for p in pairs], [p[1 - src_i] for p in pairs]
     bleu_tok = "ja-mecab" if direction.endswith("ja") else "13a"
-    metrics = {"model": str(args.model), "test_pairs": len(pairs), "bleu_tokenize": bleu_tok}
+    metrics = {"model": str(model_path), "test_pairs": len(pairs), "bleu_tokenize": bleu_tok}
     for name, beam, batch in (("greedy", 1, 100), ("beam4", 4, 50)):
         t0 = time.time()
-        hyps = translate(model, src_tok, tgt_tok, sources, beam, batch)
+        hyps = translate_batch(sources, beam, batch)
         bleu_metric, chrf_metric = sacrebleu.BLEU(tokenize=bleu_tok), sacrebleu.CHRF()
         bleu, chrf = bleu_metric.corpus_score(hyps, [refs]), chrf_metric.corpus_score(hyps, [refs])
         metrics[name] = {"bleu": round(bleu.score, 2), "chrf": round(chrf.score, 2),
@@ -69,9 +79,7 @@ def main() -> None:
                          "examples": [{"source": s, "reference": r, "output": h}
                                       for s, r, h in list(zip(sources, refs, hyps))[:5]]}
         print(f"{name}: BLEU {bleu.score:.2f} chrF {chrf.score:.2f} ({time.time() - t0:.0f} s)", flush=True)
-    print(json.dumps(metrics, indent=2, ensure_ascii=False))
-    if args.out:
-        common.write_json(args.out, metrics)
+    return metrics
 
 
 if __name__ == "__main__":
