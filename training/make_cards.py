@@ -361,8 +361,20 @@ def comparison(direction: str, shipped: dict) -> str:
         return ""
     body = "\n".join(f"| {label} | {m['greedy']['bleu']} | {m['greedy']['chrf']} | {m['beam4']['bleu']} "
                      f"| {m['beam4']['chrf']} |" for label, m in rows)
+    marian = train_log(f"translate-{direction}-marian")
+    note = ""
+    if marian and load(common.RUNS / f"translate-{direction}-marian" / "eval.json") is not None:
+        a = marian["args"]
+        note = (f"\nThe Transformer: `MarianMTModel`, d_model {a['dim']}, {a['layers']}+{a['layers']} layers, "
+                f"{a['heads']} heads, FFN {a['ffn']}, {marian.get('parameters')} parameters, SentencePiece "
+                f"{a['vocab']:,} pieces per language in one joint vocabulary; {marian.get('steps')} steps "
+                f"({a['epochs']} epochs) in {marian.get('minutes')} min with {a['threads']} threads; "
+                f"{'; '.join(marian.get('dev_losses', []))}. The GRU measures better on every metric, so it stays "
+                "the default. The Transformer's dev loss was still falling when its run ended (dev losses of the two "
+                "models are not comparable: different tokenizers); a longer run was not tried.\n")
     return ("## Comparison (same test split, same BLEU/chrF settings)\n\n"
-            "| model | BLEU greedy | chrF greedy | BLEU beam 4 | chrF beam 4 |\n|---|---|---|---|---|\n" + body + "\n")
+            "| model | BLEU greedy | chrF greedy | BLEU beam 4 | chrF beam 4 |\n|---|---|---|---|---|\n" + body + "\n"
+            + note)
 
 
 def main() -> None:
