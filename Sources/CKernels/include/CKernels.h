@@ -1,6 +1,7 @@
-// Pointwise kernels that the C compiler builds twice, for baseline x86-64 and for AVX2 + FMA, picking one per
+// Pointwise kernels that the C compiler builds three times, for baseline x86-64, AVX2 and AVX-512, picking one per
 // process at load time (target_clones): Swift compiles SIMD8 code for the baseline only, and these loops are
-// where the difference shows (the erf GELU between BERT's feed-forward products, softmax exponentials).
+// where the difference shows (the erf GELU between BERT's feed-forward products, Marian's SiLU, softmax and
+// log-softmax exponentials).
 #ifndef KOTOBA_CKERNELS_H
 #define KOTOBA_CKERNELS_H
 

@@ -59,11 +59,6 @@ struct LogitsRules: Sendable {
             for v in 0..<vocabulary { row[v] = -.infinity }
             row[forcedEOSTokenID] = 0
         }
-        if renormalizes { Self.logSoftmax(row, count: vocabulary) }
-    }
-
-    /// `x − max − log Σ exp(x − max)` in place, as `torch.log_softmax`; -inf entries stay -inf.
-    static func logSoftmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
-        VectorMath.formLogSoftmax(UnsafeMutableBufferPointer(start: row, count: count))
+        if renormalizes { VectorMath.formLogSoftmax(UnsafeMutableBufferPointer(start: row, count: vocabulary)) }
     }
 }
