@@ -74,8 +74,7 @@ def nsp_accuracy(model, pairs, ids, vocab: int, batch: int = 32) -> dict:
             "is_next_fraction": sum(1 for p in pairs if p[2] == 0) / len(pairs)}
 
 
-def evaluate(model, seed: int, masked: int, nsp_pairs: int) -> dict:
-    tok = load_tokenizer(ensure_minilm() / "tokenizer.json")
+def evaluate(model, tok, seed: int, masked: int, nsp_pairs: int) -> dict:
     ids, vocab = special_ids(tok), tok.get_vocab_size()
     docs = read_documents([common.DATA / "english-corpus" / "test.txt.gz"])
     rng = random.Random(seed)
@@ -108,12 +107,15 @@ def main() -> None:
     common.setup(args.seed, args.threads)
     if args.start:
         model, name = starting_model(20240601), "all-MiniLM-L6-v2 + fresh MLM/NSP heads (seed 20240601)"
+        tok = load_tokenizer(ensure_minilm() / "tokenizer.json")
     elif args.model:
         model, name = BertForPreTraining.from_pretrained(args.model, dtype=torch.float32), str(args.model)
+        tok = load_tokenizer(args.model / "tokenizer.json")
     else:
         raise SystemExit("give --model DIR or --start")
     t0 = time.time()
-    metrics = {"model": name, **evaluate(model, args.seed, args.masked, args.nsp_pairs),
+    metrics = {"model": name, "vocabulary": tok.get_vocab_size(),
+               **evaluate(model, tok, args.seed, args.masked, args.nsp_pairs),
                "seconds": round(time.time() - t0, 1)}
     print(json.dumps(metrics, indent=2))
     if args.out:

