@@ -1,19 +1,24 @@
 import Dispatch
 import Foundation
 import KotobaHTTP
+import KotobaTasks
 import Logging
 
 /// Runs `kotoba serve` to completion: start, wait for SIGTERM or SIGINT, drain, stop.
 public enum ServeRunner {
     /// Task loaders the service ships with, by the task name `models[].task` uses. Each runs the model
     /// directory's golden self-check (`kotoba-golden.json`, when present) before the model counts as ready.
+    /// Fill-mask and next-sentence entries naming the same `BertForPreTraining` folder share one copy of it.
     public static var builtInLoaders: [String: any ModelLoader] {
         typealias Loader = TaskModelLoader
         let inputs = 100_000
+        let shared = SharedCheckpoints()
         return [
-            FillMaskModel.task: Loader.selfChecked(FillMaskModel.init, TaskRoutes.fillMask(inputs)),
+            FillMaskModel.task: Loader.selfChecked({ try FillMaskModel(directory: $0, facts: $1, shared: shared) },
+                                                   TaskRoutes.fillMask(inputs)),
             ClassificationModel.task: Loader.selfChecked(ClassificationModel.init, TaskRoutes.classify(inputs)),
-            NextSentenceModel.task: Loader.selfChecked(NextSentenceModel.init, TaskRoutes.nextSentence(inputs)),
+            NextSentenceModel.task: Loader.selfChecked({ try NextSentenceModel(directory: $0, facts: $1, shared: shared) },
+                                                       TaskRoutes.nextSentence(inputs)),
             EmbeddingModel.task: Loader.selfChecked(EmbeddingModel.init, TaskRoutes.embed(inputs)),
             TranslationModel.task: Loader.selfChecked(TranslationModel.init, TaskRoutes.translate(inputs)),
         ]

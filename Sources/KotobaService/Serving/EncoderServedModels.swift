@@ -13,8 +13,8 @@ struct FillMaskModel: TokenizerServedModel {
     let tokenization: TokenizationTask
     let metadata: ModelMetadata
 
-    init(directory: URL, facts: CheckpointFacts) throws {
-        model = try FillMaskTask.load(directory: directory)
+    init(directory: URL, facts: CheckpointFacts, shared: SharedCheckpoints? = nil) throws {
+        model = try FillMaskTask.load(directory: directory, shared: shared)
         tokenization = try TokenizationTask.load(directory: directory, maxLength: facts.maxPositions ?? .max)
         metadata = ModelMetadata(facts, maxInputTokens: tokenization.maxLength)
     }
@@ -65,8 +65,8 @@ struct NextSentenceModel: TokenizerServedModel {
     let tokenization: TokenizationTask
     let metadata: ModelMetadata
 
-    init(directory: URL, facts: CheckpointFacts) throws {
-        model = try NextSentenceTask.load(directory: directory)
+    init(directory: URL, facts: CheckpointFacts, shared: SharedCheckpoints? = nil) throws {
+        model = try NextSentenceTask.load(directory: directory, shared: shared)
         tokenization = try TokenizationTask.load(directory: directory, maxLength: facts.maxPositions ?? .max)
         metadata = ModelMetadata(facts, maxInputTokens: tokenization.maxLength, labels: Self.labels)
     }

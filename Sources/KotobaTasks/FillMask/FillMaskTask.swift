@@ -57,10 +57,16 @@ public struct FillMaskTask: Sendable {
     let encoder: BatchEncoder
     let maskId: Int
 
-    /// Loads the model and tokenizer in `directory`.
-    public static func load(directory: URL) throws(TaskLoadError) -> FillMaskTask {
+    /// Loads the model and tokenizer in `directory`; a pre-training checkpoint is taken from `shared` if given.
+    public static func load(directory: URL, shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> FillMaskTask {
         let model: any MaskedLanguageModel
-        do { model = try EncoderModels.maskedLanguageModel(directory: directory) } catch { throw .model(error) }
+        do throws(ModelError) {
+            if let cached = try shared?.bertForPreTraining(directory: directory) {
+                model = cached
+            } else {
+                model = try EncoderModels.maskedLanguageModel(directory: directory)
+            }
+        } catch { throw .model(error) }
         let encoder = try BatchEncoder(directory: directory, limits: model.limits)
         guard let maskId = encoder.tokenizer.specialTokens.mask else {
             throw .missingSpecialToken(directory: directory.path, role: "mask")

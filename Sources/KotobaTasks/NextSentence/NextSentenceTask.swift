@@ -35,10 +35,16 @@ public struct NextSentenceTask: Sendable {
     let model: any NextSentencePredictor
     let encoder: BatchEncoder
 
-    /// Loads the model and tokenizer in `directory`.
-    public static func load(directory: URL) throws(TaskLoadError) -> NextSentenceTask {
+    /// Loads the model and tokenizer in `directory`; a pre-training checkpoint is taken from `shared` if given.
+    public static func load(directory: URL, shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> NextSentenceTask {
         let model: any NextSentencePredictor
-        do { model = try EncoderModels.nextSentencePredictor(directory: directory) } catch { throw .model(error) }
+        do throws(ModelError) {
+            if let cached = try shared?.bertForPreTraining(directory: directory) {
+                model = cached
+            } else {
+                model = try EncoderModels.nextSentencePredictor(directory: directory)
+            }
+        } catch { throw .model(error) }
         return NextSentenceTask(model: model, encoder: try BatchEncoder(directory: directory, limits: model.limits))
     }
 
