@@ -118,6 +118,11 @@ def scratch_rows() -> dict | None:
     return {"log": log, "eval": m, "sst2": load(common.RUNS / "sentiment-en-scratch" / "eval.json")}
 
 
+def everyday_hits(out: Path) -> str:
+    rows = (load(out / "golden.json") or {}).get("everyday", [])
+    return f"{sum(1 for r in rows if r['rank'] is not None)} of {len(rows)}" if rows else "not measured"
+
+
 def options_comparison(log_b: dict, eval_b: dict) -> str:
     """Issue 5's two starting points side by side, each measured by eval_bert.py and, downstream, by the SST-2
     classifier train_sentiment.py fine-tunes from it with the same recipe."""
@@ -134,6 +139,8 @@ def options_comparison(log_b: dict, eval_b: dict) -> str:
                 f"| {n['accuracy']:.3f} | {acc} |")
 
     args = a["log"]["args"]
+    scratch_cmd = command_line("train_bert.py", args, ["from_scratch", "steps", "batch", "seq_len", "lr", "head_lr",
+                                                       "warmup", "threads", "max_minutes"], a["log"])
     fair_b = [eval_b["corpus_test_nsp"]["accuracy"]] + ([sst2_b["sst2_dev_accuracy"]] if sst2_b and a["sst2"] else [])
     fair_a = [a["eval"]["corpus_test_nsp"]["accuracy"]] + ([a["sst2"]["sst2_dev_accuracy"]] if sst2_b and a["sst2"] else [])
     wins = sum(x > y for x, y in zip(fair_b, fair_a))
@@ -147,13 +154,19 @@ def options_comparison(log_b: dict, eval_b: dict) -> str:
 {row("(a) from scratch: " + str(args['layers']) + " layers, hidden " + str(args['hidden']) + ", own WordPiece", a['log'], a['eval'], a['sst2'])}
 {row("(b) all-MiniLM-L6-v2 continued (this model)", log_b, eval_b, sst2_b)}
 
-(a): `train_wordpiece.py --vocab {a['eval'].get('vocabulary')}` (BERT's uncased pipeline, pieces learned on the corpus train shards),
-then `train_bert.py --from-scratch --steps {args['steps']} --batch {args['batch']} --seq-len {args['seq_len']} --lr {args['lr']}
---head-lr {args['head_lr']} --warmup {args['warmup']} --threads {args['threads']} --max-minutes {args['max_minutes']}`
-(same data, masking and NSP sampling as (b)). The SST-2 column is the classifier `train_sentiment.py` fine-tunes from
+(a), with BERT's uncased WordPiece pipeline learned on the corpus train shards (same data, masking and NSP sampling
+as (b); the first leg shared the CPU with other trainings, the second ran alone):
+
+```sh
+/opt/kotoba-venv/bin/python training/train_wordpiece.py --vocab {a['eval'].get('vocabulary')}
+{scratch_cmd}
+```
+
+Everyday fill-mask sentences with the expected word in the top 5: (a) {everyday_hits(common.RUNS / 'export' / 'bert-en-scratch')},
+(b) {everyday_hits(common.RUNS / 'export' / 'bert-en')}. The SST-2 column is the classifier `train_sentiment.py` fine-tunes from
 each with the same recipe (see the sentiment-en card). The MLM columns count each model's own WordPiece tokens: the
 smaller vocabulary of (a) cuts more words into pieces, and a word's later pieces are easier to guess than a whole
-word, so those columns flatter (a); NSP and SST-2 are scored on the same text for both. {fair}
+word, so those columns may flatter (a); NSP and SST-2 are scored on the same text for both. {fair}
 
 """
 
