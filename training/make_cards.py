@@ -346,6 +346,34 @@ they differ in the starting encoder, the number of steps and the warm-up. This m
 """
 
 
+def translation_metrics(m: dict, out: Path, script: str) -> str:
+    """The Metrics section of a translation card: BLEU/chrF by search, test examples, the golden sources."""
+    golden = load(out / "golden.json") or {"translations": []}
+    gold = "\n".join(f"| {r['source']} | {r['greedy_text']} | {r['beam4_text']} |" for r in golden["translations"])
+    ex = "\n".join(f"| {e['source']} | {e['reference']} | {e['output']} |" for e in m["beam4"]["examples"])
+    return f"""## Metrics (Tatoeba test, {m['test_pairs']} pairs, `training/{script}`)
+
+| decoding | BLEU | chrF |
+|---|---|---|
+| greedy | {m['greedy']['bleu']} | {m['greedy']['chrf']} |
+| beam 4 (length penalty 1.0) | {m['beam4']['bleu']} | {m['beam4']['chrf']} |
+
+BLEU signature: `{m['greedy']['bleu_signature']}`.
+
+Beam-4 examples (first test pairs):
+
+| source | reference | output |
+|---|---|---|
+{ex}
+
+The three `golden.json` sources:
+
+| source | greedy | beam 4 |
+|---|---|---|
+{gold}
+"""
+
+
 def translation_card(direction: str) -> str | None:
     name = f"translate-{direction}"
     out = common.RUNS / "export" / name
@@ -358,13 +386,11 @@ def translation_card(direction: str) -> str | None:
     cfg = json.loads((out / "config.json").read_text())
     src, tgt = direction.split("-")
     golden = load(out / "golden.json") or {"translations": []}
-    gold = "\n".join(f"| {r['source']} | {r['greedy_text']} | {r['beam4_text']} |" for r in golden["translations"])
     dog = next((r for r in golden["translations"] if r["source"] == "Dogs are cute."), None)
     dog_note = ("- \"Dogs are cute.\" does **not** come out with 犬 (greedy: " + dog["greedy_text"] + "): the English "
                 "tokenizer splits the capitalised plural into `▁Do g s`, a rare sequence in Tatoeba, and the model "
                 "guesses a name. A Swift test requiring 犬 for that sentence fails on this model.\n") \
         if dog and "犬" not in dog["greedy_text"] + dog["beam4_text"] else ""
-    ex = "\n".join(f"| {e['source']} | {e['reference']} | {e['output']} |" for e in m["beam4"]["examples"])
     lowercase = bool(a.get("lowercase_source"))
     normalizer = "NFKC (the English source also lower-cased: `--lowercase-source`)" if lowercase else "NFKC"
     return f"""# {name} — GRU encoder–decoder with Bahdanau attention ({src} → {tgt})
@@ -391,27 +417,7 @@ Kotoba seq2seq format (`model_type: "kotoba-seq2seq"`, `training/reference/SEQ2S
 {training_section(log, cmd)}
 - Dev loss: {'; '.join(log.get('dev_losses', [])) or 'n/a'}.
 
-## Metrics (Tatoeba test, {m['test_pairs']} pairs, `training/eval_translation.py`)
-
-| decoding | BLEU | chrF |
-|---|---|---|
-| greedy | {m['greedy']['bleu']} | {m['greedy']['chrf']} |
-| beam 4 (length penalty 1.0) | {m['beam4']['bleu']} | {m['beam4']['chrf']} |
-
-BLEU signature: `{m['greedy']['bleu_signature']}`.
-
-Beam-4 examples (first test pairs):
-
-| source | reference | output |
-|---|---|---|
-{ex}
-
-The three `golden.json` sources:
-
-| source | greedy | beam 4 |
-|---|---|---|
-{gold}
-
+{translation_metrics(m, out, 'eval_translation.py')}
 ## Files
 
 {files_table(out)}
@@ -495,8 +501,6 @@ def marian_card(direction: str) -> str | None:
     cfg = json.loads((out / "config.json").read_text())
     src, tgt = direction.split("-")
     golden = load(out / "golden.json") or {"translations": []}
-    gold = "\n".join(f"| {r['source']} | {r['greedy_text']} | {r['beam4_text']} |" for r in golden["translations"])
-    ex = "\n".join(f"| {e['source']} | {e['reference']} | {e['output']} |" for e in m["beam4"]["examples"])
     budget_note = (" The first leg was stopped by its `--max-minutes` budget inside the last epoch and logged a dev "
                    "loss there; the `--resume` leg finished the epoch." if log.get("budget_stop") else "")
     return f"""# translate-{direction} — Transformer in the Marian layout ({src} → {tgt})
@@ -529,27 +533,7 @@ Bahdanau model of the same name because it measures better on the same test spli
   {a['warmup']} warm-up steps then {a['schedule']} decay, label smoothing {a['label_smoothing']}, dropout {a['dropout']}.
 - Dev loss: {'; '.join(log.get('dev_losses', [])) or 'n/a'}.{budget_note}
 
-## Metrics (Tatoeba test, {m['test_pairs']} pairs, `training/eval_marian.py`)
-
-| decoding | BLEU | chrF |
-|---|---|---|
-| greedy | {m['greedy']['bleu']} | {m['greedy']['chrf']} |
-| beam 4 (length penalty 1.0) | {m['beam4']['bleu']} | {m['beam4']['chrf']} |
-
-BLEU signature: `{m['greedy']['bleu_signature']}`.
-
-Beam-4 examples (first test pairs):
-
-| source | reference | output |
-|---|---|---|
-{ex}
-
-The three `golden.json` sources:
-
-| source | greedy | beam 4 |
-|---|---|---|
-{gold}
-
+{translation_metrics(m, out, 'eval_marian.py')}
 ## Files
 
 {files_table(out)}
