@@ -125,6 +125,6 @@ import Testing
                     "\(String(decoding: response.body, as: UTF8.self))")
             checked += 1
         }
-        #expect(checked >= 5)
+        #expect(checked >= 6)
     }
 }
