@@ -41,6 +41,8 @@ public final class MarianDecoderState: @unchecked Sendable {
     let logits: MarianBuffer
     /// `[rowCapacity, S]`: the last step's cross-attention weights in the last layer, averaged over heads.
     let alignment: MarianBuffer
+    /// Whether steps fill `alignment`; a search that reports no alignments turns it off and skips that work.
+    var tracksAlignment = true
 
     convenience init(decoder: MarianDecoder, encoded: MarianEncoderOutput, sourceOfRow: [Int], rowCapacity: Int,
                      maxLength: Int) {
@@ -98,6 +100,7 @@ public final class MarianDecoderState: @unchecked Sendable {
             }
         }
         grown.length = length
+        grown.tracksAlignment = tracksAlignment
         return grown
     }
 
@@ -170,8 +173,8 @@ extension MarianDecoder {
                     let c = layer.crossAttention
                     c.query.apply(hidden, rows: N, into: state.query.pointer)  // [N, d]
                     // The last layer's weights are the step's alignment (CTranslate2 and fairseq also take the
-                    // last layer's; averaging the heads keeps every head's view).
-                    let isLast = l == layers.count - 1
+                    // last layer's; averaging the heads keeps every head's view), when the search wants one.
+                    let isLast = state.tracksAlignment && l == layers.count - 1
                     if isLast { state.alignment.pointer.update(repeating: 0, count: N * S) }
                     // Rows of one source are adjacent in every search, so each run of them is one product per head.
                     var start = 0

@@ -25,7 +25,8 @@ extension MarianMTModel {
         let decoding = MarianDecoding(options, alignments: alignments)
         // The request's token ids, which may differ from the checkpoint's, drive the search.
         let decoder = MarianRequestDecoder(model: self, decoderStartTokenID: options.decoderStartTokenId,
-                                           eosTokenID: options.eosTokenIds[0], padTokenID: options.padTokenId)
+                                           eosTokenID: options.eosTokenIds[0], padTokenID: options.padTokenId,
+                                           alignments: alignments)
         if options.numBeams == 1 {
             return try GreedySearch(decoding.greedyOptions)(decoder, sources: sentences, isCancelled: isCancelled)
                 .map { [$0] }
@@ -78,10 +79,16 @@ struct MarianRequestDecoder: Seq2SeqDecoder {
     let decoderStartTokenID: Int
     let eosTokenID: Int
     let padTokenID: Int
+    /// Whether the request asked for alignments; without, steps skip the attention averaging and its copy.
+    let alignments: Bool
 
     var vocabularySize: Int { model.vocabularySize }
     func encode(_ sources: [[Int]]) throws(ModelError) -> MarianEncoderOutput { try model.encode(sources) }
-    func initialState(_ encoded: MarianEncoderOutput) -> MarianDecoderState { model.initialState(encoded) }
+    func initialState(_ encoded: MarianEncoderOutput) -> MarianDecoderState {
+        let state = model.initialState(encoded)
+        state.tracksAlignment = alignments
+        return state
+    }
     func step(tokens: [Int], state: MarianDecoderState) throws(ModelError) -> DecoderStep<MarianDecoderState> {
         try model.step(tokens: tokens, state: state)
     }

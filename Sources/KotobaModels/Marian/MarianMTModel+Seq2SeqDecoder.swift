@@ -24,8 +24,8 @@ extension MarianMTModel: Seq2SeqDecoder {
                            rowCapacity: encoded.source.count, maxLength: config.maxPositions)
     }
 
-    /// Feeds `tokens[i]` to row `i`: logits `[rows, V]` and the last layer's cross-attention weights averaged over
-    /// heads, `[rows, S]` (zero at source padding).
+    /// Feeds `tokens[i]` to row `i`: logits `[rows, V]` and, while the state tracks them, the last layer's
+    /// cross-attention weights averaged over heads, `[rows, S]` (zero at source padding).
     public func step(tokens: [Int], state: MarianDecoderState) throws(ModelError) -> DecoderStep<MarianDecoderState> {
         guard tokens.count == state.rows else {
             throw .invalidInput("\(tokens.count) tokens for \(state.rows) decoder rows")
@@ -39,11 +39,15 @@ extension MarianMTModel: Seq2SeqDecoder {
         let logits = decoder.step(tokens, state: state)
         let count = tokens.count * config.decoderVocabSize
         let storage = ContiguousArray(UnsafeBufferPointer(start: logits, count: count))
-        let sourceLength = state.source.length
-        let weights = ContiguousArray(UnsafeBufferPointer(start: state.alignment.pointer,
-                                                          count: tokens.count * sourceLength))
+        var attention: Tensor?
+        if state.tracksAlignment {
+            let sourceLength = state.source.length
+            let weights = ContiguousArray(UnsafeBufferPointer(start: state.alignment.pointer,
+                                                              count: tokens.count * sourceLength))
+            attention = Tensor(uncheckedShape: [tokens.count, sourceLength], storage: weights)
+        }
         return DecoderStep(logits: Tensor(uncheckedShape: [tokens.count, config.decoderVocabSize], storage: storage),
-                           state: state, attention: Tensor(uncheckedShape: [tokens.count, sourceLength], storage: weights))
+                           state: state, attention: attention)
     }
 
     /// Row `i` of the result is row `rows[i]` of `state`.
