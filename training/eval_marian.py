@@ -9,8 +9,6 @@ for English, default chrF2) and written in the same JSON shape, so the two compa
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -20,8 +18,7 @@ from transformers import MarianMTModel, MarianTokenizer
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import common  # noqa: E402
-from eval_translation import evaluate  # noqa: E402
+from eval_translation import run_cli  # noqa: E402
 
 # No sacremoses in the pinned venv (nor in Kotoba): MarianTokenizer skips its punctuation normaliser.
 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses.")
@@ -41,22 +38,16 @@ def translate(model, tokenizer, texts: list[str], beam: int, batch: int) -> list
     return out
 
 
+def load_marian(directory: Path):
+    """(direction, translate_batch) of an exported Marian model; its tokenizer config says the direction."""
+    model = MarianMTModel.from_pretrained(str(directory), dtype=torch.float32).eval()
+    tokenizer = MarianTokenizer.from_pretrained(str(directory))
+    return (f"{tokenizer.source_lang}-{tokenizer.target_lang}",
+            lambda sources, beam, batch: translate(model, tokenizer, sources, beam, batch))
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", type=Path, required=True)
-    ap.add_argument("--limit", type=int, default=None, help="first N test pairs only (smoke tests)")
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--out", type=Path)
-    args = ap.parse_args()
-    common.setup(0, args.threads)
-    model = MarianMTModel.from_pretrained(str(args.model), dtype=torch.float32).eval()
-    tokenizer = MarianTokenizer.from_pretrained(str(args.model))
-    direction = f"{tokenizer.source_lang}-{tokenizer.target_lang}"
-    metrics = evaluate(args.model, direction, args.limit,
-                       lambda sources, beam, batch: translate(model, tokenizer, sources, beam, batch))
-    print(json.dumps(metrics, indent=2, ensure_ascii=False))
-    if args.out:
-        common.write_json(args.out, metrics)
+    run_cli(__doc__, load_marian)
 
 
 if __name__ == "__main__":

@@ -41,23 +41,34 @@ def translate(model, src_tok, tgt_tok, texts, beam: int, batch: int) -> list[str
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def load_gru(directory: Path):
+    """(direction, translate_batch) of an exported GRU model; the folder name says the direction."""
+    model = Seq2Seq.from_pretrained(directory).float().eval()
+    src_tok = Tokenizer.from_file(str(directory / SOURCE_TOKENIZER))
+    tgt_tok = Tokenizer.from_file(str(directory / TARGET_TOKENIZER))
+    return (directory.name.removeprefix("translate-"),
+            lambda sources, beam, batch: translate(model, src_tok, tgt_tok, sources, beam, batch))
+
+
+def run_cli(description: str, load) -> None:
+    """The command line both eval scripts share: `load(model folder) -> (direction, translate_batch)`, then the
+    metrics printed and, with --out, written as JSON."""
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--limit", type=int, default=None, help="first N test pairs only (smoke tests)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     common.setup(0, args.threads)
-    model = Seq2Seq.from_pretrained(args.model).float().eval()
-    src_tok = Tokenizer.from_file(str(args.model / SOURCE_TOKENIZER))
-    tgt_tok = Tokenizer.from_file(str(args.model / TARGET_TOKENIZER))
-    direction = args.model.name.removeprefix("translate-")
-    metrics = evaluate(args.model, direction, args.limit,
-                       lambda sources, beam, batch: translate(model, src_tok, tgt_tok, sources, beam, batch))
+    direction, translate_batch = load(args.model)
+    metrics = evaluate(args.model, direction, args.limit, translate_batch)
     print(json.dumps(metrics, indent=2, ensure_ascii=False))
     if args.out:
         common.write_json(args.out, metrics)
+
+
+def main() -> None:
+    run_cli(__doc__, load_gru)
 
 
 def evaluate(model_path: Path, direction: str, limit: int | None, translate_batch) -> dict:
