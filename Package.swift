@@ -24,7 +24,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        // Pointwise C kernels built for baseline x86-64, AVX2 and AVX-512, one picked at load time (Swift compiles
+        // Pointwise C kernels built for baseline x86-64, AVX2 and AVX-512, one picked per process, KOTOBA_CPU first (Swift compiles
         // SIMD code for the baseline only). FMA contraction is the only liberty taken: no fast-math.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=fast"])]),
         .target(name: "KotobaTensor", dependencies: ["COpenBLAS", "CKernels"], exclude: ["README.md"],

@@ -1,19 +1,12 @@
-// GELU, SiLU and (log-)softmax exponentials with the arithmetic of KotobaTensor's VectorMath (Cephes expf; A&S 7.1.26 erf,
-// the approximation PyTorch's vectorised CPU kernel uses), written as branch-free scalar loops the vectoriser
-// turns into 8- or 16-lane code. The AVX2 and AVX-512 clones contract multiply-adds into FMAs, so their results
-// may differ from the baseline build's in the last bit.
+// The pointwise kernels for each instruction set (PointwiseBodies.h included once per build) and the dispatch
+// table that picks one per process. Explicit builds instead of `target_clones`: an ifunc chooses by itself and
+// cannot be told to run the baseline on an AVX-512 machine, which is what KOTOBA_CPU is for.
 #include "CKernels.h"
 
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
-
-// One build per instruction set, chosen by the loader from CPUID (an ifunc). Features, not `arch=` names:
-// clang's `arch=haswell` clone is picked only on that CPU model, never on an AMD one with the same features.
-#if defined(__x86_64__)
-#define KOTOBA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define KOTOBA_CLONES
-#endif
 
 static inline float bits_to_float(int32_t bits) {
     float f;
@@ -27,76 +20,115 @@ static inline int32_t float_to_bits(float f) {
     return bits;
 }
 
-// e^x: Cephes' range reduction by ln 2 and degree-6 polynomial. 2ⁿ is built as 2^⌊n/2⌋ · 2^⌈n/2⌉, since n
-// reaches 128 just below the overflow threshold, where 2ⁿ alone is not a float.
-static inline float exp_cephes(float x) {
-    const float low = -87.33654f, high = 88.72283f;
-    const float clamped = x < low ? low : (x > high ? high : x);
-    const float magic = 12582912.0f;  // 1.5 · 2²³: adding it rounds to an integer kept in the low mantissa bits
-    const float shifted = clamped * 1.442695040888963f + magic;
-    const float n = shifted - magic;
-    const int32_t integer = float_to_bits(shifted) - 0x4B400000;
-    const float r = clamped - n * 0.693359375f + n * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    const float y = p * r * r + r + 1.0f;
-    const int32_t half = integer >> 1;
-    const float result = y * bits_to_float((half + 127) << 23) * bits_to_float((integer - half + 127) << 23);
-    return x < low ? 0.0f : (x > high ? __builtin_inff() : result);
-}
+#define KOTOBA_TARGET
+#define KOTOBA_SUFFIX baseline
+#include "PointwiseBodies.h"
+#undef KOTOBA_TARGET
+#undef KOTOBA_SUFFIX
 
-KOTOBA_CLONES
-void kotoba_gelu_erf(float *values, size_t count) {
-    for (size_t i = 0; i < count; i++) {
-        const float x = values[i];
-        const float z = x * 0.70710678118654752f;
-        const float a = z < 0 ? -z : z;
-        const float t = 1.0f / (1.0f + 0.3275911f * a);
-        float p = 1.061405429f;
-        p = p * t - 1.453152027f;
-        p = p * t + 1.421413741f;
-        p = p * t - 0.284496736f;
-        p = p * t + 0.254829592f;
-        const float magnitude = 1.0f - p * t * exp_cephes(-a * a);
-        const float erf = z < 0 ? -magnitude : magnitude;
-        values[i] = 0.5f * x * (1.0f + erf);
+#if defined(__x86_64__)
+// Features, not `arch=` names: an `arch=haswell` build suits only that CPU model, not an AMD one with the same
+// features. AVX2 does not imply FMA, so it is named; AVX-512F implies both.
+#define KOTOBA_TARGET __attribute__((target("avx2,fma")))
+#define KOTOBA_SUFFIX avx2
+#include "PointwiseBodies.h"
+#undef KOTOBA_TARGET
+#undef KOTOBA_SUFFIX
+
+#define KOTOBA_TARGET __attribute__((target("avx512f")))
+#define KOTOBA_SUFFIX avx512
+#include "PointwiseBodies.h"
+#undef KOTOBA_TARGET
+#undef KOTOBA_SUFFIX
+#endif
+
+int kotoba_isa_supported(kotoba_isa isa) {
+    switch (isa) {
+    case KOTOBA_ISA_BASELINE:
+        return 1;
+#if defined(__x86_64__)
+    case KOTOBA_ISA_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case KOTOBA_ISA_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f");
+#endif
+    default:
+        return 0;
     }
 }
 
-KOTOBA_CLONES
-void kotoba_exp_shifted(float *values, size_t count, float shift) {
-    for (size_t i = 0; i < count; i++) {
-        values[i] = exp_cephes(values[i] - shift);
+const struct kotoba_pointwise_table *kotoba_pointwise_for(kotoba_isa isa) {
+    if (!kotoba_isa_supported(isa)) {
+        return NULL;
+    }
+    switch (isa) {
+#if defined(__x86_64__)
+    case KOTOBA_ISA_AVX2: return &table_avx2;
+    case KOTOBA_ISA_AVX512: return &table_avx512;
+#endif
+    default: return &table_baseline;
     }
 }
 
-KOTOBA_CLONES
-float kotoba_exp_sum_shifted(const float *values, size_t count, float shift) {
-    float lanes[16] = {0};
-    size_t i = 0;
-    for (; i + 16 <= count; i += 16) {
-        for (size_t j = 0; j < 16; j++) {
-            lanes[j] += exp_cephes(values[i + j] - shift);
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+static const struct kotoba_pointwise_table *active_table = &table_baseline;
+static kotoba_isa active_isa = KOTOBA_ISA_BASELINE;
+static kotoba_isa_request request_status = KOTOBA_ISA_REQUEST_NONE;
+
+static kotoba_isa best_isa(void) {
+    if (kotoba_isa_supported(KOTOBA_ISA_AVX512)) return KOTOBA_ISA_AVX512;
+    if (kotoba_isa_supported(KOTOBA_ISA_AVX2)) return KOTOBA_ISA_AVX2;
+    return KOTOBA_ISA_BASELINE;
+}
+
+// Reads KOTOBA_CPU once per process. A bad value leaves the best build active and is reported through
+// kotoba_isa_request_status, for the caller to refuse with a message: C has no error to throw here.
+static void setup(void) {
+    kotoba_isa chosen = best_isa();
+    const char *requested = getenv("KOTOBA_CPU");
+    if (requested != NULL && requested[0] != '\0') {
+        kotoba_isa named;
+        int known = 1;
+        if (strcmp(requested, "baseline") == 0) named = KOTOBA_ISA_BASELINE;
+        else if (strcmp(requested, "avx2") == 0) named = KOTOBA_ISA_AVX2;
+        else if (strcmp(requested, "avx512") == 0) named = KOTOBA_ISA_AVX512;
+        else known = 0;
+        if (!known) {
+            request_status = KOTOBA_ISA_REQUEST_UNKNOWN;
+        } else if (!kotoba_isa_supported(named)) {
+            request_status = KOTOBA_ISA_REQUEST_UNSUPPORTED;
+        } else {
+            request_status = KOTOBA_ISA_REQUEST_HONOURED;
+            chosen = named;
         }
     }
-    for (size_t j = 0; i + j < count; j++) {
-        lanes[j] += exp_cephes(values[i + j] - shift);
-    }
-    float total = 0;
-    for (size_t j = 0; j < 16; j++) {
-        total += lanes[j];
-    }
-    return total;
+    active_isa = chosen;
+    active_table = kotoba_pointwise_for(chosen);
 }
 
-KOTOBA_CLONES
-void kotoba_silu(float *values, size_t count) {
-    for (size_t i = 0; i < count; i++) {
-        const float x = values[i];
-        values[i] = x / (1.0f + exp_cephes(-x));
-    }
+static inline const struct kotoba_pointwise_table *table(void) {
+    pthread_once(&setup_once, setup);
+    return active_table;
 }
+
+kotoba_isa kotoba_isa_active(void) {
+    pthread_once(&setup_once, setup);
+    return active_isa;
+}
+
+kotoba_isa_request kotoba_isa_request_status(void) {
+    pthread_once(&setup_once, setup);
+    return request_status;
+}
+
+void kotoba_gelu_erf(float *values, size_t count) { table()->gelu_erf(values, count); }
+
+void kotoba_exp_shifted(float *values, size_t count, float shift) { table()->exp_shifted(values, count, shift); }
+
+float kotoba_exp_sum_shifted(const float *values, size_t count, float shift) {
+    return table()->exp_sum_shifted(values, count, shift);
+}
+
+void kotoba_silu(float *values, size_t count) { table()->silu(values, count); }

@@ -1,7 +1,8 @@
-// Pointwise kernels that the C compiler builds three times, for baseline x86-64, AVX2 and AVX-512, picking one per
-// process at load time (target_clones): Swift compiles SIMD8 code for the baseline only, and these loops are
-// where the difference shows (the erf GELU between BERT's feed-forward products, Marian's SiLU, softmax and
-// log-softmax exponentials).
+// Pointwise kernels built three times, for baseline x86-64, AVX2 + FMA and AVX-512, with one build chosen per
+// process by a dispatch table (Swift compiles SIMD8 code for the baseline only, and these loops are where the
+// difference shows: the erf GELU between BERT's feed-forward products, Marian's SiLU, softmax and log-softmax
+// exponentials). The table starts on the best build the CPU runs, or on the one `KOTOBA_CPU` names
+// (`baseline`, `avx2`, `avx512`), so a float-exact assumption can be made to fail on any machine.
 #ifndef KOTOBA_CKERNELS_H
 #define KOTOBA_CKERNELS_H
 
@@ -15,10 +16,49 @@ void kotoba_gelu_erf(float *values, size_t count);
 void kotoba_exp_shifted(float *values, size_t count, float shift);
 
 /// Σ e^(values[i] - shift) over `count` floats, summed in 16 interleaved partial sums (the same order on every
-/// CPU, whichever clone runs): the normaliser of a log-softmax over a vocabulary.
+/// CPU, whichever build runs): the normaliser of a log-softmax over a vocabulary.
 float kotoba_exp_sum_shifted(const float *values, size_t count, float shift);
 
 /// x / (1 + e^-x) (SiLU, Marian's "swish") in place on `count` floats.
 void kotoba_silu(float *values, size_t count);
+
+/// An instruction set the kernels are built for.
+typedef enum kotoba_isa {
+    KOTOBA_ISA_BASELINE = 0,
+    KOTOBA_ISA_AVX2 = 1,
+    KOTOBA_ISA_AVX512 = 2,
+} kotoba_isa;
+
+/// What became of the `KOTOBA_CPU` variable when the table was set up.
+typedef enum kotoba_isa_request {
+    /// Unset or empty: the best build the CPU runs is active.
+    KOTOBA_ISA_REQUEST_NONE = 0,
+    /// The named build is active.
+    KOTOBA_ISA_REQUEST_HONOURED = 1,
+    /// Not one of `baseline`, `avx2`, `avx512`; the best build is active instead.
+    KOTOBA_ISA_REQUEST_UNKNOWN = 2,
+    /// A build this CPU cannot run (it would stop on SIGILL); the best build is active instead.
+    KOTOBA_ISA_REQUEST_UNSUPPORTED = 3,
+} kotoba_isa_request;
+
+/// One build's entry points, with the signatures of the functions above.
+struct kotoba_pointwise_table {
+    void (*gelu_erf)(float *values, size_t count);
+    void (*exp_shifted)(float *values, size_t count, float shift);
+    float (*exp_sum_shifted)(const float *values, size_t count, float shift);
+    void (*silu)(float *values, size_t count);
+};
+
+/// 1 when this CPU (and OS) can run the build for `isa`.
+int kotoba_isa_supported(kotoba_isa isa);
+
+/// The build the four functions above run.
+kotoba_isa kotoba_isa_active(void);
+
+/// How `KOTOBA_CPU` was read.
+kotoba_isa_request kotoba_isa_request_status(void);
+
+/// One build's entry points, for tests that compare builds in one process; NULL when the CPU cannot run it.
+const struct kotoba_pointwise_table *kotoba_pointwise_for(kotoba_isa isa);
 
 #endif
