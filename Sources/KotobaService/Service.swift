@@ -1,5 +1,6 @@
 import Dispatch
 import KotobaHTTP
+import KotobaTasks
 import Logging
 
 /// The Kotoba service: routes, model catalogue, metrics and the HTTP server, with a lifecycle of
@@ -65,6 +66,8 @@ public final class Service: Sendable {
         state.withLock { if $0.phase == .starting { $0.phase = .serving } }
         logger.notice("listening", metadata: ["host": "\(configuration.host)", "port": .stringConvertible(port),
                                               "version": "\(ServiceInfo.version)",
+                                              "kernel_path": "\(ComputeEnvironment.kernelPath)",
+                                              "blas_core": "\(ComputeEnvironment.blasCoreType)",
                                               "models": .stringConvertible(configuration.models.count)])
         let logger = self.logger
         let catalog = self.catalog

@@ -13,6 +13,12 @@ struct ModelOptions: ParsableArguments {
 
 /// Sends `body` to the endpoint at `path` for the model and prints its JSON; exits 1 on an error answer.
 func runTask(_ options: ModelOptions, task: String, path: String, _ body: [String: Any]) throws {
+    do {
+        try ConfigurationLoader.checkKernelRequest(ProcessInfo.processInfo.environment)
+    } catch {
+        FileHandle.standardError.write(Data("kotoba: configuration error: \(error)\n".utf8))
+        throw ExitCode(2)
+    }
     var body = body
     if options.truncation { body["truncation"] = true }
     let data = try JSONSerialization.data(withJSONObject: body)

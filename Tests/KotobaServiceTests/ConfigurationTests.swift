@@ -138,6 +138,18 @@ import Testing
         #expect(found == ConfigurationError(key: nil, source: .environment("KOTOBA_PROT"), reason: .unknownKey))
     }
 
+    /// `KOTOBA_CPU` is read by the kernel dispatcher, not applied as a key; the loader lets a usable value
+    /// through and refuses one the dispatcher would have to ignore.
+    @Test func kernelPathVariableIsCheckedNotRefusedAsUnknown() throws {
+        #expect(try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_CPU": "baseline"]) == ServiceConfiguration())
+        let found = error { () throws(ConfigurationError) in
+            try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_CPU": "avx1024"])
+        }
+        #expect(found?.source == .environment("KOTOBA_CPU"))
+        #expect(found?.description.contains("\"avx1024\" is not a kernel path; use one of: baseline") == true,
+                "\(String(describing: found))")
+    }
+
     @Test func badFlagValueNamesTheFlag() {
         let found = error { () throws(ConfigurationError) in
             try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_PORT": "80"],

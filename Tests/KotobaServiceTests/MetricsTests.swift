@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTasks
 import Testing
 @testable import KotobaService
 
@@ -75,7 +76,10 @@ import Testing
         #expect(parsed.value("kotoba_http_requests_in_flight") == 2)
         #expect(parsed.value("kotoba_http_open_connections") == 5)
         #expect(parsed.value("kotoba_model_state", ["model": "bert", "task": "fill-mask", "state": "loading"]) == 1)
-        #expect(parsed.value("kotoba_build_info", ["version": ServiceInfo.version]) == 1)
+        // The kernel path and BLAS core say which machine-dependent arithmetic produced the results.
+        #expect(parsed.value("kotoba_build_info", ["version": ServiceInfo.version, "kernel_path": ComputeEnvironment.kernelPath,
+                                                   "blas_core": ComputeEnvironment.blasCoreType]) == 1)
+        #expect(["baseline", "avx2", "avx512"].contains(ComputeEnvironment.kernelPath))
         let uptime = try #require(parsed.value("kotoba_uptime_seconds"))
         #expect(uptime >= 0 && uptime < 60)
     }

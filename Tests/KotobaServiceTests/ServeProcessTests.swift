@@ -15,6 +15,9 @@ import Testing
         let listening = try #require(kotoba.jsonLines.first { $0["msg"] as? String == "listening" })
         let port = try #require((listening["port"] as? NSNumber)?.intValue)
         #expect(port > 0)
+        // Which kernels computed the answers, for whoever compares numbers across replicas.
+        #expect(["baseline", "avx2", "avx512"].contains(listening["kernel_path"] as? String ?? ""), "\(listening)")
+        #expect((listening["blas_core"] as? String)?.isEmpty == false, "\(listening)")
 
         // The default models load in the background after the port opens; ready once they all have.
         #expect(KotobaProcess.eventually(within: 90) {
@@ -55,6 +58,9 @@ import Testing
         (["serve"], ["KOTOBA_PORT": "eighty"], "key \"port\" from environment variable KOTOBA_PORT: expected an integer"),
         (["serve", "--set", "limits.max_body=1"], [:], "key \"limits.max_body\" from flag --set: unknown key"),
         (["serve", "--config", "/nonexistent.json"], [:], "config file /nonexistent.json: cannot read"),
+        (["serve"], ["KOTOBA_CPU": "sse9"], "environment variable KOTOBA_CPU: \"sse9\" is not a kernel path"),
+        (["translate", "--model", "Models/translate-ja-en", "犬"], ["KOTOBA_CPU": "AVX2"],
+         "environment variable KOTOBA_CPU: \"AVX2\" is not a kernel path"),
     ] as [([String], [String: String], String)])
     func configurationErrorsExitTwoNamingKeyAndSource(arguments: [String], environment: [String: String],
                                                       message: String) throws {

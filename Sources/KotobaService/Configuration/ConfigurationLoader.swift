@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTasks
 
 /// One value set on the command line: the flag as typed, the key it sets, and the text given.
 public struct ConfigurationOverride: Sendable, Equatable {
@@ -27,6 +28,10 @@ public struct ConfigurationOverride: Sendable, Equatable {
 public enum ConfigurationLoader {
     /// Variable naming the config file when no `--config` flag does; it is not itself a key.
     public static let fileVariable = "KOTOBA_CONFIG"
+
+    /// `KOTOBA_*` variables read outside the configuration: the file's name, and the kernel build, which the
+    /// kernel dispatcher reads itself in every process (tests and CLI too). Checked here, not applied.
+    static let nonKeyVariables: Set<String> = [fileVariable, ComputeEnvironment.kernelVariable]
 
     public static func load(file: String?, environment: [String: String],
                             overrides: [ConfigurationOverride] = []) throws(ConfigurationError) -> ServiceConfiguration {
@@ -86,13 +91,23 @@ public enum ConfigurationLoader {
         }
     }
 
+    /// Refuses a `KOTOBA_CPU` naming no kernel path, or one this CPU cannot run: the dispatcher would quietly
+    /// run the best path instead. Every command that computes calls this before its first result.
+    public static func checkKernelRequest(_ environment: [String: String]) throws(ConfigurationError) {
+        let name = ComputeEnvironment.kernelVariable
+        if let value = environment[name], let problem = ComputeEnvironment.kernelRequestProblem(value) {
+            throw ConfigurationError(key: nil, source: .environment(name), reason: .invalid(problem))
+        }
+    }
+
     /// A `KOTOBA_*` variable that names no key is refused: a misspelt override silently doing nothing is
     /// worse than a service that will not start.
     private static func applyEnvironment(_ environment: [String: String],
                                          to configuration: inout ServiceConfiguration) throws(ConfigurationError) {
+        try checkKernelRequest(environment)
         let keys = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.environmentVariable, $0) })
         for (name, value) in environment.sorted(by: { $0.key < $1.key })
-        where name.hasPrefix("KOTOBA_") && name != fileVariable {
+        where name.hasPrefix("KOTOBA_") && !nonKeyVariables.contains(name) {
             guard let key = keys[name] else {
                 throw ConfigurationError(key: nil, source: .environment(name), reason: .unknownKey)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTasks
 
 /// The service's metric families: HTTP traffic, the server's connection counts, model states and process
 /// readings, all in one registry that `/metrics` renders.
@@ -48,8 +49,12 @@ public final class ServiceMetrics: Sendable {
         registry.sampled("kotoba_uptime_seconds", help: "Seconds since the service started.") {
             Date().timeIntervalSince1970 - start
         }
-        registry.sampled("kotoba_build_info", help: "Always 1; the version is in the label.", labels: ["version"]) {
-            [([ServiceInfo.version], 1)]
+        // Read once: neither changes while the process runs.
+        let build = [ServiceInfo.version, ComputeEnvironment.kernelPath, ComputeEnvironment.blasCoreType]
+        registry.sampled("kotoba_build_info",
+                         help: "Always 1; the version, the kernel path (KOTOBA_CPU) and OpenBLAS's core type are labels.",
+                         labels: ["version", "kernel_path", "blas_core"]) {
+            [(build, 1)]
         }
         registry.sampled("process_resident_memory_bytes", help: "Resident memory size in bytes.") {
             ProcessMetrics.residentMemoryBytes()
