@@ -72,7 +72,12 @@ import KotobaTensor
         for (i, r) in rows.enumerated() {
             let a = Array(reorderedThenStepped.logits.storage[(i * vocabulary)..<((i + 1) * vocabulary)])
             let b = Array(stepped.logits.storage[(r * vocabulary)..<((r + 1) * vocabulary)])
-            #expect(a == b, "row \(i) (from \(r))")
+            // Four rows against three: the GEMMs block differently, so sums run in another order. 1e-5
+            // relative to the row's largest logit is 40 times the spread measured here (2.5e-7 with AVX2 + FMA
+            // GEMMs; 0 with Sandybridge's, whose blocking does not change between the two shapes).
+            let scale = max(1, b.map(abs).max() ?? 0)
+            let worst = worstDifference(a, b)
+            #expect(worst.value <= 1e-5 * scale, "row \(i) (from \(r)): \(worst.value) at logit \(worst.index)")
         }
         #expect(model.sources(of: reorderedThenStepped.state) == [2, 0, 0, 1])
     }

@@ -16,6 +16,8 @@ import Testing
             var c = [Float](repeating: 0, count: m * n)
             BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k,
                        a: ta ? aT : a, b: tb ? bT : b, c: &c)
+            // Exact on purpose: every operand is a multiple of 0.5 below 4, so every product and partial sum is a
+            // float with no rounding, in any summation order and with or without FMA.
             #expect(c == expected, "transposeA \(ta) transposeB \(tb)")
         }
     }
