@@ -18,5 +18,7 @@ lint:
 hf-client:
 	@scripts/install-hf-client.sh
 
+# The whole suite on this CPU's kernels, then the numeric suites on the baseline ones (scripts/test-other-kernels.sh).
 test: deps lint hf-client
 	swift test --parallel
+	scripts/test-other-kernels.sh
