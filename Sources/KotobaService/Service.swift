@@ -40,7 +40,7 @@ public final class Service: Sendable {
             modelStates: { catalog.entries.map { ($0.spec.name, $0.spec.task, $0.state.name) } })
         let state = self.state
         let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase },
-                                                 configuration: configuration))
+                                                 configuration: configuration, logger: logger))
         let responder = ServerHeaderResponder(wrapped: router)
         let server = HTTPServer(configuration: configuration.httpServer, responder: responder) { record in
             metrics.record(route: record.route, method: record.method.rawValue, status: record.status,

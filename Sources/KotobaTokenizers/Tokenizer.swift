@@ -72,6 +72,11 @@ public final class Tokenizer: Sendable {
     public var vocabularySize: Int {
         model.vocabularySize + addedVocabulary.tokens.filter { model.id(forToken: $0.token.content) == nil }.count
     }
+
+    /// One past the largest id encoding can produce, added tokens included: the embedding rows a model needs.
+    public var idLimit: Int {
+        max(model.idLimit, (addedVocabulary.tokens.map(\.id).max() ?? -1) + 1)
+    }
 }
 
 /// Ids of the special-token roles a task needs; nil where the tokenizer has no such token.

@@ -79,6 +79,23 @@ import Testing
             try FillMaskTask.load(directory: directory)
         }
     }
+
+    @Test func refusesATokenizerWhoseIdsSkipPastTheEmbeddingMatrix() throws {
+        // As many entries as the matrix has rows, but one moved to id 300: the largest id counts, not the size.
+        let directory = try BertTaskFixtures.copy("bert-mlm")
+        let url = directory.appendingPathComponent("tokenizer.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var model = try #require(json["model"] as? [String: Any])
+        var vocab = try #require(model["vocab"] as? [String: Int])
+        let moved = try #require(vocab.first { $0.value == 121 }?.key)
+        vocab[moved] = 300
+        model["vocab"] = vocab
+        json["model"] = model
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        #expect(throws: TaskLoadError.vocabularyMismatch(directory: directory.path, tokenizer: 301, model: 122)) {
+            try FillMaskTask.load(directory: directory)
+        }
+    }
 }
 
 @Suite struct BertTaskWireShapeTests {

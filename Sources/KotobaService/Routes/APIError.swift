@@ -17,6 +17,9 @@ enum APIError: Error, Equatable {
     case batch(BatchError)
     /// A broken invariant of ours (500).
     case internalError(String)
+    /// The model or tokenizer failed on an input the task had accepted (500, `inference`): ours, and logged
+    /// with the request id.
+    case modelFailure(String)
 
     /// From a task's error for input `index` (nil when the task did not say which input).
     init(_ error: TaskError, input index: Int? = nil) {
@@ -25,6 +28,7 @@ enum APIError: Error, Equatable {
         case let .invalidInput(message): self = .invalid(prefix + message)
         case let .inputTooLong(tokens, limit): self = .inputTooLong(input: index ?? 0, tokens: tokens, limit: limit)
         case .cancelled: self = .batch(.clientGone)
+        case .model, .tokenizer: self = .modelFailure(prefix + error.description)
         }
     }
 
@@ -44,7 +48,7 @@ enum APIError: Error, Equatable {
             case .failed: .internalServerError
             case let .rejected(error): APIError(error).status
             }
-        case .internalError: .internalServerError
+        case .internalError, .modelFailure: .internalServerError
         }
     }
 
@@ -65,6 +69,7 @@ enum APIError: Error, Equatable {
             case let .rejected(error): APIError(error).errorType
             }
         case .internalError: HTTPErrorType.internalError
+        case .modelFailure: ServiceErrorType.inference
         }
     }
 
@@ -75,6 +80,7 @@ enum APIError: Error, Equatable {
         case let .inputTooLong(input, tokens, limit):
             "text[\(input)] has \(tokens) tokens; the model accepts at most \(limit) (send \"truncation\": true to cut it)"
         case let .modelNotFound(why), let .modelUnavailable(why), let .internalError(why): why
+        case let .modelFailure(why): "inference failed: \(why)"
         case let .batch(error):
             switch error {
             case let .queueFull(capacity, retry): "the model's queue is full (\(capacity) requests); retry in \(retry) s"
@@ -84,6 +90,15 @@ enum APIError: Error, Equatable {
             case let .failed(why): "inference failed: \(why)"
             case let .rejected(error): APIError(error).message
             }
+        }
+    }
+
+    /// True for failures of ours rather than the client's or the load's: they are logged with their cause.
+    var isServerFault: Bool {
+        switch self {
+        case .internalError, .modelFailure, .batch(.failed): true
+        case let .batch(.rejected(error)): !error.isClientError
+        default: false
         }
     }
 

@@ -1,4 +1,5 @@
 import KotobaHTTP
+import Logging
 
 /// What route handlers read from the running service; built by `Service`, and by tests without a socket.
 struct RouteContext: Sendable {
@@ -10,11 +11,12 @@ struct RouteContext: Sendable {
     let inference: InferenceHub
 
     init(catalog: ModelCatalog, metrics: ServiceMetrics, phase: @escaping @Sendable () -> ServicePhase,
-         configuration: ServiceConfiguration = ServiceConfiguration()) {
+         configuration: ServiceConfiguration = ServiceConfiguration(),
+         logger: Logger = Logger(label: "kotoba") { _ in SwiftLogNoOpLogHandler() }) {
         self.catalog = catalog
         self.metrics = metrics
         self.phase = phase
-        inference = InferenceHub(configuration: configuration, metrics: metrics.tasks)
+        inference = InferenceHub(configuration: configuration, metrics: metrics.tasks, logger: logger)
     }
 }
 

@@ -83,6 +83,12 @@ enum TaskDriver {
     private static func fail(_ error: APIError, _ labels: [String], hub: InferenceHub, request: HTTPRequest,
                              reply: @Sendable (HTTPResponse) -> Void) {
         hub.metrics.failures.increment(labels + [error.errorType])
+        if error.isServerFault {
+            // The client sees the envelope; whoever runs the service needs the cause, findable by request id.
+            hub.logger.error("request failed", metadata: ["request_id": "\(request.id)", "model": "\(labels[0])",
+                                                          "task": "\(labels[1])", "error_type": "\(error.errorType)",
+                                                          "cause": "\(error.message)"])
+        }
         reply(error.response(requestID: request.id))
     }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 
 /// The shared machinery of the task endpoints: the inference pool, one batcher per model, the preparation
 /// queue and the request limits.
@@ -10,11 +11,13 @@ final class InferenceHub: Sendable {
     /// Most inputs in one request.
     let maxInputs: Int
     let metrics: TaskMetrics
+    /// Where failures of ours are logged with their cause and request id.
+    let logger: Logger
     /// Where bodies are parsed and inputs tokenized: off the event loops, which must never wait on CPU work.
     let preparation = DispatchQueue(label: "kotoba.prepare", qos: .userInitiated, attributes: .concurrent)
     private let batchers = Locked<[String: any Sendable]>([:])
 
-    init(configuration: ServiceConfiguration, metrics: TaskMetrics) {
+    init(configuration: ServiceConfiguration, metrics: TaskMetrics, logger: Logger) {
         pool = InferencePool(workers: configuration.inferenceWorkers)
         let batching = configuration.batching
         limits = BatchLimits(maxBatchSize: batching.maxBatchSize, maxBatchTokens: batching.maxBatchTokens,
@@ -22,6 +25,7 @@ final class InferenceHub: Sendable {
         defaultTimeoutSeconds = configuration.requests.timeoutSeconds
         maxInputs = configuration.requests.maxInputs
         self.metrics = metrics
+        self.logger = logger
     }
 
     /// The batcher of the model named `name`, made on first use.

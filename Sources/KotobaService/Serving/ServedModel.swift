@@ -38,14 +38,14 @@ enum GroupedRun {
             do {
                 let outputs = try body(indices.map { items[$0] }, groupCancelled)
                 guard outputs.count == indices.count else {
-                    throw TaskError.invalidInput("task returned \(outputs.count) results for \(indices.count) inputs")
+                    throw ResultCountMismatch(returned: outputs.count, expected: indices.count)
                 }
                 for (index, output) in zip(indices, outputs) { results[index] = .success(output) }
             } catch {
                 for index in indices {
                     results[index] = Result { () throws -> Output in
                         guard let only = try body([items[index]], { isCancelled(index) }).first else {
-                            throw TaskError.invalidInput("task returned no result")
+                            throw ResultCountMismatch(returned: 0, expected: 1)
                         }
                         return only
                     }
@@ -54,6 +54,13 @@ enum GroupedRun {
         }
         return results.map { $0 ?? .failure(TaskError.cancelled) }
     }
+}
+
+/// A task broke its contract of one result per input: ours, so the batcher answers 500, not 422.
+struct ResultCountMismatch: Error, CustomStringConvertible {
+    var returned: Int
+    var expected: Int
+    var description: String { "the task returned \(returned) results for \(expected) inputs" }
 }
 
 /// A loader for one task: reads the checkpoint's facts, then builds the served model.

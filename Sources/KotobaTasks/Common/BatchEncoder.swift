@@ -13,13 +13,14 @@ struct BatchEncoder: Sendable {
 
     /// The tokenizer of `directory`, checked against the model it will feed.
     ///
-    /// A tokenizer with more tokens than the embedding matrix has rows would produce ids the model cannot look
-    /// up, so it is refused at load time; fewer is fine (checkpoints often pad the matrix to a multiple of 8).
+    /// A tokenizer that can produce an id at or past the embedding matrix's rows would make ids the model cannot
+    /// look up, so it is refused at load time (its largest id counts, not its size: ids may have gaps); fewer
+    /// rows used is fine (checkpoints often pad the matrix to a multiple of 8).
     init(directory: URL, limits: EncoderLimits, maxLength: Int? = nil) throws(TaskLoadError) {
         let tokenizer: Tokenizer
         do { tokenizer = try Tokenizer.load(directory: directory) } catch { throw .tokenizer(error) }
-        guard tokenizer.vocabularySize <= limits.vocabularySize else {
-            throw .vocabularyMismatch(directory: directory.path, tokenizer: tokenizer.vocabularySize,
+        guard tokenizer.idLimit <= limits.vocabularySize else {
+            throw .vocabularyMismatch(directory: directory.path, tokenizer: tokenizer.idLimit,
                                       model: limits.vocabularySize)
         }
         self.tokenizer = tokenizer
@@ -42,7 +43,7 @@ struct BatchEncoder: Sendable {
                 encoding = try tokenizer.encode(text, pair: pairs?[i], addSpecialTokens: true,
                                                 truncation: Truncation(maxLength: maxLength, direction: side.direction))
             } catch {
-                throw .invalidInput("input \(i): \(error.description)")
+                throw TaskError(error, input: i)
             }
             let removed = encoding.truncation?.removedTokens ?? 0
             if removed > 0 && !truncate {
@@ -58,14 +59,7 @@ struct BatchEncoder: Sendable {
                                        padId: tokenizer.specialTokens.pad ?? 0)
             return (encodings, batch, reports)
         } catch {
-            throw .invalidInput(error.description)
+            throw TaskError(error)
         }
-    }
-}
-
-extension TaskError {
-    /// A model error raised while serving a request: the input did not fit the model.
-    init(_ error: ModelError) {
-        self = .invalidInput(error.description)
     }
 }

@@ -19,7 +19,7 @@ public enum TaskLoadError: Error, Equatable, CustomStringConvertible {
         case let .model(error): error.description
         case let .tokenizer(error): error.description
         case let .vocabularyMismatch(directory, tokenizer, model):
-            "\(directory): the tokenizer has \(tokenizer) tokens but the model's embedding matrix has \(model) rows"
+            "\(directory): the tokenizer makes ids up to \(tokenizer - 1) but the model's embedding matrix has \(model) rows"
         case let .missingSpecialToken(directory, role): "\(directory): the tokenizer has no \(role) token"
         case let .invalidLayout(path, reason): "\(path): \(reason)"
         }

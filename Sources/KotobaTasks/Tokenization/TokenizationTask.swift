@@ -51,7 +51,7 @@ public struct TokenizationTask: Sendable {
                                     direction: side.direction)
         let encoding: Encoding
         do { encoding = try tokenizer.encode(text, pair: pair, truncation: truncation) } catch {
-            throw .invalidInput(error.description)
+            throw TaskError(error)
         }
         let original = encoding.truncation?.originalLength ?? encoding.count
         return TokenizationResult(ids: encoding.ids, tokens: encoding.tokens,

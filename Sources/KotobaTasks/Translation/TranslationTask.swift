@@ -87,8 +87,8 @@ public struct TranslationTask: Sendable {
                 source = try Tokenizer.load(tokenizerJSON: directory.appendingPathComponent("source_tokenizer.json"))
                 target = try Tokenizer.load(tokenizerJSON: directory.appendingPathComponent("target_tokenizer.json"))
             } catch { throw .tokenizer(error) }
-            guard source.vocabularySize <= model.config.srcVocabSize else {
-                throw .vocabularyMismatch(directory: directory.path, tokenizer: source.vocabularySize,
+            guard source.idLimit <= model.config.srcVocabSize else {
+                throw .vocabularyMismatch(directory: directory.path, tokenizer: source.idLimit,
                                           model: model.config.srcVocabSize)
             }
             return TranslationTask(backend: .recurrent(model, source: source, target: target))
@@ -129,7 +129,7 @@ public struct TranslationTask: Sendable {
         switch backend {
         case let .marian(_, tokenizer): return tokenizer.encodeSource(text)
         case let .recurrent(_, source, _):
-            do { return try source.encode(text).ids } catch { throw .invalidInput(error.description) }
+            do { return try source.encode(text).ids } catch { throw TaskError(error) }
         }
     }
 
@@ -181,8 +181,7 @@ public struct TranslationTask: Sendable {
                 hypotheses = try recurrent(model, sources, options, beams: beams, isCancelled: isCancelled)
             }
         } catch {
-            if case .cancelled = error { throw .cancelled }
-            throw .invalidInput(error.description)
+            throw TaskError(error)
         }
         return zip(hypotheses, reports).map { list, report in
             TranslationResult(translations: list.map { hypothesis in

@@ -18,6 +18,7 @@ public struct BPE: TokenizerModel {
     let merges: [UInt64: (rank: Int32, id: Int32)]
 
     public var vocabularySize: Int { ids.count }
+    public let idLimit: Int
 
     public init(vocabulary: [(String, Int)], merges: [(String, String)], unknownToken: String?,
                 continuingSubwordPrefix: String?, endOfWordSuffix: String?, fuseUnknown: Bool,
@@ -28,6 +29,7 @@ public struct BPE: TokenizerModel {
             ids[ScalarKey(token)] = id
             tokens[id] = token
         }
+        idLimit = (ids.values.max() ?? -1) + 1
         let prefixLength = continuingSubwordPrefix?.unicodeScalars.count ?? 0
         var table: [UInt64: (rank: Int32, id: Int32)] = [:]
         for (rank, (a, b)) in merges.enumerated() {

@@ -9,4 +9,7 @@ public protocol TokenizerModel: Sendable {
     func token(forId id: Int) -> String?
     /// Number of vocabulary entries (`Model::get_vocab_size`).
     var vocabularySize: Int { get }
+    /// One past the largest id the model can emit: the embedding rows it needs, which exceeds
+    /// `vocabularySize` when the ids have gaps.
+    var idLimit: Int { get }
 }

@@ -16,6 +16,8 @@ public struct Unigram: TokenizerModel {
     private let minScore: Double
 
     public var vocabularySize: Int { vocabulary.count }
+    /// Ids are positions in the piece list, so dense.
+    public var idLimit: Int { vocabulary.count }
 
     public init(vocabulary: [(piece: String, score: Double)], unknownID: Int?, byteFallback: Bool) throws(TokenizerError) {
         if let unknownID {

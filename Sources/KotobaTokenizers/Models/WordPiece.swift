@@ -16,6 +16,7 @@ public struct WordPiece: TokenizerModel {
     private let prefixNode: Int32?
     private let unkId: Int?
     public let vocabularySize: Int
+    public let idLimit: Int
 
     /// A model over `vocabulary` (token → id pairs; a repeated token keeps its last id, like a Rust HashMap).
     public init(vocabulary: [(String, Int)], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
@@ -31,6 +32,7 @@ public struct WordPiece: TokenizerModel {
         self.vocabulary = trie
         self.tokensById = byId
         self.vocabularySize = byToken.count
+        self.idLimit = (byToken.values.max() ?? -1) + 1
         self.unkToken = unkToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
