@@ -70,6 +70,33 @@ import Testing
         #expect(batches.flatMap { $0 } == Array(0..<10))
     }
 
+    /// The budget counts what a padded batch costs, rows × the longest input, not the sum of real tokens.
+    @Test func theTokenBudgetCountsPaddedTokens() {
+        let gate = DispatchSemaphore(value: 0)
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let model = DoublingModel(gate: gate)
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(tokens: 60, wait: 0), pool: pool, run: model.run)
+        // The first request holds the model while the rest queue, so they are cut into batches together.
+        let answers = KotobaService.Locked<[Int: Result<[Int], BatchError>]>([:])
+        let group = DispatchGroup()
+        let tokens = [1, 20, 2, 2, 2, 2]
+        for (index, count) in tokens.enumerated() {
+            group.enter()
+            batcher.submit([index], tokens: [count], deadline: .now() + 5) { result in
+                answers.withLock { $0[index] = result.map(\.0) }
+                group.leave()
+            }
+            if index == 0 { #expect(KotobaProcess.eventually(within: 2) { model.batches.current.count == 1 }) }
+        }
+        for _ in tokens { gate.signal() }
+        _ = group.wait(timeout: .now() + 10)
+        #expect(answers.current.count == tokens.count)
+        // 20, 2, 2 pad to 3 × 20 = 60, the budget; a fourth row would make 80. Counting real tokens (28 for all
+        // five) would have put them in one batch.
+        #expect(model.batches.current == [[0], [1, 2, 3], [4, 5]], "\(model.batches.current)")
+    }
+
     @Test func aRequestLargerThanTheTokenBudgetRunsAlone() {
         let model = DoublingModel()
         let pool = InferencePool(workers: 1)

@@ -231,7 +231,9 @@ import Testing
         let model = try #require(ServedFixtures.catalog.model(named: "marian") as? TranslationModel)
         let polls = Locked(0)
         // Nobody waits from the third poll on: the search must stop rather than finish.
-        let results = model.runBatch([.init(text: "Tom is here.", options: .init(beamSize: 3, maxNewTokens: 40))]) { _ in
+        let options = TranslationOptions(beamSize: 3, maxNewTokens: 40)
+        let input = try model.model.prepare("Tom is here.", options: options)
+        let results = model.runBatch([.init(input: input, options: options)]) { _ in
             polls.withLock { $0 += 1; return $0 > 2 }
         }
         guard case let .failure(error)? = results.first else {

@@ -50,7 +50,7 @@ import Testing
 
     @Test func rejectsInputsWithoutAMaskAndBadTopK() throws {
         let task = try FillMaskTask.load(directory: BertTaskFixtures.model("bert-mlm"))
-        #expect(throws: TaskError.invalidInput("input 1 has no [MASK] token")) { try task.run(["a [MASK]", "a cat"]) }
+        #expect(throws: TaskError.invalidInput("input 1: no [MASK] token in the text")) { try task.run(["a [MASK]", "a cat"]) }
         #expect(throws: TaskError.invalidInput("top_k must be at least 1, got 0")) {
             try task.run(["a [MASK]"], options: FillMaskOptions(topK: 0))
         }

@@ -40,7 +40,7 @@ import Testing
         let reference = try Self.reference()
         let task = try TranslationTask.load(directory: Self.directory)
         let texts = reference.cases.map(\.text)
-        #expect(reference.cases.map { task.tokenCount($0.text) } == reference.cases.map(\.source_ids.count))
+        #expect(try reference.cases.map { try task.prepare($0.text).ids } == reference.cases.map(\.source_ids))
         let greedy = try task.run(texts, options: TranslationOptions(beamSize: 1, maxNewTokens: reference.max_new_tokens))
         let beam = try task.run(texts, options: TranslationOptions(beamSize: 3, maxNewTokens: reference.max_new_tokens,
                                                                    numReturnSequences: 2))
@@ -70,8 +70,10 @@ import Testing
     @Test func longSourcesAreRefusedOrTruncatedKeepingEOS() throws {
         let task = try TranslationTask.load(directory: Self.directory)
         let long = Array(repeating: "Tom is here.", count: 40).joined(separator: " ")
-        #expect(task.tokenCount(long) > task.maxInputTokens)
-        #expect(throws: TaskError.inputTooLong(tokens: task.tokenCount(long), limit: task.maxInputTokens)) {
+        let report = try task.prepare(long, options: TranslationOptions(truncate: true)).report
+        let tokens = report.inputTokens + report.removedTokens
+        #expect(tokens > task.maxInputTokens)
+        #expect(throws: TaskError.inputTooLong(tokens: tokens, limit: task.maxInputTokens)) {
             try task.run([long])
         }
         let cut = try task.run([long], options: TranslationOptions(maxNewTokens: 4, truncate: true))[0]
@@ -132,7 +134,7 @@ import Testing
         let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.directory.appendingPathComponent("reference.json")))
         let task = try TranslationTask.load(directory: Self.directory)
         for example in reference.cases {
-            #expect(task.tokenCount(example.text) == example.source_ids.count)
+            #expect(try task.prepare(example.text).ids == example.source_ids)
             let greedy = try task.run([example.text], options: TranslationOptions(beamSize: 1, maxNewTokens: reference.max_new_tokens,
                                                                                   alignments: true))[0]
             #expect(greedy.translations.count == 1)

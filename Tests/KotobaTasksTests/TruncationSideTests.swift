@@ -14,13 +14,14 @@ import Testing
             let direction: Truncation.Direction = side == .left ? .left : .right
             let expected = try encoder.tokenizer.encode(Self.long, pair: nil, addSpecialTokens: true,
                                                         truncation: Truncation(maxLength: encoder.maxLength, direction: direction))
-            let (encodings, batch, reports) = try encoder.encode([Self.long], truncate: true, side: side)
-            #expect(encodings[0].ids == expected.ids, "\(side)")
-            #expect(Array(batch.ids.prefix(encodings[0].ids.count)) == expected.ids, "\(side)")
-            #expect(reports[0].truncated)
+            let input = try encoder.prepare(Self.long, truncate: true, side: side)
+            let batch = try encoder.batch([input])
+            #expect(input.ids == expected.ids, "\(side)")
+            #expect(Array(batch.ids.prefix(input.ids.count)) == expected.ids, "\(side)")
+            #expect(input.report.truncated)
         }
-        let left = try encoder.encode([Self.long], truncate: true, side: .left).encodings[0].ids
-        let right = try encoder.encode([Self.long], truncate: true, side: .right).encodings[0].ids
+        let left = try encoder.prepare(Self.long, truncate: true, side: .left).ids
+        let right = try encoder.prepare(Self.long, truncate: true, side: .right).ids
         #expect(left != right)
         // Special tokens survive either cut: [CLS] first, [SEP] last.
         #expect(left.first == right.first && left.last == right.last)
@@ -31,7 +32,7 @@ import Testing
         let tailMask = String(repeating: "the cat sat on the mat. ", count: 8) + "a [MASK]"
         let left = try task.run([tailMask], options: FillMaskOptions(truncate: true, side: .left))[0]
         #expect(left.input.truncated && left.masks.count == 1)
-        #expect(throws: TaskError.invalidInput("input 0 has no [MASK] token after truncation to 40 tokens")) {
+        #expect(throws: TaskError.invalidInput("input 0: no [MASK] token left after truncation to 40 tokens")) {
             try task.run([tailMask], options: FillMaskOptions(truncate: true, side: .right))
         }
         let both = try task.run([Self.long], options: FillMaskOptions(truncate: true, side: .left))[0]

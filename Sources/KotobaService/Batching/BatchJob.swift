@@ -36,7 +36,8 @@ final class BatchJob<Item: Sendable, Output: Sendable>: Sendable {
         self.completion = Locked(completion)
     }
 
-    var totalTokens: Int { tokens.reduce(0, +) }
+    /// The longest item's tokens: what every row of a batch holding this job is padded to, at least.
+    var longestInput: Int { tokens.max() ?? 0 }
 
     /// True once answered (by its batch, its deadline or its client leaving): nobody wants its result.
     var isFinished: Bool { completion.current == nil }

@@ -5,8 +5,9 @@ import KotobaTasks
 /// Dynamic batching for one model: requests that arrive together run as one batch on the inference pool.
 ///
 /// A batch is cut from the front of the queue (oldest first, so no request is overtaken) until the next
-/// request would pass `maxBatchSize` or `maxBatchTokens`; the first request always goes, so one larger than
-/// the budget runs alone rather than never. An idle model waits at most `maxWait` after the oldest request
+/// request would pass `maxBatchSize` or `maxBatchTokens`, counted padded (rows × the longest input: what the
+/// padded forward pass costs, so one long input with many short ones is not mistaken for a cheap batch); the
+/// first request always goes, so one larger than the budget runs alone rather than never. An idle model waits at most `maxWait` after the oldest request
 /// arrived; a busy one cuts the next batch the moment the running one ends, which is where batches grow.
 /// One batch runs per model at a time: BLAS already spreads a batch over cores, and requests queueing behind
 /// a running batch are what make the next one large.
@@ -110,21 +111,22 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
             state.queue.removeAll(where: \.isFinished)
             guard !state.running, let oldest = state.queue.first else { return .nothing }
             let due = oldest.submittedAt + limits.maxWait
-            let full = state.queue.reduce(0) { $0 + $1.items.count } >= limits.maxBatchSize
-                || state.queue.reduce(0) { $0 + $1.totalTokens } >= limits.maxBatchTokens
+            let rows = state.queue.reduce(0) { $0 + $1.items.count }
+            let full = rows >= limits.maxBatchSize
+                || rows * (state.queue.map(\.longestInput).max() ?? 0) >= limits.maxBatchTokens
             guard full || DispatchTime.now() >= due else {
                 if state.timerArmed { return .nothing }
                 state.timerArmed = true
                 return .wait(due)
             }
             var batch: [BatchJob<Item, Output>] = []
-            var tokens = 0, inputs = 0
+            var inputs = 0, longest = 0
             while let job = state.queue.first {
-                if !batch.isEmpty && (inputs + job.items.count > limits.maxBatchSize
-                                      || tokens + job.totalTokens > limits.maxBatchTokens) { break }
+                let (grownInputs, grownLongest) = (inputs + job.items.count, max(longest, job.longestInput))
+                if !batch.isEmpty && (grownInputs > limits.maxBatchSize
+                                      || grownInputs * grownLongest > limits.maxBatchTokens) { break }
                 batch.append(state.queue.removeFirst())
-                tokens += job.totalTokens
-                inputs += job.items.count
+                (inputs, longest) = (grownInputs, grownLongest)
             }
             state.running = true
             return .run(batch)
@@ -194,7 +196,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
 public struct BatchLimits: Sendable, Equatable {
     /// Most inputs in one batch (a request with more runs alone).
     public var maxBatchSize: Int
-    /// Most input tokens in one batch (a request with more runs alone).
+    /// Most padded tokens in one batch, rows × the longest input (a request with more runs alone).
     public var maxBatchTokens: Int
     /// Seconds an idle model waits for a batch to fill.
     public var maxWait: Double

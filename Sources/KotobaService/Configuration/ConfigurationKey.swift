@@ -57,7 +57,7 @@ package struct ConfigurationKey {
             choice("log.format", "text or json", \.log.format),
             choice("log.level", "trace, debug, info, notice, warning, error or critical", \.log.level),
             integer("batching.max_batch_size", 1...4096, "most requests in one batch", \.batching.maxBatchSize),
-            integer("batching.max_batch_tokens", 1...16_777_216, "most input tokens in one batch",
+            integer("batching.max_batch_tokens", 1...16_777_216, "most padded tokens in one batch (rows × the longest input)",
                     \.batching.maxBatchTokens),
             seconds("batching.max_wait_seconds", 0...1, "how long an idle model waits for a batch to fill",
                     \.batching.maxWaitSeconds),

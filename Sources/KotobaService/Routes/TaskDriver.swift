@@ -3,10 +3,33 @@ import Foundation
 import KotobaHTTP
 import KotobaTasks
 
-/// A task request's inputs ready for the queue: the items and each one's token count.
+/// A task request's inputs ready for the queue: the items and each one's token count, for the batch budget.
 struct PreparedInputs<Item: Sendable>: Sendable {
     var items: [Item]
     var tokens: [Int]
+
+    init(items: [Item], tokens: [Int]) {
+        self.items = items
+        self.tokens = tokens
+    }
+
+    /// Items that carry their prepared input (as a queue item or as the item itself).
+    init(_ items: [Item]) where Item: CarriesPreparedInput {
+        self.init(items: items, tokens: items.map(\.preparedInput.tokenCount))
+    }
+}
+
+/// A queue item holding one input tokenized by its task.
+protocol CarriesPreparedInput {
+    var preparedInput: PreparedInput { get }
+}
+
+extension PreparedInput: CarriesPreparedInput {
+    var preparedInput: PreparedInput { self }
+}
+
+extension PreparedItem: CarriesPreparedInput {
+    var preparedInput: PreparedInput { input }
 }
 
 /// What one endpoint contributes to the shared request path: how to read its body, how to turn the request
@@ -14,13 +37,14 @@ struct PreparedInputs<Item: Sendable>: Sendable {
 struct TaskCall<Model: ServedModel, Parsed: Sendable>: Sendable {
     /// Reads and validates the body; also returns the model name the request asks for (nil: the default).
     var parse: @Sendable (RequestFields) throws(APIError) -> (model: String?, request: Parsed)
-    /// Counts tokens and builds items; refuses inputs the model cannot take.
+    /// Tokenizes the inputs (once: the items carry the ids to the model) and checks the options; refuses what
+    /// the model cannot take.
     var prepare: @Sendable (Model, Parsed) throws(APIError) -> PreparedInputs<Model.Item>
     /// The response body for the outputs, in item order.
     var encode: @Sendable (_ name: String, Model, Parsed, [Model.Output]) -> [UInt8]
 }
 
-/// The request path every task endpoint shares: leave the event loop, parse, pick the model, count tokens,
+/// The request path every task endpoint shares: leave the event loop, parse, pick the model, tokenize (once),
 /// queue for a batch under the request's deadline, answer with timing headers; any failure is the error
 /// envelope with the status `APIError` gives it.
 enum TaskDriver {

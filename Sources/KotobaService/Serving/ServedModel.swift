@@ -3,19 +3,22 @@ import KotobaTasks
 
 /// A loaded model that answers one task's requests in batches.
 ///
-/// The service counts each input's tokens with `tokenCount` before queueing it (for the batch budget and to
-/// refuse over-long inputs before they wait), then hands whole batches to `runBatch` on the inference pool.
+/// Each request's inputs are tokenized once, by the task's `prepare` on the preparation queue (which also
+/// refuses what the task cannot take, before anything waits in a queue); the queue items carry those prepared
+/// inputs, and `runBatch` hands whole batches of them to the task on the inference pool.
 protocol ServedModel: LoadedModel {
     associatedtype Item: Sendable
     associatedtype Output: Sendable
     /// The task name as the configuration's `models[].task` spells it.
     static var task: String { get }
-    /// The longest input the model takes, special tokens included.
-    var maxInputTokens: Int { get }
-    /// Tokens the model would see for `text` (and `pair`), special tokens included, before truncation.
-    func tokenCount(_ text: String, pair: String?) throws(TaskError) -> Int
     /// One result per item, in order; `isCancelled(i)` turns true once nobody waits for item `i`.
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<Output, any Error>]
+}
+
+/// A queue item: one prepared input and the request's options, which decide what it may be batched with.
+struct PreparedItem<Options: Sendable & Equatable>: Sendable {
+    var input: PreparedInput
+    var options: Options
 }
 
 /// Running a batch whose requests may carry different options.
@@ -83,19 +86,6 @@ extension TaskModelLoader {
             try GoldenCheck.run(call, model: model, directory: directory)
             return model
         }
-    }
-}
-
-/// Encoder models count with the tokenizer the task itself uses.
-protocol TokenizerServedModel: ServedModel {
-    var tokenization: TokenizationTask { get }
-}
-
-extension TokenizerServedModel {
-    var maxInputTokens: Int { tokenization.maxLength }
-
-    func tokenCount(_ text: String, pair: String?) throws(TaskError) -> Int {
-        try tokenization.count(text, pair: pair)
     }
 }
 

@@ -32,35 +32,25 @@ struct CommonRequest: Sendable {
         return side
     }
 
-    var truncation: InputTruncation { InputTruncation(truncate: truncate, side: side) }
 }
 
-/// Whether and on which side an item's input may be cut: items differing in either run in separate calls.
-struct InputTruncation: Sendable, Hashable {
-    var truncate: Bool
-    var side: TruncationSide
-}
-
-/// Counting tokens before an input is queued.
-enum TokenCount {
-    /// Each input's token count as the model will see it, capped at the model's limit when truncating;
-    /// an over-long input without `truncate` is refused here, before it waits in a queue.
-    static func inputs(_ model: some ServedModel, _ texts: [String], pairs: [String]? = nil,
-                       truncate: Bool) throws(APIError) -> [Int] {
-        let limit = model.maxInputTokens
-        var counts: [Int] = []
-        counts.reserveCapacity(texts.count)
-        for (index, text) in texts.enumerated() {
-            let count: Int
-            do { count = try model.tokenCount(text, pair: pairs?[index]) } catch {
-                throw APIError(error, input: index)
-            }
-            if count > limit && !truncate {
-                throw .inputTooLong(input: index, tokens: count, limit: limit)
-            }
-            counts.append(min(count, limit))
+/// Tokenizing a request's inputs once, before they are queued.
+enum Preparation {
+    /// Each input prepared by `prepare` (a task's own, which refuses what the task cannot take); an error names
+    /// the input as `text[i]`.
+    static func inputs<Input>(_ inputs: [Input],
+                              _ prepare: (Input) throws(TaskError) -> PreparedInput) throws(APIError) -> [PreparedInput] {
+        var prepared: [PreparedInput] = []
+        prepared.reserveCapacity(inputs.count)
+        for (index, input) in inputs.enumerated() {
+            do { prepared.append(try prepare(input)) } catch { throw APIError(error, input: index) }
         }
-        return counts
+        return prepared
+    }
+
+    /// Request options checked once, by the task, before any input is prepared.
+    static func options(_ validate: () throws(TaskError) -> Void) throws(APIError) {
+        do { try validate() } catch { throw APIError(error) }
     }
 }
 

@@ -14,12 +14,11 @@ struct FillMaskRequest: Sendable {
     }
 
     func prepare(_ model: FillMaskModel) throws(APIError) -> PreparedInputs<FillMaskModel.Item> {
-        let mask = model.model.maskToken
-        for (index, text) in common.texts.enumerated() where !text.contains(mask) {
-            throw .invalid("text[\(index)] has no \(mask) token")
+        try Preparation.options { () throws(TaskError) in try model.model.validate(options) }
+        let inputs = try Preparation.inputs(common.texts) { (text) throws(TaskError) in
+            try model.model.prepare(text, options: options)
         }
-        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
-        return PreparedInputs(items: common.texts.map { .init(text: $0, options: options) }, tokens: tokens)
+        return PreparedInputs(inputs.map { FillMaskModel.Item(input: $0, options: options) })
     }
 }
 
@@ -64,8 +63,11 @@ struct ClassifyRequest: Sendable {
         var options = options
         // The pipeline clamps top_k to the label count rather than refusing it.
         options.topK = options.topK.map { min($0, model.model.labels.count) }
-        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
-        return PreparedInputs(items: common.texts.map { .init(text: $0, options: options) }, tokens: tokens)
+        try Preparation.options { () throws(TaskError) in try model.model.validate(options) }
+        let inputs = try Preparation.inputs(common.texts) { (text) throws(TaskError) in
+            try model.model.prepare(text, options: options)
+        }
+        return PreparedInputs(inputs.map { ClassificationModel.Item(input: $0, options: options) })
     }
 }
 
@@ -115,9 +117,9 @@ struct NextSentenceRequest: Sendable {
     }
 
     func prepare(_ model: NextSentenceModel) throws(APIError) -> PreparedInputs<NextSentenceModel.Item> {
-        let tokens = try TokenCount.inputs(model, pairs.map(\.first), pairs: pairs.map(\.second),
-                                           truncate: common.truncate)
-        return PreparedInputs(items: pairs.map { .init(pair: $0, truncation: common.truncation) }, tokens: tokens)
+        PreparedInputs(try Preparation.inputs(pairs) { (pair) throws(TaskError) in
+            try model.model.prepare(pair, truncate: common.truncate, side: common.side)
+        })
     }
 
     /// Both labels, best first, in the classification shape.
@@ -142,8 +144,9 @@ struct EmbedRequest: Sendable {
         if normalize == false && model.model.normalize {
             throw .invalid("this model's pipeline normalizes its embeddings; normalize: false cannot undo that")
         }
-        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
-        return PreparedInputs(items: common.texts.map { .init(text: $0, truncation: common.truncation) }, tokens: tokens)
+        return PreparedInputs(try Preparation.inputs(common.texts) { (text) throws(TaskError) in
+            try model.model.prepare(text, truncate: common.truncate, side: common.side)
+        })
     }
 
     /// The model's vector, scaled to unit length when the request asks and the model does not already.

@@ -20,12 +20,11 @@ struct TranslateRequest: Sendable {
     }
 
     func prepare(_ model: TranslationModel) throws(APIError) -> PreparedInputs<TranslationModel.Item> {
-        let beams = options.beamSize ?? model.model.defaultBeamSize
-        guard options.numReturnSequences <= beams else {
-            throw .invalid("num_return_sequences \(options.numReturnSequences) is more than the beam size \(beams)")
+        try Preparation.options { () throws(TaskError) in try model.model.validate(options) }
+        let inputs = try Preparation.inputs(common.texts) { (text) throws(TaskError) in
+            try model.model.prepare(text, options: options)
         }
-        let tokens = try TokenCount.inputs(model, common.texts, truncate: common.truncate)
-        return PreparedInputs(items: common.texts.map { .init(text: $0, options: options) }, tokens: tokens)
+        return PreparedInputs(inputs.map { TranslationModel.Item(input: $0, options: options) })
     }
 }
 

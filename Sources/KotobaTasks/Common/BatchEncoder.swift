@@ -28,38 +28,59 @@ struct BatchEncoder: Sendable {
         self.maxLength = min(limits.maxPositions, tokenizer.modelMaxLength ?? .max, maxLength ?? .max)
     }
 
-    /// The encodings of `texts` (paired with `pairs` where given), their batch and their reports.
+    /// The tokenizer as `/tokenize` serves it, with the same length limit as the model's inputs.
+    var tokenization: TokenizationTask { TokenizationTask(tokenizer: tokenizer, maxLength: maxLength) }
+
+    /// Encodes `text` (paired with `pair` where given) with special tokens, truncated to `maxLength`.
     ///
     /// With `truncate` false an input longer than `maxLength` is `TaskError.inputTooLong` rather than cut;
     /// otherwise `side` says which end loses tokens (special tokens are kept either way, as in `tokenizers`).
-    func encode(_ texts: [String], pairs: [String]? = nil, truncate: Bool,
-                side: TruncationSide = .right) throws(TaskError) -> (encodings: [Encoding], batch: TokenBatch, reports: [InputReport]) {
-        guard !texts.isEmpty else { throw .invalidInput("no inputs") }
-        var encodings: [Encoding] = []
-        var reports: [InputReport] = []
-        for (i, text) in texts.enumerated() {
-            let encoding: Encoding
-            do {
-                encoding = try tokenizer.encode(text, pair: pairs?[i], addSpecialTokens: true,
-                                                truncation: Truncation(maxLength: maxLength, direction: side.direction))
-            } catch {
-                throw TaskError(error, input: i)
-            }
-            let removed = encoding.truncation?.removedTokens ?? 0
-            if removed > 0 && !truncate {
-                throw .inputTooLong(tokens: encoding.truncation?.originalLength ?? encoding.ids.count, limit: maxLength)
-            }
-            encodings.append(encoding)
-            reports.append(InputReport(inputTokens: encoding.ids.count, removedTokens: removed))
-        }
+    func prepare(_ text: String, pair: String? = nil, truncate: Bool,
+                 side: TruncationSide = .right) throws(TaskError) -> PreparedInput {
+        let encoding: Encoding
         do {
-            let batch = try TokenBatch(ids: encodings.map(\.ids),
-                                       typeIds: limits.usesTokenTypes ? encodings.map(\.typeIds) : nil,
-                                       attentionMask: encodings.map(\.attentionMask),
-                                       padId: tokenizer.specialTokens.pad ?? 0)
-            return (encodings, batch, reports)
+            encoding = try tokenizer.encode(text, pair: pair, addSpecialTokens: true,
+                                            truncation: Truncation(maxLength: maxLength, direction: side.direction))
         } catch {
             throw TaskError(error)
         }
+        let removed = encoding.truncation?.removedTokens ?? 0
+        if removed > 0 && !truncate {
+            throw .inputTooLong(tokens: encoding.truncation?.originalLength ?? encoding.ids.count, limit: maxLength)
+        }
+        return PreparedInput(ids: encoding.ids, typeIds: encoding.typeIds,
+                             report: InputReport(inputTokens: encoding.ids.count, removedTokens: removed))
+    }
+
+    /// The inputs padded into one batch for a single forward pass.
+    func batch(_ inputs: [PreparedInput]) throws(TaskError) -> TokenBatch {
+        guard !inputs.isEmpty else { throw .invalidInput("no inputs") }
+        do {
+            return try TokenBatch(ids: inputs.map(\.ids), typeIds: limits.usesTokenTypes ? inputs.map(\.typeIds) : nil,
+                                  padId: tokenizer.specialTokens.pad ?? 0)
+        } catch {
+            throw TaskError(error)
+        }
+    }
+
+    /// `prepare` for each text (and pair), each error naming its input.
+    func prepare(_ texts: [String], pairs: [String]? = nil, truncate: Bool,
+                 side: TruncationSide) throws(TaskError) -> [PreparedInput] {
+        guard !texts.isEmpty else { throw .invalidInput("no inputs") }
+        var inputs: [PreparedInput] = []
+        for (index, text) in texts.enumerated() {
+            do { inputs.append(try prepare(text, pair: pairs?[index], truncate: truncate, side: side)) } catch {
+                throw error.naming(input: index)
+            }
+        }
+        return inputs
+    }
+}
+
+extension TaskError {
+    /// The error with the input it concerns named in its message, for calls that take several inputs.
+    func naming(input index: Int) -> TaskError {
+        if case let .invalidInput(message) = self { return .invalidInput("input \(index): \(message)") }
+        return self
     }
 }

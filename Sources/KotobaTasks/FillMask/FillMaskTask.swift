@@ -77,20 +77,45 @@ public struct FillMaskTask: Sendable {
     /// The mask token's text, for callers building inputs (`[MASK]` for BERT).
     public var maskToken: String { encoder.tokenizer.token(forId: maskId) ?? "[MASK]" }
 
+    /// The tokenizer as `/tokenize` serves it for this model.
+    public var tokenization: TokenizationTask { encoder.tokenization }
+
+    /// Refuses options no input could be run with: `top_k` below 1, targets none of which is in the vocabulary.
+    public func validate(_ options: FillMaskOptions) throws(TaskError) {
+        guard options.topK >= 1 else { throw .invalidInput("top_k must be at least 1, got \(options.topK)") }
+        if let targets = options.targets { _ = try targetIds(targets) }
+    }
+
+    /// Tokenizes one input; refuses it unless a mask token survives truncation.
+    public func prepare(_ text: String, options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> PreparedInput {
+        let input = try encoder.prepare(text, truncate: options.truncate, side: options.side)
+        guard input.ids.contains(maskId) else {
+            throw .invalidInput(input.report.truncated ? "no \(maskToken) token left after truncation to \(encoder.maxLength) tokens"
+                                                       : "no \(maskToken) token in the text")
+        }
+        return input
+    }
+
     /// Fills every mask of every input in one forward pass.
     public func run(_ texts: [String], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
-        guard options.topK >= 1 else { throw .invalidInput("top_k must be at least 1, got \(options.topK)") }
+        try validate(options)
+        var inputs: [PreparedInput] = []
+        for (index, text) in texts.enumerated() {
+            do { inputs.append(try prepare(text, options: options)) } catch { throw error.naming(input: index) }
+        }
+        return try run(inputs, options: options)
+    }
+
+    /// Fills every mask of every prepared input in one forward pass; `options` are assumed valid (`validate`).
+    public func run(_ inputs: [PreparedInput], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
         let targetIds = try options.targets.map { (t) throws(TaskError) in try self.targetIds(t) }
-        let (encodings, batch, reports) = try encoder.encode(texts, truncate: options.truncate, side: options.side)
+        let batch = try encoder.batch(inputs)
         // Flat positions of every mask: row-major over the batch, so logits come back input by input.
         var positions: [Int] = []
         var masksPerInput: [[Int]] = []
-        for (row, encoding) in encodings.enumerated() {
-            let masks = encoding.ids.indices.filter { encoding.ids[$0] == maskId }
-            guard !masks.isEmpty else {
-                throw .invalidInput("input \(row) has no \(maskToken) token"
-                                    + (reports[row].truncated ? " after truncation to \(encoder.maxLength) tokens" : ""))
-            }
+        for (row, input) in inputs.enumerated() {
+            let masks = input.ids.indices.filter { input.ids[$0] == maskId }
+            guard !masks.isEmpty else { throw .invalidInput("input \(row) has no \(maskToken) token") }
             masksPerInput.append(masks)
             positions += masks.map { row * batch.length + $0 }
         }
@@ -105,10 +130,10 @@ public struct FillMaskTask: Sendable {
                 let start = next * vocabulary
                 next += 1
                 let probabilities = Scores.softmax(logits.storage[start..<(start + vocabulary)])
-                lists.append(candidates(probabilities, ids: encodings[row].ids, at: position,
+                lists.append(candidates(probabilities, ids: inputs[row].ids, at: position,
                                         singleMask: masks.count == 1, targetIds: targetIds, topK: options.topK))
             }
-            results.append(FillMaskResult(masks: lists, input: reports[row]))
+            results.append(FillMaskResult(masks: lists, input: inputs[row].report))
         }
         return results
     }

@@ -48,18 +48,31 @@ public struct NextSentenceTask: Sendable {
         return NextSentenceTask(model: model, encoder: try BatchEncoder(directory: directory, limits: model.limits))
     }
 
-    /// Scores every pair in one forward pass, encoded `[CLS] A [SEP] B [SEP]` with segment ids 0 then 1.
+    /// The tokenizer as `/tokenize` serves it for this model.
+    public var tokenization: TokenizationTask { encoder.tokenization }
+
+    /// Tokenizes one pair, `[CLS] A [SEP] B [SEP]` with segment ids 0 then 1.
+    public func prepare(_ pair: SentencePair, truncate: Bool = true, side: TruncationSide = .right) throws(TaskError) -> PreparedInput {
+        try encoder.prepare(pair.first, pair: pair.second, truncate: truncate, side: side)
+    }
+
+    /// Scores every pair in one forward pass.
+    public func run(_ pairs: [SentencePair], truncate: Bool = true,
+                    side: TruncationSide = .right) throws(TaskError) -> [NextSentenceResult] {
+        try run(try encoder.prepare(pairs.map(\.first), pairs: pairs.map(\.second), truncate: truncate, side: side))
+    }
+
+    /// Scores every prepared pair in one forward pass.
     ///
     /// Index 0 of the NSP head is "is next": BERT's pre-training labelled a true continuation 0 and a random
     /// sentence 1 (`next_sentence_label` in modeling_bert.py: "0 indicates sequence B is a continuation of
     /// sequence A"), so the probability we report is the softmax's first entry.
-    public func run(_ pairs: [SentencePair], truncate: Bool = true,
-                    side: TruncationSide = .right) throws(TaskError) -> [NextSentenceResult] {
-        let (_, batch, reports) = try encoder.encode(pairs.map(\.first), pairs: pairs.map(\.second), truncate: truncate, side: side)
+    public func run(_ inputs: [PreparedInput]) throws(TaskError) -> [NextSentenceResult] {
+        let batch = try encoder.batch(inputs)
         let logits: Tensor
         do { logits = try model.nextSentenceLogits(batch) } catch { throw TaskError(error) }
-        return reports.enumerated().map { row, report in
-            NextSentenceResult(isNext: Scores.softmax(logits.storage[(row * 2)..<(row * 2 + 2)])[0], input: report)
+        return inputs.enumerated().map { row, input in
+            NextSentenceResult(isNext: Scores.softmax(logits.storage[(row * 2)..<(row * 2 + 2)])[0], input: input.report)
         }
     }
 }

@@ -30,21 +30,34 @@ public struct SentenceEmbeddingTask: Sendable {
         return SentenceEmbeddingTask(model: model, encoder: encoder, pooling: layout.pooling, normalize: layout.normalize)
     }
 
+    /// The tokenizer as `/tokenize` serves it for this model (with sentence-transformers' `max_seq_length`).
+    public var tokenization: TokenizationTask { encoder.tokenization }
+
+    /// Tokenizes one sentence.
+    public func prepare(_ text: String, truncate: Bool = true, side: TruncationSide = .right) throws(TaskError) -> PreparedInput {
+        try encoder.prepare(text, truncate: truncate, side: side)
+    }
+
     /// Embeds every sentence in one forward pass.
     public func run(_ texts: [String], truncate: Bool = true,
                     side: TruncationSide = .right) throws(TaskError) -> [SentenceEmbeddingResult] {
-        let (_, batch, reports) = try encoder.encode(texts, truncate: truncate, side: side)
+        try run(try encoder.prepare(texts, truncate: truncate, side: side))
+    }
+
+    /// Embeds every prepared sentence in one forward pass.
+    public func run(_ inputs: [PreparedInput]) throws(TaskError) -> [SentenceEmbeddingResult] {
+        let batch = try encoder.batch(inputs)
         let hidden: Tensor
         do { hidden = try model.hiddenStates(batch) } catch { throw TaskError(error) }
         let width = hidden.shape[2]
-        return reports.enumerated().map { row, report in
+        return inputs.enumerated().map { row, input in
             var vector = pool(hidden, row: row, batch: batch, width: width)
             if normalize {
                 let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
                 let scale = 1 / max(norm, 1e-12)
                 vector = vector.map { $0 * scale }
             }
-            return SentenceEmbeddingResult(embedding: vector, input: report)
+            return SentenceEmbeddingResult(embedding: vector, input: input.report)
         }
     }
 

@@ -78,15 +78,33 @@ public struct TextClassificationTask: Sendable {
         }
     }
 
+    /// The tokenizer as `/tokenize` serves it for this model.
+    public var tokenization: TokenizationTask { encoder.tokenization }
+
+    /// Refuses a `top_k` below 1.
+    public func validate(_ options: TextClassificationOptions) throws(TaskError) {
+        if let topK = options.topK, topK < 1 { throw .invalidInput("top_k must be at least 1, got \(topK)") }
+    }
+
+    /// Tokenizes one input.
+    public func prepare(_ text: String, options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> PreparedInput {
+        try encoder.prepare(text, truncate: options.truncate, side: options.side)
+    }
+
     /// Classifies every input in one forward pass.
     public func run(_ texts: [String], options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> [TextClassificationResult] {
-        if let topK = options.topK, topK < 1 { throw .invalidInput("top_k must be at least 1, got \(topK)") }
-        let (_, batch, reports) = try encoder.encode(texts, truncate: options.truncate, side: options.side)
+        try validate(options)
+        return try run(try encoder.prepare(texts, truncate: options.truncate, side: options.side), options: options)
+    }
+
+    /// Classifies every prepared input in one forward pass; `options` are assumed valid (`validate`).
+    public func run(_ inputs: [PreparedInput], options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> [TextClassificationResult] {
+        let batch = try encoder.batch(inputs)
         let logits: Tensor
         do { logits = try model(batch) } catch { throw TaskError(error) }
         let names = model.labels.names
         let function = options.function ?? defaultFunction
-        return reports.enumerated().map { row, report in
+        return inputs.enumerated().map { row, input in
             let slice = logits.storage[(row * names.count)..<((row + 1) * names.count)]
             let scores: [Float] = switch function {
             case .softmax: Scores.softmax(slice)
@@ -95,7 +113,7 @@ public struct TextClassificationTask: Sendable {
             }
             let order = Scores.top(options.topK ?? names.count, of: scores)
             return TextClassificationResult(labels: order.map { LabelScore(label: names[$0], score: scores[$0]) },
-                                            input: report)
+                                            input: input.report)
         }
     }
 }

@@ -27,21 +27,13 @@ public struct TokenizationResult: Sendable, Codable, Equatable {
     }
 }
 
-/// A model directory's tokenizer, for counting an input's tokens before it is queued and for `/tokenize`.
-///
-/// The service decides batches by token count and refuses over-long inputs before they wait in a queue, so it
-/// needs the count the model's own tokenizer gives, special tokens included.
+/// A model's tokenizer as `/tokenize` shows it: ids, tokens and offsets, with the length limit the model's own
+/// inputs have. Each encoder task hands out its own (`FillMaskTask.tokenization`...), so one tokenizer is
+/// loaded per model.
 public struct TokenizationTask: Sendable {
     let tokenizer: Tokenizer
     /// The longest input the model accepts, special tokens included.
     public let maxLength: Int
-
-    /// The tokenizer in `directory`; `maxLength` is the model's limit (its position embeddings), lowered to the
-    /// tokenizer's `model_max_length` when that is smaller.
-    public static func load(directory: URL, maxLength: Int) throws(TokenizerError) -> TokenizationTask {
-        let tokenizer = try Tokenizer.load(directory: directory)
-        return TokenizationTask(tokenizer: tokenizer, maxLength: min(maxLength, tokenizer.modelMaxLength ?? .max))
-    }
 
     /// Encodes `text` (with `pair`) with special tokens; with `truncate` false the result may exceed `maxLength`
     /// and says by how much through `originalTokens`.
@@ -57,10 +49,5 @@ public struct TokenizationTask: Sendable {
         return TokenizationResult(ids: encoding.ids, tokens: encoding.tokens,
                                   offsets: encoding.offsets.map { [$0.start, $0.end] },
                                   originalTokens: original, truncated: original > encoding.count)
-    }
-
-    /// Tokens the model would see for `text` (and `pair`), special tokens included, before any truncation.
-    public func count(_ text: String, pair: String? = nil) throws(TaskError) -> Int {
-        try run(text, pair: pair, truncate: false).originalTokens
     }
 }

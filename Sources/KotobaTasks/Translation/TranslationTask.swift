@@ -120,11 +120,6 @@ public struct TranslationTask: Sendable {
         }
     }
 
-    /// Source tokens for `text`, EOS included, before any truncation.
-    public func tokenCount(_ text: String) -> Int {
-        (try? sourceIDs(text).count) ?? 0
-    }
-
     private func sourceIDs(_ text: String) throws(TaskError) -> [Int] {
         switch backend {
         case let .marian(_, tokenizer): return tokenizer.encodeSource(text)
@@ -140,11 +135,8 @@ public struct TranslationTask: Sendable {
         }
     }
 
-    /// Translates each input in one batched search; `isCancelled` is polled before every decoder step and
-    /// makes the search stop with `TaskError.cancelled`.
-    public func run(_ texts: [String], options: TranslationOptions = TranslationOptions(),
-                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
-        guard !texts.isEmpty else { throw .invalidInput("no inputs") }
+    /// Refuses options no input could be translated with; the one place they are checked.
+    public func validate(_ options: TranslationOptions) throws(TaskError) {
         if let beamSize = options.beamSize, beamSize < 1 {
             throw .invalidInput("beam_size must be at least 1, got \(beamSize)")
         }
@@ -156,22 +148,43 @@ public struct TranslationTask: Sendable {
             throw .invalidInput("num_return_sequences must be from 1 to the beam size \(beams), "
                                 + "got \(options.numReturnSequences)")
         }
-        var sources: [[Int]] = []
-        var reports: [InputReport] = []
-        for text in texts {
-            var ids = try sourceIDs(text)
-            let removed = max(0, ids.count - maxInputTokens)
-            if removed > 0 {
-                guard options.truncate else { throw .inputTooLong(tokens: ids.count, limit: maxInputTokens) }
-                // Either side keeps the special token at the end, as the tokenizer's truncation does: the
-                // tokenizer cuts the text's ids and adds the special tokens afterwards.
-                let text = ids.dropLast()
-                let kept = options.side == .right ? text.prefix(maxInputTokens - 1) : text.suffix(maxInputTokens - 1)
-                ids = Array(kept) + [endOfSequenceID]
-            }
-            sources.append(ids)
-            reports.append(InputReport(inputTokens: ids.count, removedTokens: removed))
+    }
+
+    /// Tokenizes one source, EOS included; an over-long one is cut (keeping its EOS) or refused, as
+    /// `options.truncate` says.
+    public func prepare(_ text: String, options: TranslationOptions = TranslationOptions()) throws(TaskError) -> PreparedInput {
+        var ids = try sourceIDs(text)
+        let removed = max(0, ids.count - maxInputTokens)
+        if removed > 0 {
+            guard options.truncate else { throw .inputTooLong(tokens: ids.count, limit: maxInputTokens) }
+            // Either side keeps the special token at the end, as the tokenizer's truncation does: the tokenizer
+            // cuts the text's ids and adds the special tokens afterwards.
+            let text = ids.dropLast()
+            let kept = options.side == .right ? text.prefix(maxInputTokens - 1) : text.suffix(maxInputTokens - 1)
+            ids = Array(kept) + [endOfSequenceID]
         }
+        return PreparedInput(ids: ids, typeIds: [], report: InputReport(inputTokens: ids.count, removedTokens: removed))
+    }
+
+    /// Translates each input in one batched search; `isCancelled` is polled before every decoder step and
+    /// makes the search stop with `TaskError.cancelled`.
+    public func run(_ texts: [String], options: TranslationOptions = TranslationOptions(),
+                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
+        guard !texts.isEmpty else { throw .invalidInput("no inputs") }
+        try validate(options)
+        var inputs: [PreparedInput] = []
+        for (index, text) in texts.enumerated() {
+            do { inputs.append(try prepare(text, options: options)) } catch { throw error.naming(input: index) }
+        }
+        return try run(inputs, options: options, isCancelled: isCancelled)
+    }
+
+    /// Translates each prepared input in one batched search; `options` are assumed valid (`validate`).
+    public func run(_ inputs: [PreparedInput], options: TranslationOptions = TranslationOptions(),
+                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
+        guard !inputs.isEmpty else { throw .invalidInput("no inputs") }
+        let sources = inputs.map(\.ids)
+        let beams = options.beamSize ?? defaultBeamSize
         let hypotheses: [[Hypothesis]]
         do {
             switch backend {
@@ -183,11 +196,11 @@ public struct TranslationTask: Sendable {
         } catch {
             throw TaskError(error)
         }
-        return zip(hypotheses, reports).map { list, report in
+        return zip(hypotheses, inputs).map { list, input in
             TranslationResult(translations: list.map { hypothesis in
                 Translation(translationText: decode(hypothesis.tokens), score: hypothesis.score,
                             tokens: hypothesis.tokens, alignment: options.alignments ? hypothesis.alignment : nil)
-            }, input: report)
+            }, input: input.report)
         }
     }
 
