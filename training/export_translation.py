@@ -68,9 +68,10 @@ def export(model: Seq2Seq, src_tok: Tokenizer, tgt_tok: Tokenizer, src_lang: str
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--direction", choices=("en-ja", "ja-en"), required=True)
+    ap.add_argument("--cell", default="gru", help="the --cell the run was trained with (it names the run)")
     args = ap.parse_args()
-    from train_translation import model_config
-    name = f"translate-{args.direction}"
+    from train_translation import model_config, run_name
+    name = run_name(args.direction, args.cell)
     state = common.load_checkpoint(common.RUNS / name / "checkpoint.pt")
     saved = argparse.Namespace(**state["args"])
     src_lang, tgt_lang = args.direction.split("-")

@@ -9,6 +9,9 @@ NFKC + Metaspace, 8,000 pieces, ids <pad>=0 <s>=1 </s>=2 <unk>=3; each appends <
     nice -n 19 python training/train_translation.py --direction en-ja --epochs 4
 Outputs: /work/runs/translate-en-ja/ (train.log, checkpoint.pt), export in /work/runs/export/translate-en-ja/
 (config.json, model.safetensors in F16, source_tokenizer.json, target_tokenizer.json, golden.json).
+
+`--cell` swaps the recurrent cell for another of the format's cell types (`lstm`, `lstm_peephole`, …; GRU by
+default); a run with another cell is named translate-en-ja-<cell> so it never overwrites the GRU run.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, os.environ.get("KOTOBA_REFERENCE", str(HERE / "reference")))
 import common  # noqa: E402
-from seq2seq import Seq2Seq, Seq2SeqConfig  # noqa: E402  (training/reference)
+from seq2seq import CELL_TYPES, Seq2Seq, Seq2SeqConfig  # noqa: E402  (training/reference)
 
+DEFAULT_CELL = "gru"
 SPECIALS = ["<pad>", "<s>", "</s>", "<unk>"]
 PAD, BOS, EOS, UNK = range(4)
 GOLDEN = {"en": ["Dogs are cute.", "I like to read books.", "Where is the station?"],
@@ -114,10 +118,16 @@ def epoch_batches(data, size: int, seed: int) -> list[list[int]]:
     return out
 
 
+def run_name(direction: str, cell: str) -> str:
+    """translate-en-ja for the shipped GRU models, translate-en-ja-<cell> for any other cell."""
+    return f"translate-{direction}" + ("" if cell == DEFAULT_CELL else f"-{cell}")
+
+
 def model_config(src_vocab: int, tgt_vocab: int, args) -> Seq2SeqConfig:
+    # Checkpoints saved before --cell existed are GRU.
     return Seq2SeqConfig(
         src_vocab_size=src_vocab, tgt_vocab_size=tgt_vocab, embedding_size=args.dim, hidden_size=args.dim,
-        cell_type="gru", encoder_layers=1, decoder_layers=1, bidirectional_encoder=True,
+        cell_type=getattr(args, "cell", DEFAULT_CELL), encoder_layers=1, decoder_layers=1, bidirectional_encoder=True,
         attention_type="bahdanau", attention_size=args.dim, input_feeding=True, tie_embeddings=True,
         residual=False, dropout=args.dropout, pad_token_id=PAD, bos_token_id=BOS, eos_token_id=EOS,
         unk_token_id=UNK, decoder_start_token_id=BOS, max_length=64)
@@ -140,6 +150,8 @@ def dev_loss(model, data, batch: int = 100) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--direction", choices=("en-ja", "ja-en"), required=True)
+    ap.add_argument("--cell", choices=CELL_TYPES, default=DEFAULT_CELL,
+                    help="recurrent cell_type of encoder and decoder (SEQ2SEQ_FORMAT.md)")
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--dim", type=int, default=128)
@@ -158,7 +170,7 @@ def main() -> None:
                     help="lower-case English sources (en-ja only): Japanese has no case to carry over")
     args = ap.parse_args()
 
-    name = f"translate-{args.direction}"
+    name = run_name(args.direction, args.cell)
     run, log = common.start_run(args, name)
     src_lang, tgt_lang = args.direction.split("-")
     if args.lowercase_source and src_lang != "en":

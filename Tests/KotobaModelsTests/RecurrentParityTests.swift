@@ -3,8 +3,8 @@ import Testing
 @testable import KotobaModels
 import KotobaTensor
 
-/// torch.nn.RNN / LSTM / GRU (2 layers, bidirectional, packed padding) against Swift's Recurrent/ layers.
-/// Fixtures: training/fixtures/seq2seq.py `recurrent_fixtures`.
+/// torch.nn.RNN / LSTM / GRU, and the reference PeepholeLSTM (2 layers, bidirectional, packed padding), against
+/// Swift's Recurrent/ layers. Fixtures: training/fixtures/seq2seq.py `recurrent_fixtures`.
 @Suite struct RecurrentParityTests {
     @Test(arguments: RecurrentCellKind.allCases)
     func stackMatchesTorchModuleOnPackedBatch(kind: RecurrentCellKind) throws {
@@ -21,7 +21,7 @@ import KotobaTensor
         // torch's h_n is [layers · directions, B, H]: the per-layer finals, concatenated.
         let hN = finals.flatMap { Array($0.h.storage) }
         let worstH = expectClose(hN, try floats(reference["h_n"]), tolerance: 1e-5, "\(name) h_n")
-        if kind == .lstm {
+        if kind.hasCellState {
             let cN = finals.flatMap { Array($0.c?.storage ?? []) }
             expectClose(cN, try floats(reference["c_n"]), tolerance: 1e-5, "\(name) c_n")
         }

@@ -32,13 +32,15 @@ import KotobaTensor
         }
         let gru = try Seq2SeqConfig.load(directory: Seq2SeqFixtures.directory("gru_bahdanau_bi"))
         #expect(gru.cellType == .gru && gru.attentionType == .bahdanau && gru.attentionSize == 20 && gru.memorySize == 48)
+        let peephole = try Seq2SeqConfig.load(directory: Seq2SeqFixtures.directory("lstm_peephole_bahdanau_bi"))
+        #expect(peephole.cellType == .lstmPeephole && peephole.memorySize == 24)
     }
 
     @Test func unsupportedCellTypeNamesTheFieldAndTheChoices() throws {
         let directory = try editedCopy(of: "rnn_tanh_dot") { $0["cell_type"] = "transformer" }
         let path = directory.appendingPathComponent("config.json").path
         #expect(loadError(directory) == .invalidConfig(path: path, field: "cell_type",
-            reason: "unsupported cell type \"transformer\"; supported: rnn_tanh, rnn_relu, lstm, gru"))
+            reason: "unsupported cell type \"transformer\"; supported: rnn_tanh, rnn_relu, lstm, lstm_peephole, gru"))
     }
 
     @Test func missingFieldIsNamed() throws {
@@ -69,6 +71,12 @@ import KotobaTensor
         let directory = try editedCopy(of: "rnn_tanh_dot") { $0["tgt_vocab_size"] = 57 }
         #expect(loadError(directory) == .shapeMismatch(tensor: "decoder.embedding.weight", expected: [57, 16],
                                                       found: [56, 16],
+                                                      file: directory.appendingPathComponent("model.safetensors").path))
+    }
+
+    @Test func peepholeConfigOverPlainLSTMWeightsReportsTheMissingPeepholes() throws {
+        let directory = try editedCopy(of: "lstm_general_feed_tied") { $0["cell_type"] = "lstm_peephole" }
+        #expect(loadError(directory) == .missingTensor(name: "encoder.rnn.layers.0.weight_peephole_l0",
                                                       file: directory.appendingPathComponent("model.safetensors").path))
     }
 

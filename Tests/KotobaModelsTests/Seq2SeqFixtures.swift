@@ -8,8 +8,9 @@ enum Seq2SeqFixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/seq2seq")
 
-    /// The four model variants the fixture script writes.
-    static let variants = ["gru_bahdanau_bi", "lstm_general_feed_tied", "rnn_tanh_dot", "rnn_relu_scaled_residual"]
+    /// The model variants the fixture script writes.
+    static let variants = ["gru_bahdanau_bi", "lstm_general_feed_tied", "rnn_tanh_dot", "rnn_relu_scaled_residual",
+                           "lstm_peephole_stacked_dot", "lstm_peephole_bahdanau_bi", "lstm_peephole_general_bi_residual"]
 
     static func directory(_ name: String) -> URL { root.appendingPathComponent(name) }
 

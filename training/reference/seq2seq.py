@@ -12,6 +12,7 @@ Papers:
 - Vaswani et al. 2017, "Attention Is All You Need", §3.2.1 (scaled dot product).
 - Wu et al. 2016, "Google's Neural Machine Translation System", §3.1 (residual connections between stacked
   recurrent layers).
+- Gers, Schmidhuber 2000, "Recurrent Nets that Time and Count", §2 (the `lstm_peephole` cell, peephole_lstm.py).
 
 Structure (the decoder is Luong's for every score function, as OpenNMT-py's global attention is):
 attention is computed from the top decoder layer's output at step t, not from the previous state.
@@ -29,8 +30,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from peephole_lstm import PeepholeLSTM
+
 MODEL_TYPE = "kotoba-seq2seq"
-CELL_TYPES = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+CELL_TYPES = ("rnn_tanh", "rnn_relu", "lstm", "lstm_peephole", "gru")
+CELL_STATE_TYPES = ("lstm", "lstm_peephole")  # states are (h, c) pairs
 ATTENTION_TYPES = ("bahdanau", "luong_dot", "luong_general", "scaled_dot")
 
 
@@ -97,6 +101,8 @@ def make_rnn(cell_type: str, input_size: int, hidden_size: int, bidirectional: b
                   bidirectional=bidirectional)
     if cell_type == "lstm":
         return nn.LSTM(**common)
+    if cell_type == "lstm_peephole":
+        return PeepholeLSTM(**common)
     if cell_type == "gru":
         return nn.GRU(**common)
     return nn.RNN(nonlinearity=cell_type.removeprefix("rnn_"), **common)
@@ -108,7 +114,7 @@ class StackedRNN(nn.Module):
     def __init__(self, cell_type, input_size, hidden_size, num_layers, bidirectional, residual, dropout):
         super().__init__()
         directions = 2 if bidirectional else 1
-        self.is_lstm = cell_type == "lstm"
+        self.is_lstm = cell_type in CELL_STATE_TYPES
         self.residual = residual
         self.dropout = nn.Dropout(dropout)
         self.layers = nn.ModuleList(
@@ -152,14 +158,14 @@ class Bridge(nn.Module):
     """Maps a bidirectional encoder's final states to the decoder's initial states.
 
     For each layer, the forward and backward final states are concatenated and projected: h₀ = W_h [h→; h←] + b_h
-    (and c₀ = W_c [c→; c←] + b_c for LSTM). Linear without activation, so "sum the directions" is the special case
+    (and c₀ = W_c [c→; c←] + b_c for the LSTMs). Linear without activation, so "sum the directions" is the special case
     W = [I I], b = 0; the same projection serves every layer.
     """
 
     def __init__(self, c: Seq2SeqConfig):
         super().__init__()
         self.h = nn.Linear(2 * c.hidden_size, c.hidden_size)
-        self.c = nn.Linear(2 * c.hidden_size, c.hidden_size) if c.cell_type == "lstm" else None
+        self.c = nn.Linear(2 * c.hidden_size, c.hidden_size) if c.cell_type in CELL_STATE_TYPES else None
 
     def forward(self, finals):
         def merge(linear, s):  # s [2, B, H] → [1, B, H]
@@ -213,7 +219,7 @@ class Attention(nn.Module):
 class DecoderState:
     """Everything one decoding step needs, one row per hypothesis."""
 
-    hidden: list  # per layer: h [1, N, H], or (h, c) for LSTM
+    hidden: list  # per layer: h [1, N, H], or (h, c) for the LSTMs
     feed: torch.Tensor  # [N, H] previous attentional vector h̃ (zeros at start; unused without input feeding)
     memory: torch.Tensor  # [N, S, M]
     keys: torch.Tensor  # [N, S, ·]

@@ -2,19 +2,23 @@ import KotobaTensor
 
 extension WeightStore {
     /// One direction of a PyTorch recurrent layer at this scope: `weight_ih_{suffix}`, `weight_hh_{suffix}`,
-    /// `bias_ih_{suffix}`, `bias_hh_{suffix}`, for instance `suffix` `"l1_reverse"`.
+    /// `bias_ih_{suffix}`, `bias_hh_{suffix}`, for instance `suffix` `"l1_reverse"`, and for `lstm_peephole`
+    /// `weight_peephole_{suffix}` `[3·H]` (training/reference/peephole_lstm.py).
     public func recurrentCell(_ kind: RecurrentCellKind, suffix: String, inputSize: Int, hiddenSize: Int)
         throws(ModelError) -> RecurrentCell {
         let gates = kind.gateCount * hiddenSize
+        let peephole = kind.peepholeCount > 0
+            ? try tensor("weight_peephole_" + suffix, shape: [kind.peepholeCount * hiddenSize]) : nil
         return RecurrentCell(kind: kind,
                              weightIH: try tensor("weight_ih_" + suffix, shape: [gates, inputSize]),
                              weightHH: try tensor("weight_hh_" + suffix, shape: [gates, hiddenSize]),
                              biasIH: try tensor("bias_ih_" + suffix, shape: [gates]),
-                             biasHH: try tensor("bias_hh_" + suffix, shape: [gates]))
+                             biasHH: try tensor("bias_hh_" + suffix, shape: [gates]),
+                             peephole: peephole)
     }
 
-    /// A PyTorch `nn.RNN` / `nn.LSTM` / `nn.GRU` module with `num_layers` layers at this scope, keys as its own
-    /// `state_dict` spells them (`weight_ih_l{k}`, `…_l{k}_reverse`).
+    /// A PyTorch `nn.RNN` / `nn.LSTM` / `nn.GRU` module (or the reference `PeepholeLSTM`) with `num_layers` layers at
+    /// this scope, keys as its own `state_dict` spells them (`weight_ih_l{k}`, `…_l{k}_reverse`).
     public func torchRecurrent(_ kind: RecurrentCellKind, inputSize: Int, hiddenSize: Int, layers: Int,
                                bidirectional: Bool, residual: Bool = false) throws(ModelError) -> StackedRecurrent {
         var stack: [RecurrentLayer] = []
