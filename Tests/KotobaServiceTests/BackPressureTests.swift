@@ -13,7 +13,7 @@ import Testing
 
     private func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) -> HTTPResponse) -> [HTTPResponse] {
         // A thread each: concurrentPerform would run only as many at once as there are cores.
-        let responses = KotobaService.Locked<[Int: HTTPResponse]>([:])
+        let responses = Locked<[Int: HTTPResponse]>([:])
         let group = DispatchGroup()
         for index in 0..<count {
             group.enter()
@@ -86,7 +86,7 @@ import Testing
     @Test func aRequestWhoseClientLeftIsDroppedFromTheQueue() throws {
         let (router, context) = ServedFixtures.router { $0.batching.maxWaitSeconds = 0.3 }
         let client = RequestContext(requestID: "leaving")
-        let answer = KotobaService.Locked<HTTPResponse?>(nil)
+        let answer = Locked<HTTPResponse?>(nil)
         let request = HTTPRequest(method: .post, target: "/fill-mask", body: Array(#"{"text": "a [MASK] dog"}"#.utf8))
         let batcher = context.inference.batcher(for: "mlm", try #require(modelForTest()))
         router.respond(to: request, context: client) { response in answer.withLock { $0 = response } }

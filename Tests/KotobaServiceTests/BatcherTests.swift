@@ -8,9 +8,9 @@ import Testing
 @Suite struct BatcherTests {
     /// Records batches; `gate` (when set) holds each batch until the test opens it.
     final class DoublingModel: Sendable {
-        let batches = KotobaService.Locked<[[Int]]>([])
+        let batches = Locked<[[Int]]>([])
         let gate: DispatchSemaphore?
-        let sawCancellation = KotobaService.Locked(false)
+        let sawCancellation = Locked(false)
 
         init(gate: DispatchSemaphore? = nil) { self.gate = gate }
 
@@ -29,7 +29,7 @@ import Testing
     /// Submits and waits for the answer.
     private func results(_ batcher: Batcher<Int, Int>, _ requests: [[Int]], tokens: Int = 1,
                          deadline: Double = 5) -> [Result<[Int], BatchError>] {
-        let answers = KotobaService.Locked<[Int: Result<[Int], BatchError>]>([:])
+        let answers = Locked<[Int: Result<[Int], BatchError>]>([:])
         let group = DispatchGroup()
         for (index, items) in requests.enumerated() {
             group.enter()
@@ -78,7 +78,7 @@ import Testing
         let model = DoublingModel(gate: gate)
         let batcher = Batcher<Int, Int>(model: "m", limits: limits(tokens: 60, wait: 0), pool: pool, run: model.run)
         // The first request holds the model while the rest queue, so they are cut into batches together.
-        let answers = KotobaService.Locked<[Int: Result<[Int], BatchError>]>([:])
+        let answers = Locked<[Int: Result<[Int], BatchError>]>([:])
         let group = DispatchGroup()
         let tokens = [1, 20, 2, 2, 2, 2]
         for (index, count) in tokens.enumerated() {
@@ -112,7 +112,7 @@ import Testing
         defer { pool.stop() }
         let batcher = Batcher<Int, Int>(model: "m", limits: limits(size: 1, wait: 0, capacity: 2), pool: pool,
                                         run: model.run)
-        let refused = KotobaService.Locked<[BatchError]>([])
+        let refused = Locked<[BatchError]>([])
         let group = DispatchGroup()
         // The first runs (and blocks on the gate), two wait in the queue, the fourth finds it full.
         for value in 0..<4 {
@@ -141,7 +141,7 @@ import Testing
         defer { pool.stop() }
         let batcher = Batcher<Int, Int>(model: "m", limits: limits(wait: 0), pool: pool, run: model.run)
         let started = DispatchTime.now()
-        let answer = KotobaService.Locked<Result<[Int], BatchError>?>(nil)
+        let answer = Locked<Result<[Int], BatchError>?>(nil)
         batcher.submit([1], tokens: [1], deadline: .now() + 0.05) { result in answer.withLock { $0 = result.map(\.0) } }
         waitUntil { answer.current != nil }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -158,7 +158,7 @@ import Testing
         let pool = InferencePool(workers: 1)
         defer { pool.stop() }
         let batcher = Batcher<Int, Int>(model: "m", limits: limits(size: 1, wait: 0), pool: pool, run: model.run)
-        let answers = KotobaService.Locked<[Int: Result<[Int], BatchError>]>([:])
+        let answers = Locked<[Int: Result<[Int], BatchError>]>([:])
         batcher.submit([1], tokens: [1], deadline: .now() + 5) { r in answers.withLock { $0[1] = r.map(\.0) } }
         waitUntil { model.batches.current.count == 1 }
         let context = RequestContext(requestID: "gone")

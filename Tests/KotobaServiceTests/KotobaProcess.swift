@@ -1,4 +1,5 @@
 import Foundation
+import KotobaHTTP
 import Testing
 @testable import KotobaService
 

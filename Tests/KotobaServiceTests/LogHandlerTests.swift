@@ -1,4 +1,5 @@
 import Foundation
+import KotobaHTTP
 import Logging
 import Testing
 @testable import KotobaService

@@ -1,4 +1,5 @@
 import Dispatch
+import KotobaHTTP
 
 /// How long one request spent in the queue and in its batch, for response headers and metrics.
 public struct BatchTiming: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import KotobaHTTP
 import Logging
 
 /// The configured models and each one's load state; `/readyz`, `/v1/models` and task handlers read it.

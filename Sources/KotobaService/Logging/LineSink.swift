@@ -1,4 +1,5 @@
 import Foundation
+import KotobaHTTP
 
 /// Where log lines go: standard error by default, or a closure in tests.
 ///

@@ -1,3 +1,5 @@
+import KotobaHTTP
+
 /// Observations counted into fixed buckets per label set (request durations).
 ///
 /// Counts are kept per bucket and summed when rendered, because the exposition format wants each

@@ -1,3 +1,5 @@
+import KotobaHTTP
+
 /// What a family's `# TYPE` line says.
 public enum MetricType: String, Sendable {
     case counter, gauge, histogram

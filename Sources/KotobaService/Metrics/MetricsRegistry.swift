@@ -1,3 +1,5 @@
+import KotobaHTTP
+
 /// The families `/metrics` renders, in registration order.
 ///
 /// Small on purpose: counters, sampled counters and gauges, and histograms are all the service needs, and a

@@ -1,3 +1,5 @@
+import KotobaHTTP
+
 /// Per-model metric families of the task endpoints, named after text-embeddings-inference's (`te_request_*`,
 /// `te_batch_*`, `te_queue_size`) with the `kotoba_` prefix, so dashboards built for TEI read them.
 public final class TaskMetrics: Sendable {

@@ -1,4 +1,5 @@
 import Dispatch
+import KotobaHTTP
 import Logging
 
 /// The shared machinery of the task endpoints: the inference pool, one batcher per model, the preparation

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A value guarded by a lock, shared between the event loops, the loader queue and the signal queue.
+/// A value guarded by a lock, shared between event loops, loader, batcher and signal queues; the one lock type
+/// of every Kotoba module (KotobaHTTP imports none of ours, so it lives here).
 ///
 /// `Synchronization.Mutex` would do, but it needs macOS 15 and the package still declares macOS 14.
 package final class Locked<Value>: @unchecked Sendable {
