@@ -13,6 +13,8 @@ public final class Service: Sendable {
     public let configuration: ServiceConfiguration
     public let catalog: ModelCatalog
     public let metrics: ServiceMetrics
+    /// The task endpoints' batchers and inference threads: the service closes them when it drains.
+    let inference: InferenceHub
     let logger: Logger
     let responder: ServerHeaderResponder<Router>
     private let server: HTTPServer
@@ -39,8 +41,9 @@ public final class Service: Sendable {
             openConnections: { serverBox.current?.openConnectionCount ?? 0 },
             modelStates: { catalog.entries.map { ($0.spec.name, $0.spec.task, $0.state.name) } })
         let state = self.state
+        let inference = InferenceHub(configuration: configuration, metrics: metrics.tasks, logger: logger)
         let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase },
-                                                 configuration: configuration, logger: logger))
+                                                 inference: inference))
         let responder = ServerHeaderResponder(wrapped: router)
         let server = HTTPServer(configuration: configuration.httpServer, responder: responder) { record in
             metrics.record(route: record.route, method: record.method.rawValue, status: record.status,
@@ -52,6 +55,7 @@ public final class Service: Sendable {
         self.configuration = configuration
         self.catalog = catalog
         self.metrics = metrics
+        self.inference = inference
         self.logger = logger
         self.responder = responder
         self.server = server
@@ -119,10 +123,13 @@ public final class Service: Sendable {
             return true
         }
         guard proceed else { return }
+        // Requests already queued still run within the deadline; new task requests get 503 shutting_down.
+        inference.close()
         logger.notice("closing listener", metadata: ["deadline_seconds": .stringConvertible(configuration.shutdownDeadlineSeconds),
                                                      "in_flight": .stringConvertible(server.inFlightRequestCount),
                                                      "open_connections": .stringConvertible(server.openConnectionCount)])
         server.shutdown(deadline: configuration.shutdownDeadlineSeconds) { [self] in
+            inference.stop()
             state.withLock { $0.phase = .stopped }
             logger.notice("stopped")
             notifyStopped()

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import KotobaHTTP
 import Logging
 import Testing
 @testable import KotobaService
@@ -77,5 +78,37 @@ import Testing
         let again = DispatchSemaphore(value: 0)
         service.beginShutdown { again.signal() }
         #expect(again.wait(timeout: .now() + 1) == .success)
+    }
+
+    /// Closing the listener also closes the task batchers: a request that reaches one after that is told the
+    /// service is shutting down (503) instead of queueing behind a stopping pool.
+    @Test func closingTheListenerClosesTheBatchers() throws {
+        struct Echo: ServedModel {
+            static let task = "echo"
+            let metadata = ModelMetadata(architecture: "echo")
+            func runBatch(_ items: [Int], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<Int, any Error>] {
+                items.map { .success($0) }
+            }
+        }
+        let service = Service(configuration: configuration(drain: 0), logger: quiet)
+        _ = try service.start()
+        let before = Locked<Result<[Int], BatchError>?>(nil)
+        service.inference.batcher(for: "echo", Echo()).submit([1], tokens: [1], deadline: .now() + 5) { result in
+            before.withLock { $0 = result.map(\.0) }
+        }
+        #expect(KotobaProcess.eventually(within: 2) { before.current != nil })
+        #expect(before.current == .success([1]))
+
+        let stopped = DispatchSemaphore(value: 0)
+        service.beginShutdown { stopped.signal() }
+        #expect(stopped.wait(timeout: .now() + 5) == .success)
+        let after = Locked<Result<[Int], BatchError>?>(nil)
+        // The batcher made before the drain and one made after it both refuse.
+        for name in ["echo", "late"] {
+            service.inference.batcher(for: name, Echo()).submit([2], tokens: [1], deadline: .now() + 5) { result in
+                after.withLock { $0 = result.map(\.0) }
+            }
+            #expect(after.current == .failure(.shuttingDown), "\(name)")
+        }
     }
 }

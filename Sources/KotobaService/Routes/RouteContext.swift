@@ -10,13 +10,21 @@ struct RouteContext: Sendable {
     /// Batchers, the inference pool and request limits of the task endpoints.
     let inference: InferenceHub
 
+    /// The routes' view of a service that owns `inference` (it closes the batchers when it drains).
     init(catalog: ModelCatalog, metrics: ServiceMetrics, phase: @escaping @Sendable () -> ServicePhase,
-         configuration: ServiceConfiguration = ServiceConfiguration(),
-         logger: Logger = Logger(label: "kotoba") { _ in SwiftLogNoOpLogHandler() }) {
+         inference: InferenceHub) {
         self.catalog = catalog
         self.metrics = metrics
         self.phase = phase
-        inference = InferenceHub(configuration: configuration, metrics: metrics.tasks, logger: logger)
+        self.inference = inference
+    }
+
+    /// A context with a hub of its own, for tests that route requests without a `Service`.
+    init(catalog: ModelCatalog, metrics: ServiceMetrics, phase: @escaping @Sendable () -> ServicePhase,
+         configuration: ServiceConfiguration = ServiceConfiguration(),
+         logger: Logger = Logger(label: "kotoba") { _ in SwiftLogNoOpLogHandler() }) {
+        self.init(catalog: catalog, metrics: metrics, phase: phase,
+                  inference: InferenceHub(configuration: configuration, metrics: metrics.tasks, logger: logger))
     }
 }
 

@@ -16,7 +16,12 @@ final class InferenceHub: Sendable {
     let logger: Logger
     /// Where bodies are parsed and inputs tokenized: off the event loops, which must never wait on CPU work.
     let preparation = DispatchQueue(label: "kotoba.prepare", qos: .userInitiated, attributes: .concurrent)
-    private let batchers = Locked<[String: any Sendable]>([:])
+    private let batchers = Locked<Batchers>(Batchers())
+
+    private struct Batchers {
+        var byModel: [String: any ModelBatcher] = [:]
+        var closed = false
+    }
 
     init(configuration: ServiceConfiguration, metrics: TaskMetrics, logger: Logger) {
         pool = InferencePool(workers: configuration.inferenceWorkers)
@@ -29,16 +34,41 @@ final class InferenceHub: Sendable {
         self.logger = logger
     }
 
-    /// The batcher of the model named `name`, made on first use.
+    /// The batcher of the model named `name`, made on first use. A name maps to one model, so to one batcher
+    /// type; the cast back from the map is the price of holding every model's batcher in one place.
     func batcher<Model: ServedModel>(for name: String, _ model: Model) -> Batcher<Model.Item, Model.Output> {
         batchers.withLock { all in
-            if let existing = all[name] as? Batcher<Model.Item, Model.Output> { return existing }
+            if let existing = all.byModel[name] as? Batcher<Model.Item, Model.Output> { return existing }
             let made = Batcher<Model.Item, Model.Output>(model: name, limits: limits, pool: pool,
                                                          metrics: metrics.batch) { items, isCancelled in
                 model.runBatch(items, isCancelled: isCancelled)
             }
-            all[name] = made
+            if all.closed { made.close() }
+            all.byModel[name] = made
             return made
         }
     }
+
+    /// Refuses new task requests (503 `shutting_down`) from now on; queued ones still run. Called when the
+    /// service stops taking connections.
+    func close() {
+        let open = batchers.withLock { all -> [any ModelBatcher] in
+            all.closed = true
+            return Array(all.byModel.values)
+        }
+        for batcher in open { batcher.close() }
+    }
+
+    /// Lets the inference threads exit once the work already submitted has run.
+    func stop() {
+        pool.stop()
+    }
 }
+
+/// What the hub does with a batcher without knowing its item and output types.
+protocol ModelBatcher: Sendable {
+    /// Refuses new work; queued work still runs.
+    func close()
+}
+
+extension Batcher: ModelBatcher {}
