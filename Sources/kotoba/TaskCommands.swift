@@ -22,7 +22,7 @@ func runTask(_ options: ModelOptions, task: String, path: String, _ body: [Strin
     var body = body
     if options.truncation { body["truncation"] = true }
     let data = try JSONSerialization.data(withJSONObject: body)
-    let outcome = LocalRun.run(task: task, directory: options.model, path: path, body: Array(data))
+    let outcome = LocalRun.run(task: task, directory: options.model, body: Array(data))
     guard outcome.status == 200 else {
         FileHandle.standardError.write(Data("kotoba: \(outcome.status) \(outcome.body)\n".utf8))
         throw ExitCode.failure

@@ -50,7 +50,6 @@ enum HuggingFaceRoute {
                     topK: try parameters.integer("top_k", in: 1...1000) ?? 5,
                     targets: try parameters.stringList("targets"), truncate: common.truncate)))
             },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
             encode: { _, _, request, outputs in
                 WireJSON.encode(HuggingFaceShapes.perInput(outputs.map(\.huggingFace), isList: request.common.isList))
             })
@@ -65,7 +64,6 @@ enum HuggingFaceRoute {
                     topK: try parameters.integer("top_k", in: 1...1000),
                     function: try ClassifyRequest.function(parameters), truncate: common.truncate)))
             },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
             encode: { _, _, _, outputs in
                 // The API answers a list of label lists even for one input; the client takes the first.
                 WireJSON.encode(outputs.map { $0.labels.map { LabelBody(label: $0.label, score: $0.score) } })
@@ -83,7 +81,6 @@ enum HuggingFaceRoute {
                                            truncate: try parameters.bool("truncation") ?? false, side: .right)
                 return (nil, NextSentenceRequest(common: common, pairs: pairs))
             },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
             encode: { _, _, _, outputs in
                 WireJSON.encode(outputs.map { NextSentenceRequest.labels($0) })
             })
@@ -137,7 +134,6 @@ enum HuggingFaceRoute {
                                            truncate: try fields.bool("truncate") ?? false, side: side)
                 return (nil, EmbedRequest(common: common, normalize: try fields.bool("normalize")))
             },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
             encode: { _, model, request, outputs in
                 let vectors = outputs.map { request.vector($0.embedding, model: model) }
                 return request.common.isList ? WireJSON.encode(vectors) : WireJSON.encode(vectors[0])
@@ -177,7 +173,6 @@ enum HuggingFaceRoute {
                 let common = CommonRequest(texts: texts, isList: isList, model: nil, truncate: truncate, side: .right)
                 return (nil, TranslateRequest(common: common, options: options, returnScores: false))
             },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
             encode: { _, _, request, outputs in
                 // TranslationPipeline: one {translation_text} per input (a list of them per input when several
                 // sequences are returned), and a list even for a single input.

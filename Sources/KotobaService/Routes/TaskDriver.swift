@@ -44,6 +44,52 @@ struct TaskCall<Model: ServedModel, Parsed: Sendable>: Sendable {
     var encode: @Sendable (_ name: String, Model, Parsed, [Model.Output]) -> [UInt8]
 }
 
+/// A task request as read from a body: it names the model it asks for and prepares its own inputs.
+protocol TaskRequest: Sendable {
+    associatedtype Model: ServedModel
+    /// Reads the endpoint's own body (`/fill-mask`, `/classify`...).
+    static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> Self
+    /// The fields every task endpoint has.
+    var common: CommonRequest { get }
+    /// Tokenizes the inputs and checks the options against `model`.
+    func prepare(_ model: Model) throws(APIError) -> PreparedInputs<Model.Item>
+}
+
+extension TaskCall where Parsed: TaskRequest, Parsed.Model == Model {
+    /// A call reading the request some other way (the Hugging Face shapes) and preparing it as the request does.
+    init(parse: @escaping @Sendable (RequestFields) throws(APIError) -> (model: String?, request: Parsed),
+         encode: @escaping @Sendable (_ name: String, Model, Parsed, [Model.Output]) -> [UInt8]) {
+        self.init(parse: parse, prepare: { model, request throws(APIError) in try request.prepare(model) },
+                  encode: encode)
+    }
+
+    /// The call of the request's own endpoint.
+    init(maxInputs: Int, encode: @escaping @Sendable (_ name: String, Model, Parsed, [Model.Output]) -> [UInt8]) {
+        self.init(parse: { fields throws(APIError) in
+            let request = try Parsed.read(fields, maxInputs: maxInputs)
+            return (request.common.model, request)
+        }, encode: encode)
+    }
+}
+
+extension TaskCall {
+    /// The route's steps for one body, in this thread, without HTTP or a queue: what the start-up self-check
+    /// and the command-line task commands run, so they answer exactly as the endpoint would.
+    func respond(to body: [UInt8], model: Model, name: String) throws(APIError) -> [UInt8] {
+        let (_, parsed) = try parse(try RequestFields.parse(body))
+        let prepared = try prepare(model, parsed)
+        var outputs: [Model.Output] = []
+        for result in model.runBatch(prepared.items, isCancelled: { _ in false }) {
+            switch result {
+            case let .success(output): outputs.append(output)
+            case let .failure(error as TaskError): throw APIError(error)
+            case let .failure(error): throw .internalError(String(describing: error))
+            }
+        }
+        return encode(name, model, parsed, outputs)
+    }
+}
+
 /// The request path every task endpoint shares: leave the event loop, parse, pick the model, tokenize (once),
 /// queue for a batch under the request's deadline, answer with timing headers; any failure is the error
 /// envelope with the status `APIError` gives it.

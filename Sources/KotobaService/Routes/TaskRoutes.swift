@@ -18,71 +18,41 @@ enum TaskRoutes {
     }
 
     static func fillMask(_ maxInputs: Int) -> TaskCall<FillMaskModel, FillMaskRequest> {
-        TaskCall(
-            parse: { fields throws(APIError) in
-                let request = try FillMaskRequest.read(fields, maxInputs: maxInputs)
-                return (request.common.model, request)
-            },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
-            encode: { name, _, _, outputs in
-                WireJSON.encode(ResultsBody(model: name, results: outputs.map(FillMaskResultBody.init)))
-            })
+        TaskCall(maxInputs: maxInputs) { name, _, _, outputs in
+            WireJSON.encode(ResultsBody(model: name, results: outputs.map(FillMaskResultBody.init)))
+        }
     }
 
     static func classify(_ maxInputs: Int) -> TaskCall<ClassificationModel, ClassifyRequest> {
-        TaskCall(
-            parse: { fields throws(APIError) in
-                let request = try ClassifyRequest.read(fields, maxInputs: maxInputs)
-                return (request.common.model, request)
-            },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
-            encode: { name, _, _, outputs in
-                WireJSON.encode(ResultsBody(model: name, results: outputs.map {
-                    LabelsResultBody(labels: $0.labels, input: $0.input)
-                }))
-            })
+        TaskCall(maxInputs: maxInputs) { name, _, _, outputs in
+            WireJSON.encode(ResultsBody(model: name, results: outputs.map {
+                LabelsResultBody(labels: $0.labels, input: $0.input)
+            }))
+        }
     }
 
     static func nextSentence(_ maxInputs: Int) -> TaskCall<NextSentenceModel, NextSentenceRequest> {
-        TaskCall(
-            parse: { fields throws(APIError) in
-                let request = try NextSentenceRequest.read(fields, maxInputs: maxInputs)
-                return (request.common.model, request)
-            },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
-            encode: { name, _, _, outputs in
-                WireJSON.encode(ResultsBody(model: name, results: outputs.map {
-                    LabelsResultBody(labels: NextSentenceRequest.labels($0), input: $0.input)
-                }))
-            })
+        TaskCall(maxInputs: maxInputs) { name, _, _, outputs in
+            WireJSON.encode(ResultsBody(model: name, results: outputs.map {
+                LabelsResultBody(labels: NextSentenceRequest.labels($0), input: $0.input)
+            }))
+        }
     }
 
     static func embed(_ maxInputs: Int) -> TaskCall<EmbeddingModel, EmbedRequest> {
-        TaskCall(
-            parse: { fields throws(APIError) in
-                let request = try EmbedRequest.read(fields, maxInputs: maxInputs)
-                return (request.common.model, request)
-            },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
-            encode: { name, model, request, outputs in
-                WireJSON.encode(ResultsBody(model: name, results: outputs.map {
-                    EmbeddingResultBody($0, vector: request.vector($0.embedding, model: model))
-                }))
-            })
+        TaskCall(maxInputs: maxInputs) { name, model, request, outputs in
+            WireJSON.encode(ResultsBody(model: name, results: outputs.map {
+                EmbeddingResultBody($0, vector: request.vector($0.embedding, model: model))
+            }))
+        }
     }
 
     static func translate(_ maxInputs: Int) -> TaskCall<TranslationModel, TranslateRequest> {
-        TaskCall(
-            parse: { fields throws(APIError) in
-                let request = try TranslateRequest.read(fields, maxInputs: maxInputs)
-                return (request.common.model, request)
-            },
-            prepare: { model, request throws(APIError) in try request.prepare(model) },
-            encode: { name, _, request, outputs in
-                WireJSON.encode(ResultsBody(model: name, results: outputs.map {
-                    TranslationResultBody($0, scores: request.returnScores)
-                }))
-            })
+        TaskCall(maxInputs: maxInputs) { name, _, request, outputs in
+            WireJSON.encode(ResultsBody(model: name, results: outputs.map {
+                TranslationResultBody($0, scores: request.returnScores)
+            }))
+        }
     }
 
     private static func route<Model: ServedModel, Parsed: Sendable>(

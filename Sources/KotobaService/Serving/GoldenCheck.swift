@@ -51,16 +51,7 @@ enum GoldenCheck {
         }
         let encoded: [UInt8]
         do throws(APIError) {
-            let (_, parsed) = try call.parse(try RequestFields.parse(body))
-            let prepared = try call.prepare(model, parsed)
-            var outputs: [Model.Output] = []
-            for result in model.runBatch(prepared.items, isCancelled: { _ in false }) {
-                switch result {
-                case let .success(output): outputs.append(output)
-                case let .failure(error): throw .internalError(String(describing: error))
-                }
-            }
-            encoded = call.encode("golden", model, parsed, outputs)
+            encoded = try call.respond(to: body, model: model, name: "golden")
         } catch { throw Failure(file: url.path, reason: "the request failed: \(error.message)") }
         let got = (try? JSONSerialization.jsonObject(with: Data(encoded)) as? [String: Any])?["results"]
         if let difference = difference(got as Any, expected, tolerance: tolerance, at: "results") {

@@ -66,9 +66,11 @@ struct ResultCountMismatch: Error, CustomStringConvertible {
     var description: String { "the task returned \(returned) results for \(expected) inputs" }
 }
 
-/// A loader for one task: reads the checkpoint's facts, then builds the served model.
+/// A loader for one task: reads the checkpoint's facts, then builds the served model; it can also answer one
+/// request body against a model it loaded, as the task's endpoint would (for the command-line task commands).
 struct TaskModelLoader: ModelLoader {
     let build: @Sendable (URL, CheckpointFacts) throws -> any LoadedModel
+    let respond: @Sendable (_ body: [UInt8], _ model: any LoadedModel, _ name: String) throws(APIError) -> [UInt8]
 
     func load(name: String, task: String, path: String) throws -> any LoadedModel {
         let directory = URL(fileURLWithPath: path)
@@ -81,11 +83,14 @@ extension TaskModelLoader {
     static func selfChecked<Model: ServedModel, Parsed: Sendable>(
         _ make: @escaping @Sendable (URL, CheckpointFacts) throws -> Model, _ call: TaskCall<Model, Parsed>
     ) -> TaskModelLoader {
-        TaskModelLoader { directory, facts in
+        TaskModelLoader(build: { directory, facts in
             let model = try make(directory, facts)
             try GoldenCheck.run(call, model: model, directory: directory)
             return model
-        }
+        }, respond: { body, loaded, name throws(APIError) in
+            guard let model = loaded as? Model else { throw .internalError("\(name) is not a \(Model.task) model") }
+            return try call.respond(to: body, model: model, name: name)
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 import KotobaTasks
 
 /// `POST /fill-mask`: `text` with the mask token, `top_k` (1–1000, default 5), `targets`.
-struct FillMaskRequest: Sendable {
+struct FillMaskRequest: TaskRequest {
+    typealias Model = FillMaskModel
+
     var common: CommonRequest
     var options: FillMaskOptions
 
@@ -40,7 +42,9 @@ struct FillMaskResultBody: Encodable {
 }
 
 /// `POST /classify` (and `/sentiment`): `top_k` (default: every label), `function_to_apply`.
-struct ClassifyRequest: Sendable {
+struct ClassifyRequest: TaskRequest {
+    typealias Model = ClassificationModel
+
     var common: CommonRequest
     var options: TextClassificationOptions
 
@@ -99,7 +103,9 @@ struct LabelsResultBody: Encodable {
 }
 
 /// `POST /next-sentence`: `text` and `text_pair`, both strings or both lists of the same length.
-struct NextSentenceRequest: Sendable {
+struct NextSentenceRequest: TaskRequest {
+    typealias Model = NextSentenceModel
+
     var common: CommonRequest
     var pairs: [SentencePair]
 
@@ -131,7 +137,9 @@ struct NextSentenceRequest: Sendable {
 }
 
 /// `POST /embed`: `text`, and `normalize` (default: what the checkpoint's sentence-transformers files say).
-struct EmbedRequest: Sendable {
+struct EmbedRequest: TaskRequest {
+    typealias Model = EmbeddingModel
+
     var common: CommonRequest
     var normalize: Bool?
 

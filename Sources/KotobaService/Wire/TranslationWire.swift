@@ -2,7 +2,9 @@ import KotobaTasks
 
 /// `POST /translate`: `beam_size` (1–16), `max_new_tokens` (1–1024), `num_return_sequences`,
 /// `return_scores`, `return_alignments`.
-struct TranslateRequest: Sendable {
+struct TranslateRequest: TaskRequest {
+    typealias Model = TranslationModel
+
     var common: CommonRequest
     var options: TranslationOptions
     var returnScores: Bool
