@@ -1,5 +1,5 @@
 /// Why a request was refused before reaching a responder; each case maps to one status and error type.
-public enum HTTPParseError: Error, Equatable, Sendable {
+package enum HTTPParseError: Error, Equatable, Sendable {
     case malformedRequestLine
     case invalidMethod
     case invalidTarget
@@ -29,7 +29,7 @@ public enum HTTPParseError: Error, Equatable, Sendable {
     case trailersTooLarge(limit: Int)
     case invalidTrailer
 
-    public var status: HTTPStatus {
+    package var status: HTTPStatus {
         switch self {
         case .uriTooLong: return .uriTooLong
         case .unsupportedVersion: return .httpVersionNotSupported
@@ -41,7 +41,7 @@ public enum HTTPParseError: Error, Equatable, Sendable {
         }
     }
 
-    public var errorType: String {
+    package var errorType: String {
         switch self {
         case .uriTooLong: return HTTPErrorType.uriTooLong
         case .unsupportedVersion: return HTTPErrorType.unsupportedVersion
@@ -54,7 +54,7 @@ public enum HTTPParseError: Error, Equatable, Sendable {
     }
 
     /// A message for the client; it names the rule broken, never echoes raw bytes.
-    public var message: String {
+    package var message: String {
         switch self {
         case .malformedRequestLine: return "malformed request line"
         case .invalidMethod: return "request method is not a valid token"

@@ -1,7 +1,7 @@
 /// The JSON error envelope `{"error": …, "error_type": …, "request_id": …}` used for every error response.
-public enum HTTPErrorBody {
+package enum HTTPErrorBody {
     /// Builds the envelope with JSON string escaping (quotes, backslashes, control characters).
-    public static func make(message: String, type: String, requestID: String) -> [UInt8] {
+    package static func make(message: String, type: String, requestID: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(48 + message.utf8.count + type.utf8.count + requestID.utf8.count)
         out.append(contentsOf: #"{"error":"#.utf8)
@@ -15,7 +15,7 @@ public enum HTTPErrorBody {
     }
 
     /// Appends `value` as a quoted JSON string.
-    public static func appendString(_ value: String, to out: inout [UInt8]) {
+    package static func appendString(_ value: String, to out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
@@ -35,17 +35,17 @@ public enum HTTPErrorBody {
 }
 
 /// The `error_type` values the server itself produces.
-public enum HTTPErrorType {
-    public static let validation = "validation"
-    public static let notFound = "not_found"
-    public static let methodNotAllowed = "method_not_allowed"
-    public static let timeout = "timeout"
-    public static let payloadTooLarge = "payload_too_large"
-    public static let uriTooLong = "uri_too_long"
-    public static let headersTooLarge = "headers_too_large"
-    public static let expectationFailed = "expectation_failed"
-    public static let notImplemented = "not_implemented"
-    public static let unsupportedVersion = "unsupported_version"
-    public static let overloaded = "overloaded"
-    public static let internalError = "internal"
+package enum HTTPErrorType {
+    package static let validation = "validation"
+    package static let notFound = "not_found"
+    package static let methodNotAllowed = "method_not_allowed"
+    package static let timeout = "timeout"
+    package static let payloadTooLarge = "payload_too_large"
+    package static let uriTooLong = "uri_too_long"
+    package static let headersTooLarge = "headers_too_large"
+    package static let expectationFailed = "expectation_failed"
+    package static let notImplemented = "not_implemented"
+    package static let unsupportedVersion = "unsupported_version"
+    package static let overloaded = "overloaded"
+    package static let internalError = "internal"
 }

@@ -1,22 +1,22 @@
 /// A request method token; any valid token parses, routing decides which are allowed.
-public struct HTTPMethod: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
-    public let rawValue: String
+package struct HTTPMethod: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
+    package let rawValue: String
 
-    public init(rawValue: String) {
+    package init(rawValue: String) {
         self.rawValue = rawValue
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static let get = HTTPMethod(rawValue: "GET")
-    public static let head = HTTPMethod(rawValue: "HEAD")
-    public static let post = HTTPMethod(rawValue: "POST")
-    public static let put = HTTPMethod(rawValue: "PUT")
-    public static let delete = HTTPMethod(rawValue: "DELETE")
-    public static let options = HTTPMethod(rawValue: "OPTIONS")
-    public static let patch = HTTPMethod(rawValue: "PATCH")
-    public static let connect = HTTPMethod(rawValue: "CONNECT")
-    public static let trace = HTTPMethod(rawValue: "TRACE")
+    package static let get = HTTPMethod(rawValue: "GET")
+    package static let head = HTTPMethod(rawValue: "HEAD")
+    package static let post = HTTPMethod(rawValue: "POST")
+    package static let put = HTTPMethod(rawValue: "PUT")
+    package static let delete = HTTPMethod(rawValue: "DELETE")
+    package static let options = HTTPMethod(rawValue: "OPTIONS")
+    package static let patch = HTTPMethod(rawValue: "PATCH")
+    package static let connect = HTTPMethod(rawValue: "CONNECT")
+    package static let trace = HTTPMethod(rawValue: "TRACE")
 
     /// Interns the common methods so parsing them allocates nothing.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod {
@@ -31,17 +31,17 @@ public struct HTTPMethod: Sendable, Hashable, RawRepresentable, CustomStringConv
 }
 
 /// The protocol version of a request; only HTTP/1.0 and HTTP/1.1 are accepted.
-public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
-    public let major: Int
-    public let minor: Int
+package struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
+    package let major: Int
+    package let minor: Int
 
-    public init(major: Int, minor: Int) {
+    package init(major: Int, minor: Int) {
         self.major = major
         self.minor = minor
     }
 
-    public static let http1_0 = HTTPVersion(major: 1, minor: 0)
-    public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+    package static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    package static let http1_1 = HTTPVersion(major: 1, minor: 1)
 
-    public var description: String { "HTTP/\(major).\(minor)" }
+    package var description: String { "HTTP/\(major).\(minor)" }
 }

@@ -3,7 +3,7 @@
 /// `respond` runs on an event loop, so it must not block: hand long work (inference) to another queue.
 /// The server puts no deadline on the responder (the service owns request timeouts): a request that is
 /// never answered holds its connection until the client leaves or `shutdown`'s deadline passes.
-public protocol HTTPResponder: Sendable {
+package protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, context: RequestContext,
                  reply: @escaping @Sendable (HTTPResponse) -> Void)
 
@@ -12,5 +12,5 @@ public protocol HTTPResponder: Sendable {
 }
 
 extension HTTPResponder {
-    public func routePattern(for request: HTTPRequest) -> String? { nil }
+    package func routePattern(for request: HTTPRequest) -> String? { nil }
 }

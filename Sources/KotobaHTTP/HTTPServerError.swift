@@ -1,5 +1,5 @@
 /// Failures starting the server, naming the address and the system's reason.
-public enum HTTPServerError: Error, CustomStringConvertible, Sendable {
+package enum HTTPServerError: Error, CustomStringConvertible, Sendable {
     case resolveFailed(host: String, port: Int, reason: String)
     case socketFailed(host: String, port: Int, errno: Int32, reason: String)
     case bindFailed(host: String, port: Int, errno: Int32, reason: String)
@@ -7,7 +7,7 @@ public enum HTTPServerError: Error, CustomStringConvertible, Sendable {
     case alreadyStarted
     case invalidConfiguration(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .resolveFailed(host, port, reason): return "cannot resolve \(host):\(port): \(reason)"
         case let .socketFailed(host, port, code, reason): return "socket() for \(host):\(port) failed: \(reason) (errno \(code))"

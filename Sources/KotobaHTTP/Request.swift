@@ -1,20 +1,20 @@
 /// A fully received request: head, de-chunked body and the connection it came on.
-public struct HTTPRequest: Sendable {
-    public var method: HTTPMethod
+package struct HTTPRequest: Sendable {
+    package var method: HTTPMethod
     /// The request-target exactly as sent (origin-, absolute- or asterisk-form).
-    public var target: String
+    package var target: String
     /// The path of the target, still percent-encoded, without the query.
-    public var path: String
+    package var path: String
     /// The query without the leading "?", or nil when the target has none.
-    public var query: String?
-    public var version: HTTPVersion
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+    package var query: String?
+    package var version: HTTPVersion
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
     /// The X-Request-ID echoed on the response: the client's when sane, otherwise generated.
-    public var id: String
-    public var remoteAddress: String
+    package var id: String
+    package var remoteAddress: String
     /// Trailer fields of a chunked body (empty otherwise).
-    public var trailers: HTTPHeaders
+    package var trailers: HTTPHeaders
 
     /// A request whose path and query are already split (the parser's case).
     init(method: HTTPMethod, target: String, path: String, query: String?, version: HTTPVersion,
@@ -31,7 +31,7 @@ public struct HTTPRequest: Sendable {
         self.trailers = trailers
     }
 
-    public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
+    package init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], id: String = RequestID.generate(),
                 remoteAddress: String = "", trailers: HTTPHeaders = HTTPHeaders()) {
         self.method = method

@@ -1,8 +1,8 @@
 /// Per-request facts a handler may need while it works: identity, arrival time and whether the client left.
-public final class RequestContext: Sendable {
-    public let requestID: String
-    public let receivedAt: ContinuousClock.Instant
-    public let remoteAddress: String
+package final class RequestContext: Sendable {
+    package let requestID: String
+    package let receivedAt: ContinuousClock.Instant
+    package let remoteAddress: String
     private let state = Locked(State())
 
     private struct State {
@@ -10,19 +10,19 @@ public final class RequestContext: Sendable {
         var onGone: [@Sendable () -> Void] = []
     }
 
-    public init(requestID: String, receivedAt: ContinuousClock.Instant = .now, remoteAddress: String = "") {
+    package init(requestID: String, receivedAt: ContinuousClock.Instant = .now, remoteAddress: String = "") {
         self.requestID = requestID
         self.receivedAt = receivedAt
         self.remoteAddress = remoteAddress
     }
 
     /// True once the peer closed or reset the connection while this request was pending.
-    public var isClientGone: Bool {
+    package var isClientGone: Bool {
         state.withLock { $0.clientGone }
     }
 
     /// Runs `handler` once when the client goes away (at once if it already has), so work can be cancelled.
-    public func onClientGone(_ handler: @escaping @Sendable () -> Void) {
+    package func onClientGone(_ handler: @escaping @Sendable () -> Void) {
         let runNow = state.withLock { state -> Bool in
             if state.clientGone { return true }
             state.onGone.append(handler)

@@ -1,10 +1,10 @@
 /// X-Request-ID handling: accept a client's identifier only when it is short and plain, else make one.
-public enum RequestID {
+package enum RequestID {
     /// Longer identifiers are replaced: they end up in logs and response headers.
-    public static let maxLength = 128
+    package static let maxLength = 128
 
     /// True for 1...128 characters of `A-Z a-z 0-9 - _ . : / + = @`.
-    public static func isAcceptable(_ candidate: String) -> Bool {
+    package static func isAcceptable(_ candidate: String) -> Bool {
         let bytes = candidate.utf8
         guard !bytes.isEmpty, bytes.count <= maxLength else { return false }
         return bytes.allSatisfy(isAllowed)
@@ -24,7 +24,7 @@ public enum RequestID {
     }
 
     /// 32 lowercase hex digits from the system generator (128 random bits).
-    public static func generate() -> String {
+    package static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() as UInt64
         let low = generator.next() as UInt64

@@ -1,27 +1,27 @@
 /// A response from a responder; the server adds Date, Content-Length, X-Request-ID and Connection.
-public struct HTTPResponse: Sendable {
-    public var status: HTTPStatus
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+package struct HTTPResponse: Sendable {
+    package var status: HTTPStatus
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
 
-    public init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    package init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// A JSON body with `Content-Type: application/json`.
-    public static func json(_ status: HTTPStatus, body: [UInt8]) -> HTTPResponse {
+    package static func json(_ status: HTTPStatus, body: [UInt8]) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }
 
-    public static func text(_ status: HTTPStatus, _ text: String,
+    package static func text(_ status: HTTPStatus, _ text: String,
                             contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Array(text.utf8))
     }
 
     /// The JSON error envelope shared by the server and the service layer.
-    public static func error(_ status: HTTPStatus, message: String, type: String, requestID: String) -> HTTPResponse {
+    package static func error(_ status: HTTPStatus, message: String, type: String, requestID: String) -> HTTPResponse {
         .json(status, body: HTTPErrorBody.make(message: message, type: type, requestID: requestID))
     }
 }

@@ -1,31 +1,31 @@
 /// Values captured by `{name}` segments of a route pattern, percent-decoded.
-public struct PathParameters: Sendable, Sequence {
+package struct PathParameters: Sendable, Sequence {
     private var values: [(name: String, value: String)]
 
-    public init(_ values: [(name: String, value: String)] = []) {
+    package init(_ values: [(name: String, value: String)] = []) {
         self.values = values
     }
 
-    public subscript(_ name: String) -> String? {
+    package subscript(_ name: String) -> String? {
         values.first { $0.name == name }?.value
     }
 
-    public var isEmpty: Bool { values.isEmpty }
+    package var isEmpty: Bool { values.isEmpty }
 
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+    package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
         values.makeIterator()
     }
 }
 
 /// Routes by method and path pattern ("/v1/models/{name}"); 404 for unknown paths, 405 + Allow for
 /// known paths with another method, both with the JSON error envelope. HEAD is served wherever GET is.
-public struct Router: HTTPResponder {
+package struct Router: HTTPResponder {
     /// A route's work: call the reply closure once, from any thread.
-    public typealias Handler = @Sendable (HTTPRequest, RequestContext, PathParameters,
+    package typealias Handler = @Sendable (HTTPRequest, RequestContext, PathParameters,
                                           @escaping @Sendable (HTTPResponse) -> Void) -> Void
 
     /// The outcome of looking up a method and path.
-    public enum Match: Sendable {
+    package enum Match: Sendable {
         case found(pattern: String, parameters: PathParameters, handler: Handler)
         case methodNotAllowed(pattern: String, allowed: [HTTPMethod])
         case notFound
@@ -33,16 +33,16 @@ public struct Router: HTTPResponder {
 
     private var routes: [Route] = []
 
-    public init() {}
+    package init() {}
 
     /// Registers `handler` for `method` on `pattern`; a later registration of the same pair replaces it.
-    public mutating func register(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+    package mutating func register(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
         let route = Route(method: method, pattern: RoutePattern(pattern), handler: handler)
         routes.removeAll { $0.method == method && $0.pattern.text == pattern }
         routes.append(route)
     }
 
-    public func match(method: HTTPMethod, path: String) -> Match {
+    package func match(method: HTTPMethod, path: String) -> Match {
         var best: (route: Route, parameters: PathParameters)?
         var bestPatternForPath: RoutePattern?
         var allowed: [HTTPMethod] = []
@@ -68,18 +68,18 @@ public struct Router: HTTPResponder {
     }
 
     /// The pattern that matches `path` (for any method), for labelling metrics; nil when none does.
-    public func route(for path: String) -> String? {
+    package func route(for path: String) -> String? {
         switch match(method: .get, path: path) {
         case let .found(pattern, _, _), let .methodNotAllowed(pattern, _): return pattern
         case .notFound: return nil
         }
     }
 
-    public func routePattern(for request: HTTPRequest) -> String? {
+    package func routePattern(for request: HTTPRequest) -> String? {
         route(for: request.path)
     }
 
-    public func respond(to request: HTTPRequest, context: RequestContext,
+    package func respond(to request: HTTPRequest, context: RequestContext,
                         reply: @escaping @Sendable (HTTPResponse) -> Void) {
         switch match(method: request.method, path: request.path) {
         case let .found(_, parameters, handler):

@@ -19,8 +19,8 @@
 import Dispatch
 
 /// An HTTP/1.1 server on non-blocking sockets and Dispatch; see the design note above.
-public final class HTTPServer: @unchecked Sendable {
-    public let configuration: HTTPServerConfiguration
+package final class HTTPServer: @unchecked Sendable {
+    package let configuration: HTTPServerConfiguration
     private let core: ServerCore
     private let loops: [EventLoop]
     private let acceptQueue = DispatchQueue(label: "kotoba.http.accept", qos: .userInitiated)
@@ -36,7 +36,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     private let lifecycle = Locked(Lifecycle.idle)
 
-    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+    package init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
                 onRequestCompleted: (@Sendable (RequestRecord) -> Void)? = nil) {
         self.configuration = configuration
         core = ServerCore(configuration: configuration, responder: responder, onRequestCompleted: onRequestCompleted)
@@ -49,13 +49,13 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// Connections currently open (including ones being drained).
-    public var openConnectionCount: Int { core.openConnections }
+    package var openConnectionCount: Int { core.openConnections }
     /// Requests handed to the responder whose response has not been produced yet.
-    public var inFlightRequestCount: Int { core.inFlight }
+    package var inFlightRequestCount: Int { core.inFlight }
 
     /// Binds, listens and starts accepting; returns the bound port (useful with port 0).
     @discardableResult
-    public func start() throws(HTTPServerError) -> Int {
+    package func start() throws(HTTPServerError) -> Int {
         let config = configuration
         guard config.port >= 0, config.port <= 65535 else { throw .invalidConfiguration("port \(config.port) out of range") }
         guard config.maxConnections > 0 else { throw .invalidConfiguration("maxConnections must be positive") }
@@ -82,7 +82,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Stops accepting at once, lets in-flight requests finish for up to `deadline` seconds, then closes
     /// every connection; `completion` runs once all are closed. Idle connections close immediately.
-    public func shutdown(deadline: Double, completion: @escaping @Sendable () -> Void) {
+    package func shutdown(deadline: Double, completion: @escaping @Sendable () -> Void) {
         let listener = lifecycle.withLock { state -> Listener? in
             defer { state = .stopped }
             if case let .running(listener) = state { return listener }

@@ -9,10 +9,10 @@ import Logging
 /// `start()` opens the port first and loads models after, so an orchestrator sees a live process with a
 /// 503 `/readyz` while weights load. `beginShutdown` flips readiness to 503 at once, keeps serving for the
 /// drain window, then closes the listener and gives in-flight requests the shutdown deadline.
-public final class Service: Sendable {
-    public let configuration: ServiceConfiguration
-    public let catalog: ModelCatalog
-    public let metrics: ServiceMetrics
+package final class Service: Sendable {
+    package let configuration: ServiceConfiguration
+    package let catalog: ModelCatalog
+    package let metrics: ServiceMetrics
     /// The task endpoints' batchers and inference threads: the service closes them when it drains.
     let inference: InferenceHub
     let logger: Logger
@@ -29,7 +29,7 @@ public final class Service: Sendable {
     }
 
     /// `loaders` maps task names to loaders; a configured model whose task is missing fails to load.
-    public init(configuration: ServiceConfiguration, loaders: [String: any ModelLoader] = [:],
+    package init(configuration: ServiceConfiguration, loaders: [String: any ModelLoader] = [:],
                 logger: Logger? = nil) {
         let logger = logger ?? configuration.log.makeLogger()
         let catalog = ModelCatalog(models: configuration.models, loaders: loaders, logger: logger)
@@ -61,11 +61,11 @@ public final class Service: Sendable {
         self.server = server
     }
 
-    public var phase: ServicePhase { state.current.phase }
+    package var phase: ServicePhase { state.current.phase }
 
     /// Opens the listener, then starts loading models in the background; returns the bound port.
     @discardableResult
-    public func start() throws(HTTPServerError) -> Int {
+    package func start() throws(HTTPServerError) -> Int {
         let port = try server.start()
         state.withLock { if $0.phase == .starting { $0.phase = .serving } }
         logger.notice("listening", metadata: ["host": "\(configuration.host)", "port": .stringConvertible(port),
@@ -90,7 +90,7 @@ public final class Service: Sendable {
     /// Starts the drain: `/readyz` answers 503 from now on; after the drain window the listener closes and
     /// in-flight requests get the shutdown deadline; `completion` runs when every connection is closed.
     /// A second call during the drain skips what is left of it (a second Ctrl-C means "now").
-    public func beginShutdown(completion: @escaping @Sendable () -> Void = {}) {
+    package func beginShutdown(completion: @escaping @Sendable () -> Void = {}) {
         let (first, closeNow) = state.withLock { state -> (Bool, Bool) in
             state.waiting.append(completion)
             switch state.phase {

@@ -1,5 +1,5 @@
 /// Name and version the service reports in `/v1/models`, logs and the `Server` header.
-public enum ServiceInfo {
-    public static let name = "kotoba"
-    public static let version = "0.1.0"
+package enum ServiceInfo {
+    package static let name = "kotoba"
+    package static let version = "0.1.0"
 }

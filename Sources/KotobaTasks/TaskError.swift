@@ -4,7 +4,7 @@ import KotobaTokenizers
 /// Errors a task raises for a request it cannot serve; the service maps each to a status code. The first three
 /// are the client's (4xx); `model` and `tokenizer` are ours (500): an input passed validation and the machinery
 /// still failed on it, so the cause stays typed up to the edge, where it is logged under the request id.
-public enum TaskError: Error, Equatable, CustomStringConvertible {
+package enum TaskError: Error, Equatable, CustomStringConvertible {
     /// The input is well-formed but invalid for this task (no `[MASK]`, empty text, `top_k` out of range...).
     case invalidInput(String)
     /// The input is longer than the model accepts and truncation was not allowed.
@@ -17,7 +17,7 @@ public enum TaskError: Error, Equatable, CustomStringConvertible {
     /// The tokenizer failed for a reason other than the client's text (its configuration, not the input).
     case tokenizer(TokenizerError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .invalidInput(message): message
         case let .inputTooLong(tokens, limit): "input has \(tokens) tokens; the model accepts at most \(limit)"
@@ -28,7 +28,7 @@ public enum TaskError: Error, Equatable, CustomStringConvertible {
     }
 
     /// True when the client can fix the request; false for failures of ours.
-    public var isClientError: Bool {
+    package var isClientError: Bool {
         switch self {
         case .invalidInput, .inputTooLong, .cancelled: true
         case .model, .tokenizer: false

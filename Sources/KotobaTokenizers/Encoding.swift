@@ -2,25 +2,25 @@
 // (Kotoba reports how much truncation removed instead of returning the removed windows).
 
 /// The result of encoding one input (or pair): parallel arrays, one element per token, as `tokenizers` gives them.
-public struct Encoding: Sendable, Equatable {
-    public var ids: [Int]
-    public var tokens: [String]
+package struct Encoding: Sendable, Equatable {
+    package var ids: [Int]
+    package var tokens: [String]
     /// Character (Unicode scalar) offsets into the original input the token comes from; (0, 0) for special
     /// and padding tokens. For a pair, offsets of the second sequence's tokens index the second input.
-    public var offsets: [Offsets]
-    public var typeIds: [Int]
+    package var offsets: [Offsets]
+    package var typeIds: [Int]
     /// 1 for real tokens, 0 for padding.
-    public var attentionMask: [Int]
+    package var attentionMask: [Int]
     /// 1 for tokens added by the post-processor or padding, 0 for tokens of the input.
-    public var specialTokensMask: [Int]
+    package var specialTokensMask: [Int]
     /// Index of the pre-tokenized word each token comes from, nil for special and padding tokens.
-    public var wordIds: [Int?]
+    package var wordIds: [Int?]
     /// Which input (0 or 1) each token comes from, nil for special and padding tokens (`Encoding::sequence_ids`).
-    public var sequenceIds: [Int?]
+    package var sequenceIds: [Int?]
     /// Set when truncation was requested: how long the encoding was before and how many tokens it lost.
-    public var truncation: TruncationReport?
+    package var truncation: TruncationReport?
 
-    public init(ids: [Int] = [], tokens: [String] = [], offsets: [Offsets] = [], typeIds: [Int] = [],
+    package init(ids: [Int] = [], tokens: [String] = [], offsets: [Offsets] = [], typeIds: [Int] = [],
                 attentionMask: [Int] = [], specialTokensMask: [Int] = [], wordIds: [Int?] = [],
                 sequenceIds: [Int?] = [], truncation: TruncationReport? = nil) {
         self.ids = ids
@@ -34,8 +34,8 @@ public struct Encoding: Sendable, Equatable {
         self.truncation = truncation
     }
 
-    public var count: Int { ids.count }
-    public var isEmpty: Bool { ids.isEmpty }
+    package var count: Int { ids.count }
+    package var isEmpty: Bool { ids.isEmpty }
 
     /// The encoding of special tokens added by a post-processor: offsets (0, 0), mask 1, no word.
     static func special(ids: [Int], tokens: [String], typeId: Int) -> Encoding {
@@ -86,16 +86,16 @@ public struct Encoding: Sendable, Equatable {
 }
 
 /// What truncation did to one encoding.
-public struct TruncationReport: Sendable, Equatable {
+package struct TruncationReport: Sendable, Equatable {
     /// Tokens the encoding would have had without truncation, special tokens included.
-    public var originalLength: Int
+    package var originalLength: Int
     /// Tokens truncation removed (0 when the input already fit).
-    public var removedTokens: Int
+    package var removedTokens: Int
 
-    public init(originalLength: Int, removedTokens: Int) {
+    package init(originalLength: Int, removedTokens: Int) {
         self.originalLength = originalLength
         self.removedTokens = removedTokens
     }
 
-    public var wasTruncated: Bool { removedTokens > 0 }
+    package var wasTruncated: Bool { removedTokens > 0 }
 }

@@ -7,7 +7,7 @@ extension Tokenizer {
     /// vocab.txt + tokenizer_config.json (+ special_tokens_map.json) built as transformers' `BertTokenizer`.
     /// tokenizer_config.json supplies `clean_up_tokenization_spaces`, `model_max_length` and the special-token
     /// roles in both cases.
-    public static func load(directory: URL) throws(TokenizerError) -> Tokenizer {
+    package static func load(directory: URL) throws(TokenizerError) -> Tokenizer {
         let tokenizerJSON = directory.appendingPathComponent("tokenizer.json")
         if FileManager.default.fileExists(atPath: tokenizerJSON.path) {
             let config = try TransformersConfig(directory: directory)

@@ -3,7 +3,7 @@
 
 extension Tokenizer {
     /// Encodes `text` (and `pair`) as `tokenizers`' `Tokenizer.encode` does, with character offsets.
-    public func encode(_ text: String, pair: String? = nil, addSpecialTokens: Bool = true,
+    package func encode(_ text: String, pair: String? = nil, addSpecialTokens: Bool = true,
                        truncation: Truncation? = nil) throws(TokenizerError) -> Encoding {
         var first = try encodeSequence(text, typeId: 0, sequenceId: 0)
         var second = try pair.map { (p) throws(TokenizerError) in try encodeSequence(p, typeId: 1, sequenceId: 1) }
@@ -28,7 +28,7 @@ extension Tokenizer {
     }
 
     /// Encodes each input (with its pair, when `pairs` is given) and pads the batch (`encode_batch`).
-    public func encodeBatch(_ texts: [String], pairs: [String]? = nil, addSpecialTokens: Bool = true,
+    package func encodeBatch(_ texts: [String], pairs: [String]? = nil, addSpecialTokens: Bool = true,
                             truncation: Truncation? = nil, padding: Padding? = nil) throws(TokenizerError) -> [Encoding] {
         if let pairs, pairs.count != texts.count {
             throw .invalidConfiguration(stage: "encodeBatch", reason: "\(texts.count) texts but \(pairs.count) pairs")
@@ -66,7 +66,7 @@ extension Tokenizer {
 
     /// `Tokenizer::decode`: ids to tokens (unknown ids are skipped, special tokens too when asked), through the
     /// decoder (or joined by spaces without one), then transformers' `clean_up_tokenization` when configured.
-    public func decode(_ ids: [Int], skipSpecialTokens: Bool) -> String {
+    package func decode(_ ids: [Int], skipSpecialTokens: Bool) -> String {
         let tokens = ids.compactMap { id -> String? in
             guard let token = token(forId: id) else { return nil }
             return skipSpecialTokens && addedVocabulary.isSpecial(token) ? nil : token

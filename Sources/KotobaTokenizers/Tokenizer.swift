@@ -4,25 +4,25 @@
 import Foundation
 
 /// A tokenizer pipeline built from tokenizer.json (or BERT's vocab.txt), giving `tokenizers`' encodings exactly.
-public final class Tokenizer: Sendable {
-    public let normalizer: (any Normalizer)?
-    public let preTokenizer: (any PreTokenizer)?
-    public let model: any TokenizerModel
-    public let postProcessor: (any PostProcessor)?
-    public let decoder: (any TokenDecoder)?
-    public let addedVocabulary: AddedVocabulary
+package final class Tokenizer: Sendable {
+    package let normalizer: (any Normalizer)?
+    package let preTokenizer: (any PreTokenizer)?
+    package let model: any TokenizerModel
+    package let postProcessor: (any PostProcessor)?
+    package let decoder: (any TokenDecoder)?
+    package let addedVocabulary: AddedVocabulary
     /// Ids of the roles tasks need (cls, sep, pad, mask, unk), where the tokenizer has them.
-    public let specialTokens: SpecialTokens
+    package let specialTokens: SpecialTokens
     /// transformers' `clean_up_tokenization_spaces`, applied by `decode` after the decoder.
-    public let cleanUpTokenizationSpaces: Bool
+    package let cleanUpTokenizationSpaces: Bool
     /// transformers' `model_max_length` from tokenizer_config.json, when given.
-    public let modelMaxLength: Int?
+    package let modelMaxLength: Int?
     /// The `truncation` and `padding` tokenizer.json declares; `encode` only applies what its caller passes.
-    public let configuredTruncation: Truncation?
-    public let configuredPadding: Padding?
+    package let configuredTruncation: Truncation?
+    package let configuredPadding: Padding?
 
     /// Assembles a pipeline; `addedTokens` are registered as `Tokenizer::add_tokens` would.
-    public init(normalizer: (any Normalizer)?, preTokenizer: (any PreTokenizer)?, model: any TokenizerModel,
+    package init(normalizer: (any Normalizer)?, preTokenizer: (any PreTokenizer)?, model: any TokenizerModel,
                 postProcessor: (any PostProcessor)?, decoder: (any TokenDecoder)?, addedTokens: [AddedToken],
                 specialTokens: SpecialTokens.Names = .init(), cleanUpTokenizationSpaces: Bool = false,
                 modelMaxLength: Int? = nil, configuredTruncation: Truncation? = nil,
@@ -50,7 +50,7 @@ public final class Tokenizer: Sendable {
     }
 
     /// Loads tokenizer.json exactly as `tokenizers.Tokenizer.from_file` does (no transformers overrides).
-    public static func load(tokenizerJSON url: URL) throws(TokenizerError) -> Tokenizer {
+    package static func load(tokenizerJSON url: URL) throws(TokenizerError) -> Tokenizer {
         let file = try TokenizerFile.read(url)
         return try Tokenizer(normalizer: file.normalizer, preTokenizer: file.preTokenizer, model: file.model,
                              postProcessor: file.postProcessor, decoder: file.decoder, addedTokens: file.addedTokens,
@@ -59,43 +59,43 @@ public final class Tokenizer: Sendable {
     }
 
     /// `Tokenizer::token_to_id`: added tokens first, then the model's vocabulary.
-    public func id(forToken token: String) -> Int? {
+    package func id(forToken token: String) -> Int? {
         addedVocabulary.id(forToken: token) ?? model.id(forToken: token)
     }
 
     /// `Tokenizer::id_to_token`: added tokens first, then the model's vocabulary.
-    public func token(forId id: Int) -> String? {
+    package func token(forId id: Int) -> String? {
         addedVocabulary.token(forId: id) ?? model.token(forId: id)
     }
 
     /// `Tokenizer::get_vocab_size(with_added_tokens: true)`: model entries plus added tokens not in the model.
-    public var vocabularySize: Int {
+    package var vocabularySize: Int {
         model.vocabularySize + addedVocabulary.tokens.filter { model.id(forToken: $0.token.content) == nil }.count
     }
 
     /// One past the largest id encoding can produce, added tokens included: the embedding rows a model needs.
-    public var idLimit: Int {
+    package var idLimit: Int {
         max(model.idLimit, (addedVocabulary.tokens.map(\.id).max() ?? -1) + 1)
     }
 }
 
 /// Ids of the special-token roles a task needs; nil where the tokenizer has no such token.
-public struct SpecialTokens: Sendable, Equatable {
-    public var cls: Int?
-    public var sep: Int?
-    public var pad: Int?
-    public var mask: Int?
-    public var unk: Int?
+package struct SpecialTokens: Sendable, Equatable {
+    package var cls: Int?
+    package var sep: Int?
+    package var pad: Int?
+    package var mask: Int?
+    package var unk: Int?
 
     /// The token strings of those roles, as tokenizer_config.json / special_tokens_map.json name them.
-    public struct Names: Sendable, Equatable {
-        public var cls: String?
-        public var sep: String?
-        public var pad: String?
-        public var mask: String?
-        public var unk: String?
+    package struct Names: Sendable, Equatable {
+        package var cls: String?
+        package var sep: String?
+        package var pad: String?
+        package var mask: String?
+        package var unk: String?
 
-        public init(cls: String? = nil, sep: String? = nil, pad: String? = nil, mask: String? = nil, unk: String? = nil) {
+        package init(cls: String? = nil, sep: String? = nil, pad: String? = nil, mask: String? = nil, unk: String? = nil) {
             self.cls = cls
             self.sep = sep
             self.pad = pad
@@ -107,5 +107,5 @@ public struct SpecialTokens: Sendable, Equatable {
 
 extension SpecialTokens.Names {
     /// BERT's names, the defaults of transformers' `BertTokenizer`.
-    public static let bertDefaults = SpecialTokens.Names(cls: "[CLS]", sep: "[SEP]", pad: "[PAD]", mask: "[MASK]", unk: "[UNK]")
+    package static let bertDefaults = SpecialTokens.Names(cls: "[CLS]", sep: "[SEP]", pad: "[PAD]", mask: "[MASK]", unk: "[UNK]")
 }

@@ -1,5 +1,5 @@
 /// Errors raised while loading or running a tokenizer; each names the file or stage involved.
-public enum TokenizerError: Error, Equatable, CustomStringConvertible {
+package enum TokenizerError: Error, Equatable, CustomStringConvertible {
     /// A tokenizer file is missing or unreadable.
     case unreadableFile(path: String, reason: String)
     /// A tokenizer file parsed but holds something invalid.
@@ -17,7 +17,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     /// No tokenizer files in a model directory.
     case noTokenizerFiles(directory: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unreadableFile(path, reason): "cannot read tokenizer file \(path): \(reason)"
         case let .invalidFile(path, reason): "invalid tokenizer file \(path): \(reason)"

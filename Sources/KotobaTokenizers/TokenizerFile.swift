@@ -4,8 +4,8 @@ import Foundation
 
 /// The one factory: tokenizer.json `type` → stage. Adding a stage is a new file in its folder plus one
 /// `case` here; anything else is `TokenizerError.unsupported(stage:type:)`, never a silent approximation.
-public enum StageFactory {
-    public static func normalizer(_ json: JSONValue) throws(TokenizerError) -> any Normalizer {
+package enum StageFactory {
+    package static func normalizer(_ json: JSONValue) throws(TokenizerError) -> any Normalizer {
         let config = try StageConfig(json, stage: "normalizer")
         switch config.type {
         case "BertNormalizer": return try BertNormalizer(config)
@@ -21,7 +21,7 @@ public enum StageFactory {
         }
     }
 
-    public static func preTokenizer(_ json: JSONValue) throws(TokenizerError) -> any PreTokenizer {
+    package static func preTokenizer(_ json: JSONValue) throws(TokenizerError) -> any PreTokenizer {
         let config = try StageConfig(json, stage: "pre_tokenizer")
         switch config.type {
         case "BertPreTokenizer": return BertPreTokenizer()
@@ -36,7 +36,7 @@ public enum StageFactory {
         }
     }
 
-    public static func model(_ json: JSONValue) throws(TokenizerError) -> any TokenizerModel {
+    package static func model(_ json: JSONValue) throws(TokenizerError) -> any TokenizerModel {
         let config = try StageConfig(json, stage: "model")
         switch config.type {
         case "WordPiece": return try WordPiece(config)
@@ -46,7 +46,7 @@ public enum StageFactory {
         }
     }
 
-    public static func postProcessor(_ json: JSONValue) throws(TokenizerError) -> any PostProcessor {
+    package static func postProcessor(_ json: JSONValue) throws(TokenizerError) -> any PostProcessor {
         let config = try StageConfig(json, stage: "post_processor")
         switch config.type {
         case "TemplateProcessing": return try TemplateProcessing(config)
@@ -55,7 +55,7 @@ public enum StageFactory {
         }
     }
 
-    public static func decoder(_ json: JSONValue) throws(TokenizerError) -> any TokenDecoder {
+    package static func decoder(_ json: JSONValue) throws(TokenizerError) -> any TokenDecoder {
         let config = try StageConfig(json, stage: "decoder")
         switch config.type {
         case "WordPiece": return try WordPieceDecoder(config)

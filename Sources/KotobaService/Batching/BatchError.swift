@@ -1,7 +1,7 @@
 import KotobaTasks
 
 /// Why a queued request got no result from its batch.
-public enum BatchError: Error, Sendable, Equatable {
+package enum BatchError: Error, Sendable, Equatable {
     /// The model's queue was full; `retryAfterSeconds` estimates when it will have drained.
     case queueFull(capacity: Int, retryAfterSeconds: Int)
     /// The request's deadline passed while it waited or ran.

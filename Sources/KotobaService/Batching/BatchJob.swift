@@ -2,13 +2,13 @@ import Dispatch
 import KotobaHTTP
 
 /// How long one request spent in the queue and in its batch, for response headers and metrics.
-public struct BatchTiming: Sendable, Equatable {
+package struct BatchTiming: Sendable, Equatable {
     /// From submission to the start of its batch.
-    public var queueSeconds: Double
+    package var queueSeconds: Double
     /// Running its batch.
-    public var inferenceSeconds: Double
+    package var inferenceSeconds: Double
     /// Inputs in its batch, its own included.
-    public var batchSize: Int
+    package var batchSize: Int
 }
 
 /// One request's inputs, waiting for or inside a batch, finished exactly once.

@@ -11,16 +11,16 @@ import KotobaTasks
 /// arrived; a busy one cuts the next batch the moment the running one ends, which is where batches grow.
 /// One batch runs per model at a time: BLAS already spreads a batch over cores, and requests queueing behind
 /// a running batch are what make the next one large.
-public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
+package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
     /// Runs one batch: one result per item, in order. `isCancelled(i)` turns true once nobody waits for item
     /// `i` (deadline passed or client gone), so long work such as decoding can stop early.
-    public typealias Run = @Sendable (_ items: [Item], _ isCancelled: @escaping @Sendable (Int) -> Bool)
+    package typealias Run = @Sendable (_ items: [Item], _ isCancelled: @escaping @Sendable (Int) -> Bool)
         -> [Result<Output, any Error>]
 
-    public typealias Limits = BatchLimits
+    package typealias Limits = BatchLimits
 
-    public let model: String
-    public let limits: Limits
+    package let model: String
+    package let limits: Limits
     private let pool: InferencePool
     private let run: Run
     private let metrics: BatchMetrics?
@@ -37,7 +37,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
         var averageBatchSeconds = 0.05
     }
 
-    public init(model: String, limits: Limits, pool: InferencePool, metrics: BatchMetrics? = nil,
+    package init(model: String, limits: Limits, pool: InferencePool, metrics: BatchMetrics? = nil,
                 run: @escaping Run) {
         self.model = model
         self.limits = limits
@@ -49,14 +49,14 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
     }
 
     /// Requests waiting for a batch.
-    public var queueDepth: Int { state.withLock { $0.queue.count } }
+    package var queueDepth: Int { state.withLock { $0.queue.count } }
 
     /// Queues one request's items (with their token counts) to run before `deadline`.
     ///
     /// `completion` runs exactly once: with the outputs in item order, or with why there are none
     /// (`queueFull` at once, `deadlineExceeded` when the deadline passes first, `clientGone` when `context`
     /// reports the client left, `failed` when the model threw).
-    public func submit(_ items: [Item], tokens: [Int], deadline: DispatchTime, context: RequestContext? = nil,
+    package func submit(_ items: [Item], tokens: [Int], deadline: DispatchTime, context: RequestContext? = nil,
                        completion: @escaping @Sendable (Result<([Output], BatchTiming), BatchError>) -> Void) {
         let now = DispatchTime.now()
         let admitted = state.withLock { state -> BatchJob<Item, Output>? in
@@ -88,7 +88,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
     }
 
     /// Refuses new work; queued requests still run.
-    public func close() {
+    package func close() {
         state.withLock { $0.closed = true }
     }
 
@@ -193,17 +193,17 @@ public final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
 }
 
 /// Bounds on batches and the queue.
-public struct BatchLimits: Sendable, Equatable {
+package struct BatchLimits: Sendable, Equatable {
     /// Most inputs in one batch (a request with more runs alone).
-    public var maxBatchSize: Int
+    package var maxBatchSize: Int
     /// Most padded tokens in one batch, rows × the longest input (a request with more runs alone).
-    public var maxBatchTokens: Int
+    package var maxBatchTokens: Int
     /// Seconds an idle model waits for a batch to fill.
-    public var maxWait: Double
+    package var maxWait: Double
     /// Requests waiting (not yet in a batch); one more is refused.
-    public var queueCapacity: Int
+    package var queueCapacity: Int
 
-    public init(maxBatchSize: Int, maxBatchTokens: Int, maxWait: Double, queueCapacity: Int) {
+    package init(maxBatchSize: Int, maxBatchTokens: Int, maxWait: Double, queueCapacity: Int) {
         precondition(maxBatchSize >= 1 && maxBatchTokens >= 1 && maxWait >= 0 && queueCapacity >= 1)
         self.maxBatchSize = maxBatchSize
         self.maxBatchTokens = maxBatchTokens

@@ -5,7 +5,7 @@ import Foundation
 /// Inference blocks a thread for milliseconds to seconds; on an event loop that would stall every connection
 /// the loop serves, and on Dispatch's global queues it would let thread count grow with load. A bounded pool
 /// keeps compute at a known width; work beyond it waits here in arrival order.
-public final class InferencePool: @unchecked Sendable {
+package final class InferencePool: @unchecked Sendable {
     // @unchecked: `pending`, `started` and `stopped` are guarded by `condition`.
     private let condition = NSCondition()
     private var pending: [@Sendable () -> Void] = []
@@ -13,17 +13,17 @@ public final class InferencePool: @unchecked Sendable {
     private var stopped = false
     private let name: String
     /// Number of worker threads.
-    public let width: Int
+    package let width: Int
 
     /// `workers` ≤ 0 means one per core.
-    public init(workers: Int, name: String = "kotoba.inference") {
+    package init(workers: Int, name: String = "kotoba.inference") {
         width = workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
         self.name = name
     }
 
     /// Runs `work` on the next free worker; the first call starts the threads, so a service with no model
     /// (or a test that never submits) holds none.
-    public func submit(_ work: @escaping @Sendable () -> Void) {
+    package func submit(_ work: @escaping @Sendable () -> Void) {
         condition.lock()
         if !started {
             started = true
@@ -40,7 +40,7 @@ public final class InferencePool: @unchecked Sendable {
     }
 
     /// Lets the workers exit once the work already submitted has run.
-    public func stop() {
+    package func stop() {
         condition.lock()
         stopped = true
         condition.broadcast()

@@ -8,11 +8,11 @@ import Logging
 /// Models load one after another on a background queue once the port is open, so a slow load is visible as
 /// a 503 from `/readyz` rather than a connection refused. A model whose task has no registered loader fails
 /// with a message saying so: nothing is pretended loaded.
-public final class ModelCatalog: Sendable {
+package final class ModelCatalog: Sendable {
     /// One configured model and its state.
-    public struct Entry: Sendable {
-        public let spec: ModelSpec
-        public let state: ModelLoadState
+    package struct Entry: Sendable {
+        package let spec: ModelSpec
+        package let state: ModelLoadState
     }
 
     private let specs: [ModelSpec]
@@ -22,7 +22,7 @@ public final class ModelCatalog: Sendable {
     private let logger: Logger
 
     /// `loaders` maps a task name (`fill-mask`) to the loader for models of that task.
-    public init(models: [ModelSpec], loaders: [String: any ModelLoader], logger: Logger) {
+    package init(models: [ModelSpec], loaders: [String: any ModelLoader], logger: Logger) {
         self.specs = models
         self.loaders = loaders
         self.states = Locked(Array(repeating: .pending, count: models.count))
@@ -30,25 +30,25 @@ public final class ModelCatalog: Sendable {
     }
 
     /// Every configured model in configuration order.
-    public var entries: [Entry] {
+    package var entries: [Entry] {
         let current = states.current
         return zip(specs, current).map { Entry(spec: $0, state: $1) }
     }
 
     /// True when every configured model is ready (so also with none configured).
-    public var allReady: Bool {
+    package var allReady: Bool {
         states.current.allSatisfy(\.isReady)
     }
 
     /// The ready model with this name.
-    public func model(named name: String) -> (any LoadedModel)? {
+    package func model(named name: String) -> (any LoadedModel)? {
         entries.first { $0.spec.name == name }.flatMap { entry in
             if case let .ready(model) = entry.state { model } else { nil }
         }
     }
 
     /// The ready default model for a task, or the only ready model of that task when none is marked default.
-    public func defaultModel(for task: String) -> (spec: ModelSpec, model: any LoadedModel)? {
+    package func defaultModel(for task: String) -> (spec: ModelSpec, model: any LoadedModel)? {
         let ready = entries.compactMap { entry -> (ModelSpec, any LoadedModel)? in
             guard entry.spec.task == task, case let .ready(model) = entry.state else { return nil }
             return (entry.spec, model)
@@ -57,7 +57,7 @@ public final class ModelCatalog: Sendable {
     }
 
     /// Loads every pending model in order on the background queue; `completion` runs after the last one.
-    public func loadAll(completion: (@Sendable () -> Void)? = nil) {
+    package func loadAll(completion: (@Sendable () -> Void)? = nil) {
         queue.async { [self] in
             for index in specs.indices {
                 load(at: index)

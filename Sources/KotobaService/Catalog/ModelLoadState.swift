@@ -1,5 +1,5 @@
 /// Where one configured model is on its way to serving: `pending → loading → ready | failed`.
-public enum ModelLoadState: Sendable {
+package enum ModelLoadState: Sendable {
     /// Waiting for the models before it to load.
     case pending
     /// Its loader is running.
@@ -10,7 +10,7 @@ public enum ModelLoadState: Sendable {
     case failed(String)
 
     /// The state's name as `/readyz` and the `kotoba_model_state` metric spell it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .pending: "pending"
         case .loading: "loading"
@@ -19,7 +19,7 @@ public enum ModelLoadState: Sendable {
         }
     }
 
-    public var isReady: Bool {
+    package var isReady: Bool {
         if case .ready = self { true } else { false }
     }
 }

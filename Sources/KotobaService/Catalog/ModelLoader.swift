@@ -1,17 +1,17 @@
 /// What `/v1/models` says about a loaded model, beyond its configured name and task.
-public struct ModelMetadata: Sendable, Equatable {
+package struct ModelMetadata: Sendable, Equatable {
     /// Architecture as the checkpoint's config.json names it (`BertForMaskedLM`, `MarianMTModel`...).
-    public var architecture: String
+    package var architecture: String
     /// Trainable parameters, when the loader counted them.
-    public var parameterCount: Int?
+    package var parameterCount: Int?
     /// Longest input the model accepts, in tokens, special tokens included.
-    public var maxInputTokens: Int?
+    package var maxInputTokens: Int?
     /// SHA-256 of `model.safetensors`, lowercase hex.
-    public var weightsSHA256: String?
+    package var weightsSHA256: String?
     /// Output labels in id order, for classifiers.
-    public var labels: [String]?
+    package var labels: [String]?
 
-    public init(architecture: String, parameterCount: Int? = nil, maxInputTokens: Int? = nil,
+    package init(architecture: String, parameterCount: Int? = nil, maxInputTokens: Int? = nil,
                 weightsSHA256: String? = nil, labels: [String]? = nil) {
         self.architecture = architecture
         self.parameterCount = parameterCount
@@ -22,7 +22,7 @@ public struct ModelMetadata: Sendable, Equatable {
 }
 
 /// A model ready to serve requests; task handlers cast it to the concrete type their loader returns.
-public protocol LoadedModel: Sendable {
+package protocol LoadedModel: Sendable {
     var metadata: ModelMetadata { get }
 }
 
@@ -30,6 +30,6 @@ public protocol LoadedModel: Sendable {
 ///
 /// Loading runs on the catalogue's background queue, so it may block for as long as reading weights takes;
 /// a thrown error is shown, as its description, in `/readyz` and the logs.
-public protocol ModelLoader: Sendable {
+package protocol ModelLoader: Sendable {
     func load(name: String, task: String, path: String) throws -> any LoadedModel
 }

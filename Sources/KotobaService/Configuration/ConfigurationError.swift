@@ -1,7 +1,7 @@
 /// A configuration value that cannot be used, naming the key and the layer it came from.
-public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+package struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     /// Why the value was refused.
-    public enum Reason: Sendable, Equatable {
+    package enum Reason: Sendable, Equatable {
         /// The file could not be read (missing, unreadable).
         case unreadable(String)
         /// The file is not JSON, or its top level is not an object.
@@ -17,19 +17,19 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     }
 
     /// Dotted key (`limits.max_body_bytes`, `models[1].task`); nil when the whole source is at fault.
-    public var key: String?
+    package var key: String?
     /// Layer the value came from.
-    public var source: ConfigurationSource
+    package var source: ConfigurationSource
     /// What is wrong with it.
-    public var reason: Reason
+    package var reason: Reason
 
-    public init(key: String?, source: ConfigurationSource, reason: Reason) {
+    package init(key: String?, source: ConfigurationSource, reason: Reason) {
         self.key = key
         self.source = source
         self.reason = reason
     }
 
-    public var description: String {
+    package var description: String {
         let subject = key.map { "key \"\($0)\" from \(source)" } ?? "\(source)"
         switch reason {
         case let .unreadable(why): return "\(subject): cannot read: \(why)"

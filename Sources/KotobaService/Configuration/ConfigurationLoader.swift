@@ -2,19 +2,19 @@ import Foundation
 import KotobaTasks
 
 /// One value set on the command line: the flag as typed, the key it sets, and the text given.
-public struct ConfigurationOverride: Sendable, Equatable {
-    public var flag: String
-    public var key: String
-    public var value: String
+package struct ConfigurationOverride: Sendable, Equatable {
+    package var flag: String
+    package var key: String
+    package var value: String
 
-    public init(flag: String, key: String, value: String) {
+    package init(flag: String, key: String, value: String) {
         self.flag = flag
         self.key = key
         self.value = value
     }
 
     /// Reads `--set key=value`.
-    public static func assignment(_ text: String, flag: String = "--set") throws(ConfigurationError) -> Self {
+    package static func assignment(_ text: String, flag: String = "--set") throws(ConfigurationError) -> Self {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
             throw ConfigurationError(key: nil, source: .flag(flag), reason: .invalid("expected key=value, got \"\(text)\""))
         }
@@ -25,15 +25,15 @@ public struct ConfigurationOverride: Sendable, Equatable {
 /// Builds a `ServiceConfiguration` from four layers, each overriding the one before: defaults, the JSON
 /// file, `KOTOBA_*` environment variables, flags. The first bad value stops it with an error naming the key
 /// and the layer.
-public enum ConfigurationLoader {
+package enum ConfigurationLoader {
     /// Variable naming the config file when no `--config` flag does; it is not itself a key.
-    public static let fileVariable = "KOTOBA_CONFIG"
+    package static let fileVariable = "KOTOBA_CONFIG"
 
     /// `KOTOBA_*` variables read outside the configuration: the file's name, and the kernel build, which the
     /// kernel dispatcher reads itself in every process (tests and CLI too). Checked here, not applied.
     static let nonKeyVariables: Set<String> = [fileVariable, ComputeEnvironment.kernelVariable]
 
-    public static func load(file: String?, environment: [String: String],
+    package static func load(file: String?, environment: [String: String],
                             overrides: [ConfigurationOverride] = []) throws(ConfigurationError) -> ServiceConfiguration {
         var configuration = ServiceConfiguration()
         if let path = file ?? environment[fileVariable] {
@@ -93,7 +93,7 @@ public enum ConfigurationLoader {
 
     /// Refuses a `KOTOBA_CPU` naming no kernel path, or one this CPU cannot run: the dispatcher would quietly
     /// run the best path instead. Every command that computes calls this before its first result.
-    public static func checkKernelRequest(_ environment: [String: String]) throws(ConfigurationError) {
+    package static func checkKernelRequest(_ environment: [String: String]) throws(ConfigurationError) {
         let name = ComputeEnvironment.kernelVariable
         if let value = environment[name], let problem = ComputeEnvironment.kernelRequestProblem(value) {
             throw ConfigurationError(key: nil, source: .environment(name), reason: .invalid(problem))

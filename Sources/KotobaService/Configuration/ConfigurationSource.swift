@@ -1,5 +1,5 @@
 /// Where a configuration value came from, so an error can send the operator to the right place.
-public enum ConfigurationSource: Sendable, Equatable, CustomStringConvertible {
+package enum ConfigurationSource: Sendable, Equatable, CustomStringConvertible {
     /// The built-in default.
     case defaults
     /// The JSON file at this path.
@@ -9,7 +9,7 @@ public enum ConfigurationSource: Sendable, Equatable, CustomStringConvertible {
     /// This command-line flag, spelled as typed (`--port`).
     case flag(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .defaults: "built-in defaults"
         case let .file(path): "config file \(path)"

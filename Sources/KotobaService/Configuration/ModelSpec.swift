@@ -1,17 +1,17 @@
 /// One entry of the `models` list: which model to load, for which task, from where.
-public struct ModelSpec: Sendable, Equatable {
+package struct ModelSpec: Sendable, Equatable {
     /// Name clients use to pick the model (`"model": "bert-base"`); unique in the list.
-    public var name: String
+    package var name: String
     /// Task the model serves (`fill-mask`, `text-classification`, `next-sentence`, `translation`...);
     /// the service needs a loader for it.
-    public var task: String
+    package var task: String
     /// Directory in Hugging Face layout (config.json, model.safetensors, tokenizer files), relative to the
     /// working directory unless absolute.
-    public var path: String
+    package var path: String
     /// Whether requests for this task that name no model get this one; at most one per task.
-    public var isDefault: Bool
+    package var isDefault: Bool
 
-    public init(name: String, task: String, path: String, isDefault: Bool = false) {
+    package init(name: String, task: String, path: String, isDefault: Bool = false) {
         self.name = name
         self.task = task
         self.path = path

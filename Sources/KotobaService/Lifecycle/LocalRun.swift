@@ -5,15 +5,15 @@ import KotobaHTTP
 /// the model loads through the server's own loader (self-check included) and the body takes the endpoint's
 /// own steps, parse → prepare → run → encode, with no socket, router or queue; so the command prints exactly
 /// the JSON the endpoint would answer.
-public enum LocalRun {
+package enum LocalRun {
     /// What came back: the HTTP status and the JSON body (the error envelope when the status is not 200).
-    public struct Outcome: Sendable {
-        public var status: Int
-        public var body: String
+    package struct Outcome: Sendable {
+        package var status: Int
+        package var body: String
     }
 
     /// Loads `directory` as a model of `task` and answers `body` (the task endpoint's JSON).
-    public static func run(task: String, directory: String, body: [UInt8]) -> Outcome {
+    package static func run(task: String, directory: String, body: [UInt8]) -> Outcome {
         let name = URL(fileURLWithPath: directory).lastPathComponent
         guard let loader = ServeRunner.builtInLoaders[task] as? TaskModelLoader else {
             return failure(.modelNotFound("no task named \"\(task)\""))

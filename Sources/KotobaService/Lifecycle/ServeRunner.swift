@@ -5,11 +5,11 @@ import KotobaTasks
 import Logging
 
 /// Runs `kotoba serve` to completion: start, wait for SIGTERM or SIGINT, drain, stop.
-public enum ServeRunner {
+package enum ServeRunner {
     /// Task loaders the service ships with, by the task name `models[].task` uses. Each runs the model
     /// directory's golden self-check (`kotoba-golden.json`, when present) before the model counts as ready.
     /// Fill-mask and next-sentence entries naming the same `BertForPreTraining` folder share one copy of it.
-    public static var builtInLoaders: [String: any ModelLoader] {
+    package static var builtInLoaders: [String: any ModelLoader] {
         typealias Loader = TaskModelLoader
         let inputs = 100_000
         let shared = SharedCheckpoints()
@@ -26,7 +26,7 @@ public enum ServeRunner {
 
     /// Blocks until the service has stopped; returns the process exit status (0 after a clean shutdown,
     /// 1 when the listener could not open).
-    public static func run(configuration: ServiceConfiguration,
+    package static func run(configuration: ServiceConfiguration,
                            loaders: [String: any ModelLoader] = builtInLoaders) -> Int32 {
         let service = Service(configuration: configuration, loaders: loaders)
         let stopped = DispatchSemaphore(value: 0)

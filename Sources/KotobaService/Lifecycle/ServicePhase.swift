@@ -1,5 +1,5 @@
 /// Where the service is in its life; `/readyz` is 200 only in `serving` with every model ready.
-public enum ServicePhase: String, Sendable {
+package enum ServicePhase: String, Sendable {
     /// Built, listener not open yet.
     case starting
     /// Listener open and taking traffic.

@@ -4,19 +4,19 @@ import KotobaHTTP
 /// Where log lines go: standard error by default, or a closure in tests.
 ///
 /// A line is written with one `write(2)` under a lock, so lines from different threads never interleave.
-public struct LineSink: Sendable {
+package struct LineSink: Sendable {
     private let writeLine: @Sendable (String) -> Void
 
-    public init(_ writeLine: @escaping @Sendable (String) -> Void) {
+    package init(_ writeLine: @escaping @Sendable (String) -> Void) {
         self.writeLine = writeLine
     }
 
-    public func write(_ line: String) {
+    package func write(_ line: String) {
         writeLine(line)
     }
 
-    public static let standardError = LineSink(descriptor: 2)
-    public static let standardOutput = LineSink(descriptor: 1)
+    package static let standardError = LineSink(descriptor: 2)
+    package static let standardOutput = LineSink(descriptor: 1)
 
     private init(descriptor: Int32) {
         let lock = Locked(())

@@ -4,13 +4,13 @@ import KotobaHTTP
 ///
 /// Counts are kept per bucket and summed when rendered, because the exposition format wants each
 /// `le` bucket to include every smaller one, and the `+Inf` bucket to equal `_count`.
-public final class HistogramFamily: MetricFamily {
-    public let name: String
-    public let help: String
-    public let labelNames: [String]
+package final class HistogramFamily: MetricFamily {
+    package let name: String
+    package let help: String
+    package let labelNames: [String]
     /// Finite upper bounds, ascending; `+Inf` is implied.
-    public let bounds: [Double]
-    public var type: MetricType { .histogram }
+    package let bounds: [Double]
+    package var type: MetricType { .histogram }
     private let series = Locked<[[String]: Series]>([:])
 
     struct Series {
@@ -29,7 +29,7 @@ public final class HistogramFamily: MetricFamily {
         self.bounds = bounds
     }
 
-    public func observe(_ value: Double, _ labelValues: [String] = []) {
+    package func observe(_ value: Double, _ labelValues: [String] = []) {
         precondition(labelValues.count == labelNames.count, "\(name) takes labels \(labelNames)")
         // The first bound not below the value: a bucket's `le` is inclusive.
         let slot = bounds.firstIndex { value <= $0 } ?? bounds.count
@@ -40,11 +40,11 @@ public final class HistogramFamily: MetricFamily {
     }
 
     /// Observations so far for a label set.
-    public func count(_ labelValues: [String] = []) -> UInt64 {
+    package func count(_ labelValues: [String] = []) -> UInt64 {
         series.withLock { $0[labelValues]?.counts.reduce(0, +) ?? 0 }
     }
 
-    public func renderSamples(into output: inout String) {
+    package func renderSamples(into output: inout String) {
         for (labels, series) in series.current.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             var cumulative: UInt64 = 0
             for (index, count) in series.counts.enumerated() {

@@ -1,12 +1,12 @@
 import KotobaHTTP
 
 /// What a family's `# TYPE` line says.
-public enum MetricType: String, Sendable {
+package enum MetricType: String, Sendable {
     case counter, gauge, histogram
 }
 
 /// A named metric with a fixed set of label names, rendered as one block of the text exposition.
-public protocol MetricFamily: AnyObject, Sendable {
+package protocol MetricFamily: AnyObject, Sendable {
     var name: String { get }
     var help: String { get }
     var type: MetricType { get }
@@ -15,11 +15,11 @@ public protocol MetricFamily: AnyObject, Sendable {
 }
 
 /// A monotonically increasing value per label set (requests served, bytes sent).
-public final class CounterFamily: MetricFamily {
-    public let name: String
-    public let help: String
-    public let labelNames: [String]
-    public var type: MetricType { .counter }
+package final class CounterFamily: MetricFamily {
+    package let name: String
+    package let help: String
+    package let labelNames: [String]
+    package var type: MetricType { .counter }
     private let values = Locked<[[String]: Double]>([:])
 
     init(name: String, help: String, labelNames: [String]) {
@@ -29,17 +29,17 @@ public final class CounterFamily: MetricFamily {
     }
 
     /// Adds `amount` (not negative: counters only go up) to the series for `labelValues`.
-    public func increment(_ labelValues: [String] = [], by amount: Double = 1) {
+    package func increment(_ labelValues: [String] = [], by amount: Double = 1) {
         precondition(labelValues.count == labelNames.count, "\(name) takes labels \(labelNames)")
         precondition(amount >= 0, "\(name) is a counter; it cannot go down")
         values.withLock { $0[labelValues, default: 0] += amount }
     }
 
-    public func value(_ labelValues: [String] = []) -> Double {
+    package func value(_ labelValues: [String] = []) -> Double {
         values.withLock { $0[labelValues] ?? 0 }
     }
 
-    public func renderSamples(into output: inout String) {
+    package func renderSamples(into output: inout String) {
         for (labels, value) in values.current.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             PrometheusText.sample(name, PrometheusText.labels(labelNames, labels), value, into: &output)
         }
@@ -48,11 +48,11 @@ public final class CounterFamily: MetricFamily {
 
 /// A value read when `/metrics` is scraped (open connections, resident memory), so it is never stale and
 /// nothing has to keep it up to date.
-public final class SampledFamily: MetricFamily {
-    public let name: String
-    public let help: String
-    public let type: MetricType
-    public let labelNames: [String]
+package final class SampledFamily: MetricFamily {
+    package let name: String
+    package let help: String
+    package let type: MetricType
+    package let labelNames: [String]
     private let sample: @Sendable () -> [([String], Double)]
 
     init(name: String, help: String, type: MetricType, labelNames: [String],
@@ -65,7 +65,7 @@ public final class SampledFamily: MetricFamily {
         self.sample = sample
     }
 
-    public func renderSamples(into output: inout String) {
+    package func renderSamples(into output: inout String) {
         for (labels, value) in sample().sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
             precondition(labels.count == labelNames.count, "\(name) takes labels \(labelNames)")
             PrometheusText.sample(name, PrometheusText.labels(labelNames, labels), value, into: &output)

@@ -4,29 +4,29 @@ import KotobaHTTP
 ///
 /// Small on purpose: counters, sampled counters and gauges, and histograms are all the service needs, and a
 /// lock per family is cheap next to a request.
-public final class MetricsRegistry: Sendable {
+package final class MetricsRegistry: Sendable {
     private let families = Locked<[any MetricFamily]>([])
 
-    public init() {}
+    package init() {}
 
-    public func counter(_ name: String, help: String, labels: [String] = []) -> CounterFamily {
+    package func counter(_ name: String, help: String, labels: [String] = []) -> CounterFamily {
         register(CounterFamily(name: name, help: help, labelNames: labels))
     }
 
-    public func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> HistogramFamily {
+    package func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> HistogramFamily {
         register(HistogramFamily(name: name, help: help, labelNames: labels, bounds: buckets))
     }
 
     /// A family whose series are read from `sample` at each scrape.
     @discardableResult
-    public func sampled(_ name: String, help: String, type: MetricType = .gauge, labels: [String] = [],
+    package func sampled(_ name: String, help: String, type: MetricType = .gauge, labels: [String] = [],
                         sample: @escaping @Sendable () -> [([String], Double)]) -> SampledFamily {
         register(SampledFamily(name: name, help: help, type: type, labelNames: labels, sample: sample))
     }
 
     /// An unlabelled sampled value; nil (a reading this platform cannot make) renders no sample.
     @discardableResult
-    public func sampled(_ name: String, help: String, type: MetricType = .gauge,
+    package func sampled(_ name: String, help: String, type: MetricType = .gauge,
                         value: @escaping @Sendable () -> Double?) -> SampledFamily {
         sampled(name, help: help, type: type, labels: []) { value().map { [([], $0)] } ?? [] }
     }
@@ -41,7 +41,7 @@ public final class MetricsRegistry: Sendable {
     }
 
     /// The text exposition of every family.
-    public func render() -> String {
+    package func render() -> String {
         var output = ""
         for family in families.current {
             output += "# HELP \(family.name) \(PrometheusText.escape(family.help, quote: false))\n"

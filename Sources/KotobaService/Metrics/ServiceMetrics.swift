@@ -6,25 +6,25 @@ import KotobaTasks
 ///
 /// Requests are labelled by route pattern (`/v1/models/{name}`), never the raw path, and methods outside the
 /// standard set fold into `OTHER`, so a scanner cannot grow the series without bound.
-public final class ServiceMetrics: Sendable {
-    public let registry = MetricsRegistry()
+package final class ServiceMetrics: Sendable {
+    package let registry = MetricsRegistry()
     /// Requests by route, method and status.
-    public let requests: CounterFamily
+    package let requests: CounterFamily
     /// Time from the first byte of a request to the last byte of its response.
-    public let duration: HistogramFamily
-    public let requestBytes: CounterFamily
-    public let responseBytes: CounterFamily
+    package let duration: HistogramFamily
+    package let requestBytes: CounterFamily
+    package let responseBytes: CounterFamily
     /// Per-model families of the task endpoints and their batches.
-    public let tasks: TaskMetrics
+    package let tasks: TaskMetrics
 
     /// Latency buckets in seconds: probes answer in well under a millisecond, a long translation takes seconds.
-    public static let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+    package static let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
     /// Route label for requests that matched no route (404s).
-    public static let unmatchedRoute = "unmatched"
+    package static let unmatchedRoute = "unmatched"
     private static let standardMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"]
 
     /// Readings owned by others (the HTTP server, the catalogue) come in as closures read at each scrape.
-    public init(inFlightRequests: @escaping @Sendable () -> Int, openConnections: @escaping @Sendable () -> Int,
+    package init(inFlightRequests: @escaping @Sendable () -> Int, openConnections: @escaping @Sendable () -> Int,
                 modelStates: @escaping @Sendable () -> [(model: String, task: String, state: String)],
                 startedAt: Date = Date()) {
         requests = registry.counter("kotoba_http_requests_total", help: "HTTP requests answered.",
@@ -77,7 +77,7 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// Counts one answered request.
-    public func record(route: String?, method: String, status: Int, seconds: Double,
+    package func record(route: String?, method: String, status: Int, seconds: Double,
                        requestBytes received: Int, responseBytes sent: Int) {
         let route = route ?? Self.unmatchedRoute
         let method = Self.standardMethods.contains(method) ? method : "OTHER"

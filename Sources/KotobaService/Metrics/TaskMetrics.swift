@@ -2,19 +2,19 @@ import KotobaHTTP
 
 /// Per-model metric families of the task endpoints, named after text-embeddings-inference's (`te_request_*`,
 /// `te_batch_*`, `te_queue_size`) with the `kotoba_` prefix, so dashboards built for TEI read them.
-public final class TaskMetrics: Sendable {
+package final class TaskMetrics: Sendable {
     /// Task requests received, by model and task.
-    public let requests: CounterFamily
-    public let successes: CounterFamily
+    package let requests: CounterFamily
+    package let successes: CounterFamily
     /// Failed task requests by `reason` (the error envelope's `error_type`).
-    public let failures: CounterFamily
-    public let duration: HistogramFamily
-    public let tokenization: HistogramFamily
-    public let queue: HistogramFamily
-    public let inference: HistogramFamily
+    package let failures: CounterFamily
+    package let duration: HistogramFamily
+    package let tokenization: HistogramFamily
+    package let queue: HistogramFamily
+    package let inference: HistogramFamily
     /// Input tokens after truncation, special tokens included.
-    public let inputTokens: CounterFamily
-    public let batch: BatchMetrics
+    package let inputTokens: CounterFamily
+    package let batch: BatchMetrics
 
     init(registry: MetricsRegistry, durationBuckets: [Double]) {
         let labels = ["model", "task"]
@@ -41,12 +41,12 @@ public final class TaskMetrics: Sendable {
 }
 
 /// Batch-level families: sizes, tokens, padding, run time and queue depth, per model.
-public final class BatchMetrics: Sendable {
-    public let size: HistogramFamily
-    public let tokens: HistogramFamily
+package final class BatchMetrics: Sendable {
+    package let size: HistogramFamily
+    package let tokens: HistogramFamily
     /// Padding positions a batch of encoder inputs computes: rows × longest − real tokens.
-    public let paddingTokens: CounterFamily
-    public let inference: HistogramFamily
+    package let paddingTokens: CounterFamily
+    package let inference: HistogramFamily
     private let depths = Locked<[(model: String, depth: @Sendable () -> Int)]>([])
 
     /// Batch-size buckets: powers of two up to the largest batch the configuration allows.

@@ -17,27 +17,27 @@ private let sendFlags: Int32 = 0
 ///
 /// It sends `Connection: close` and reads to end of stream, so it never needs to understand keep-alive.
 /// This is the service's only socket code; the server's lives in KotobaHTTP.
-public enum HealthProbe {
+package enum HealthProbe {
     /// What came back.
-    public struct Response: Sendable {
-        public var status: Int
-        public var headers: [(name: String, value: String)]
-        public var body: [UInt8]
+    package struct Response: Sendable {
+        package var status: Int
+        package var headers: [(name: String, value: String)]
+        package var body: [UInt8]
 
-        public func header(_ name: String) -> String? {
+        package func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
     }
 
     /// Why no response came back.
-    public enum Failure: Error, Equatable, CustomStringConvertible {
+    package enum Failure: Error, Equatable, CustomStringConvertible {
         case resolve(host: String, reason: String)
         case connect(host: String, port: Int, errno: Int32)
         case timedOut(host: String, port: Int)
         case io(errno: Int32)
         case malformedResponse(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .resolve(host, reason): "cannot resolve \(host): \(reason)"
             case let .connect(host, port, code): "cannot connect to \(host):\(port): \(String(cString: strerror(code)))"
@@ -51,7 +51,7 @@ public enum HealthProbe {
     /// Largest response read; a probe answer is tiny, and the cap keeps a hostile peer from filling memory.
     static let maxResponseBytes = 4 * 1024 * 1024
 
-    public static func get(host: String, port: Int, path: String,
+    package static func get(host: String, port: Int, path: String,
                            timeout: Double = 2) throws(Failure) -> Response {
         let deadline = monotonicSeconds() + timeout
         let descriptor = try connect(host: host, port: port, deadline: deadline)

@@ -2,21 +2,21 @@ import KotobaTensor
 
 /// What the last bits of this process's results depend on: the pointwise kernels' build (`KOTOBA_CPU`) and
 /// OpenBLAS's core type (`OPENBLAS_CORETYPE`). The service logs both and labels `kotoba_build_info` with them.
-public enum ComputeEnvironment {
+package enum ComputeEnvironment {
     /// Variable naming the kernel build (`baseline`, `avx2`, `avx512`); unset means the best the CPU runs.
-    public static let kernelVariable = KernelPath.environmentVariable
+    package static let kernelVariable = KernelPath.environmentVariable
 
     /// The kernel build this process runs.
-    public static var kernelPath: String { KernelPath.active.rawValue }
+    package static var kernelPath: String { KernelPath.active.rawValue }
 
     /// The kernel builds this CPU can run, baseline first.
-    public static var supportedKernelPaths: [String] { KernelPath.supported.map(\.rawValue) }
+    package static var supportedKernelPaths: [String] { KernelPath.supported.map(\.rawValue) }
 
     /// OpenBLAS's kernel family ("Haswell", "SkylakeX", "Zen", ...).
-    public static var blasCoreType: String { BLAS.coreType }
+    package static var blasCoreType: String { BLAS.coreType }
 
     /// Why `value`, given as `KOTOBA_CPU`, cannot be used; nil when it can. An empty value means unset.
-    public static func kernelRequestProblem(_ value: String) -> String? {
+    package static func kernelRequestProblem(_ value: String) -> String? {
         do {
             try KernelPath.validate(value)
             return nil

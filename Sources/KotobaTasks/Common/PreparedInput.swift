@@ -1,15 +1,15 @@
 /// One input tokenized once, as the model will see it: made by a task's `prepare` (which also refuses what the
 /// task cannot take), carried through the service's queue, and batched by the task's `run`. Counting tokens for
 /// the batch budget and encoding for the model are the same work, so it is done once.
-public struct PreparedInput: Sendable, Equatable {
+package struct PreparedInput: Sendable, Equatable {
     /// Token ids after truncation, special tokens included.
-    public let ids: [Int]
+    package let ids: [Int]
     /// Segment ids (0 for the first text, 1 for a pair's second), as long as `ids`; empty where the model has
     /// no segments (translation sources).
     let typeIds: [Int]
     /// How the input fared: tokens the model sees and tokens truncation removed.
-    public let report: InputReport
+    package let report: InputReport
 
     /// Tokens the model sees: what the input costs in a padded batch.
-    public var tokenCount: Int { ids.count }
+    package var tokenCount: Int { ids.count }
 }

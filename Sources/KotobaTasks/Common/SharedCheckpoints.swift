@@ -6,15 +6,15 @@ import KotobaModels
 /// One `BertForPreTraining` directory serves both fill-mask and next-sentence; configured as two models, it would
 /// otherwise be read and held twice. Weights are `ContiguousArray` storage, so the copies handed out share one
 /// buffer. Loads are serialised, so two loaders starting on the same directory still read it once.
-public final class SharedCheckpoints: @unchecked Sendable {
+package final class SharedCheckpoints: @unchecked Sendable {
     private let lock = NSLock()
     private var preTraining: [String: BertForPreTraining] = [:]
 
     /// An empty cache.
-    public init() {}
+    package init() {}
 
     /// Directories loaded so far.
-    public var count: Int {
+    package var count: Int {
         lock.lock()
         defer { lock.unlock() }
         return preTraining.count

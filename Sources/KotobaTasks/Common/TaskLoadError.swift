@@ -2,7 +2,7 @@ import KotobaModels
 import KotobaTokenizers
 
 /// Why a task could not be loaded from a model directory; each case carries the error that names the file.
-public enum TaskLoadError: Error, Equatable, CustomStringConvertible {
+package enum TaskLoadError: Error, Equatable, CustomStringConvertible {
     /// The model (config.json, weights) failed to load.
     case model(ModelError)
     /// The tokenizer files failed to load.
@@ -14,7 +14,7 @@ public enum TaskLoadError: Error, Equatable, CustomStringConvertible {
     /// A sentence-transformers file (modules.json, a module's config) is malformed or asks for what Kotoba lacks.
     case invalidLayout(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .model(error): error.description
         case let .tokenizer(error): error.description

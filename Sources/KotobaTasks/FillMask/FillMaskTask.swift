@@ -7,15 +7,15 @@ import KotobaTensor
 import KotobaTokenizers
 
 /// One proposal for a masked position, shaped as `FillMaskPipeline` returns it.
-public struct FillMaskCandidate: Sendable, Codable, Equatable {
+package struct FillMaskCandidate: Sendable, Codable, Equatable {
     /// Probability of the token at this position.
-    public var score: Float
+    package var score: Float
     /// Token id.
-    public var token: Int
+    package var token: Int
     /// The token decoded on its own.
-    public var tokenStr: String
+    package var tokenStr: String
     /// The input decoded with this token in place of the mask.
-    public var sequence: String
+    package var sequence: String
 
     enum CodingKeys: String, CodingKey {
         case score, token, tokenStr = "token_str", sequence
@@ -23,26 +23,26 @@ public struct FillMaskCandidate: Sendable, Codable, Equatable {
 }
 
 /// The result for one input: a candidate list per mask, in input order, and how the input was encoded.
-public struct FillMaskResult: Sendable, Codable, Equatable {
+package struct FillMaskResult: Sendable, Codable, Equatable {
     /// `masks[i]` holds the candidates for the i-th mask token of the input, best first.
-    public var masks: [[FillMaskCandidate]]
+    package var masks: [[FillMaskCandidate]]
     /// Token count and truncation of the input.
-    public var input: InputReport
+    package var input: InputReport
 }
 
 /// Options of a fill-mask request.
-public struct FillMaskOptions: Sendable, Equatable {
+package struct FillMaskOptions: Sendable, Equatable {
     /// Candidates per mask; capped at the number of targets when targets are given.
-    public var topK: Int
+    package var topK: Int
     /// Restrict candidates to these words (each a vocabulary entry, or the first token of its tokenization).
-    public var targets: [String]?
+    package var targets: [String]?
     /// Cut inputs longer than the model accepts (and report it) instead of rejecting them.
-    public var truncate: Bool
+    package var truncate: Bool
     /// Which end of an over-long input is cut (`truncation_side`); right, as the pipelines default to.
-    public var side: TruncationSide
+    package var side: TruncationSide
 
     /// Options with the pipeline's defaults (`top_k` 5, no targets) and truncation on.
-    public init(topK: Int = 5, targets: [String]? = nil, truncate: Bool = true,
+    package init(topK: Int = 5, targets: [String]? = nil, truncate: Bool = true,
                 side: TruncationSide = .right) {
         self.topK = topK
         self.targets = targets
@@ -52,13 +52,13 @@ public struct FillMaskOptions: Sendable, Equatable {
 }
 
 /// Fill-mask over a masked-LM model: `BertForMaskedLM`, `BertForPreTraining` or `DistilBertForMaskedLM`.
-public struct FillMaskTask: Sendable {
+package struct FillMaskTask: Sendable {
     let model: any MaskedLanguageModel
     let encoder: BatchEncoder
     let maskId: Int
 
     /// Loads the model and tokenizer in `directory`; a pre-training checkpoint is taken from `shared` if given.
-    public static func load(directory: URL, shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> FillMaskTask {
+    package static func load(directory: URL, shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> FillMaskTask {
         let model: any MaskedLanguageModel
         do throws(ModelError) {
             if let cached = try shared?.bertForPreTraining(directory: directory) {
@@ -75,19 +75,19 @@ public struct FillMaskTask: Sendable {
     }
 
     /// The mask token's text, for callers building inputs (`[MASK]` for BERT).
-    public var maskToken: String { encoder.tokenizer.token(forId: maskId) ?? "[MASK]" }
+    package var maskToken: String { encoder.tokenizer.token(forId: maskId) ?? "[MASK]" }
 
     /// The tokenizer as `/tokenize` serves it for this model.
-    public var tokenization: TokenizationTask { encoder.tokenization }
+    package var tokenization: TokenizationTask { encoder.tokenization }
 
     /// Refuses options no input could be run with: `top_k` below 1, targets none of which is in the vocabulary.
-    public func validate(_ options: FillMaskOptions) throws(TaskError) {
+    package func validate(_ options: FillMaskOptions) throws(TaskError) {
         guard options.topK >= 1 else { throw .invalidInput("top_k must be at least 1, got \(options.topK)") }
         if let targets = options.targets { _ = try targetIds(targets) }
     }
 
     /// Tokenizes one input; refuses it unless a mask token survives truncation.
-    public func prepare(_ text: String, options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> PreparedInput {
+    package func prepare(_ text: String, options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> PreparedInput {
         let input = try encoder.prepare(text, truncate: options.truncate, side: options.side)
         guard input.ids.contains(maskId) else {
             throw .invalidInput(input.report.truncated ? "no \(maskToken) token left after truncation to \(encoder.maxLength) tokens"
@@ -97,7 +97,7 @@ public struct FillMaskTask: Sendable {
     }
 
     /// Fills every mask of every input in one forward pass.
-    public func run(_ texts: [String], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
+    package func run(_ texts: [String], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
         try validate(options)
         var inputs: [PreparedInput] = []
         for (index, text) in texts.enumerated() {
@@ -107,7 +107,7 @@ public struct FillMaskTask: Sendable {
     }
 
     /// Fills every mask of every prepared input in one forward pass; `options` are assumed valid (`validate`).
-    public func run(_ inputs: [PreparedInput], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
+    package func run(_ inputs: [PreparedInput], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
         let targetIds = try options.targets.map { (t) throws(TaskError) in try self.targetIds(t) }
         let batch = try encoder.batch(inputs)
         // Flat positions of every mask: row-major over the batch, so logits come back input by input.

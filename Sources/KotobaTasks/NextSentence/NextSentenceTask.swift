@@ -5,11 +5,11 @@ import KotobaModels
 import KotobaTensor
 
 /// The probability that the second sentence of a pair follows the first.
-public struct NextSentenceResult: Sendable, Codable, Equatable {
+package struct NextSentenceResult: Sendable, Codable, Equatable {
     /// `softmax(logits)[0]`: probability of "B follows A".
-    public var isNext: Float
+    package var isNext: Float
     /// Token count and truncation of the pair.
-    public var input: InputReport
+    package var input: InputReport
 
     enum CodingKeys: String, CodingKey {
         case isNext = "is_next", input
@@ -17,26 +17,26 @@ public struct NextSentenceResult: Sendable, Codable, Equatable {
 }
 
 /// One sentence pair.
-public struct SentencePair: Sendable, Codable, Equatable {
+package struct SentencePair: Sendable, Codable, Equatable {
     /// Sentence A.
-    public var first: String
+    package var first: String
     /// Sentence B, asked about: does it follow A?
-    public var second: String
+    package var second: String
 
     /// A pair of sentences.
-    public init(first: String, second: String) {
+    package init(first: String, second: String) {
         self.first = first
         self.second = second
     }
 }
 
 /// Next-sentence prediction over `BertForNextSentencePrediction` or `BertForPreTraining`.
-public struct NextSentenceTask: Sendable {
+package struct NextSentenceTask: Sendable {
     let model: any NextSentencePredictor
     let encoder: BatchEncoder
 
     /// Loads the model and tokenizer in `directory`; a pre-training checkpoint is taken from `shared` if given.
-    public static func load(directory: URL, shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> NextSentenceTask {
+    package static func load(directory: URL, shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> NextSentenceTask {
         let model: any NextSentencePredictor
         do throws(ModelError) {
             if let cached = try shared?.bertForPreTraining(directory: directory) {
@@ -49,15 +49,15 @@ public struct NextSentenceTask: Sendable {
     }
 
     /// The tokenizer as `/tokenize` serves it for this model.
-    public var tokenization: TokenizationTask { encoder.tokenization }
+    package var tokenization: TokenizationTask { encoder.tokenization }
 
     /// Tokenizes one pair, `[CLS] A [SEP] B [SEP]` with segment ids 0 then 1.
-    public func prepare(_ pair: SentencePair, truncate: Bool = true, side: TruncationSide = .right) throws(TaskError) -> PreparedInput {
+    package func prepare(_ pair: SentencePair, truncate: Bool = true, side: TruncationSide = .right) throws(TaskError) -> PreparedInput {
         try encoder.prepare(pair.first, pair: pair.second, truncate: truncate, side: side)
     }
 
     /// Scores every pair in one forward pass.
-    public func run(_ pairs: [SentencePair], truncate: Bool = true,
+    package func run(_ pairs: [SentencePair], truncate: Bool = true,
                     side: TruncationSide = .right) throws(TaskError) -> [NextSentenceResult] {
         try run(try encoder.prepare(pairs.map(\.first), pairs: pairs.map(\.second), truncate: truncate, side: side))
     }
@@ -67,7 +67,7 @@ public struct NextSentenceTask: Sendable {
     /// Index 0 of the NSP head is "is next": BERT's pre-training labelled a true continuation 0 and a random
     /// sentence 1 (`next_sentence_label` in modeling_bert.py: "0 indicates sequence B is a continuation of
     /// sequence A"), so the probability we report is the softmax's first entry.
-    public func run(_ inputs: [PreparedInput]) throws(TaskError) -> [NextSentenceResult] {
+    package func run(_ inputs: [PreparedInput]) throws(TaskError) -> [NextSentenceResult] {
         let batch = try encoder.batch(inputs)
         let logits: Tensor
         do { logits = try model.nextSentenceLogits(batch) } catch { throw TaskError(error) }

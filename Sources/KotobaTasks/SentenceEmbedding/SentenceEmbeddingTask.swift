@@ -5,24 +5,24 @@ import KotobaModels
 import KotobaTensor
 
 /// One sentence's embedding and how the sentence was encoded.
-public struct SentenceEmbeddingResult: Sendable, Codable, Equatable {
+package struct SentenceEmbeddingResult: Sendable, Codable, Equatable {
     /// The pooled (and, where the model says so, L2-normalised) vector.
-    public var embedding: [Float]
+    package var embedding: [Float]
     /// Token count and truncation of the sentence.
-    public var input: InputReport
+    package var input: InputReport
 }
 
 /// Sentence embeddings from a BERT or DistilBERT encoder laid out as a sentence-transformers model.
-public struct SentenceEmbeddingTask: Sendable {
+package struct SentenceEmbeddingTask: Sendable {
     let model: any SentenceEncoder
     let encoder: BatchEncoder
     /// How token states are pooled.
-    public let pooling: PoolingMode
+    package let pooling: PoolingMode
     /// Whether vectors are L2-normalised.
-    public let normalize: Bool
+    package let normalize: Bool
 
     /// Loads the encoder, tokenizer and sentence-transformers modules in `directory`.
-    public static func load(directory: URL) throws(TaskLoadError) -> SentenceEmbeddingTask {
+    package static func load(directory: URL) throws(TaskLoadError) -> SentenceEmbeddingTask {
         let layout = try SentenceTransformersLayout.read(directory: directory)
         let model: any SentenceEncoder
         do { model = try EncoderModels.sentenceEncoder(directory: directory) } catch { throw .model(error) }
@@ -31,21 +31,21 @@ public struct SentenceEmbeddingTask: Sendable {
     }
 
     /// The tokenizer as `/tokenize` serves it for this model (with sentence-transformers' `max_seq_length`).
-    public var tokenization: TokenizationTask { encoder.tokenization }
+    package var tokenization: TokenizationTask { encoder.tokenization }
 
     /// Tokenizes one sentence.
-    public func prepare(_ text: String, truncate: Bool = true, side: TruncationSide = .right) throws(TaskError) -> PreparedInput {
+    package func prepare(_ text: String, truncate: Bool = true, side: TruncationSide = .right) throws(TaskError) -> PreparedInput {
         try encoder.prepare(text, truncate: truncate, side: side)
     }
 
     /// Embeds every sentence in one forward pass.
-    public func run(_ texts: [String], truncate: Bool = true,
+    package func run(_ texts: [String], truncate: Bool = true,
                     side: TruncationSide = .right) throws(TaskError) -> [SentenceEmbeddingResult] {
         try run(try encoder.prepare(texts, truncate: truncate, side: side))
     }
 
     /// Embeds every prepared sentence in one forward pass.
-    public func run(_ inputs: [PreparedInput]) throws(TaskError) -> [SentenceEmbeddingResult] {
+    package func run(_ inputs: [PreparedInput]) throws(TaskError) -> [SentenceEmbeddingResult] {
         let batch = try encoder.batch(inputs)
         let hidden: Tensor
         do { hidden = try model.hiddenStates(batch) } catch { throw TaskError(error) }

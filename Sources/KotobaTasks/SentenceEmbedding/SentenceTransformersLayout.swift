@@ -4,7 +4,7 @@
 import Foundation
 
 /// How token states become one sentence vector (sentence-transformers `Pooling`).
-public enum PoolingMode: String, Sendable, Codable {
+package enum PoolingMode: String, Sendable, Codable {
     /// The first token's (`[CLS]`) hidden state.
     case cls
     /// The mean over real (unmasked) tokens.

@@ -6,23 +6,23 @@ import KotobaModels
 import KotobaTensor
 
 /// One label and its score, as the pipeline returns it.
-public struct LabelScore: Sendable, Codable, Equatable {
+package struct LabelScore: Sendable, Codable, Equatable {
     /// Label name from `id2label`.
-    public var label: String
+    package var label: String
     /// Its probability (softmax or sigmoid) or raw logit (`none`).
-    public var score: Float
+    package var score: Float
 }
 
 /// The result for one input: labels best first, and how the input was encoded.
-public struct TextClassificationResult: Sendable, Codable, Equatable {
+package struct TextClassificationResult: Sendable, Codable, Equatable {
     /// Labels sorted by score, highest first, cut to `top_k`.
-    public var labels: [LabelScore]
+    package var labels: [LabelScore]
     /// Token count and truncation of the input.
-    public var input: InputReport
+    package var input: InputReport
 }
 
 /// How logits become scores (`function_to_apply`).
-public enum ClassificationFunction: String, Sendable, Codable {
+package enum ClassificationFunction: String, Sendable, Codable {
     /// Softmax across labels.
     case softmax
     /// A sigmoid per label.
@@ -32,18 +32,18 @@ public enum ClassificationFunction: String, Sendable, Codable {
 }
 
 /// Options of a classification request.
-public struct TextClassificationOptions: Sendable, Equatable {
+package struct TextClassificationOptions: Sendable, Equatable {
     /// Labels to return; `nil` for all of them.
-    public var topK: Int?
+    package var topK: Int?
     /// Override of the scoring function; `nil` follows the model's `problem_type` as the pipeline does.
-    public var function: ClassificationFunction?
+    package var function: ClassificationFunction?
     /// Cut inputs longer than the model accepts (and report it) instead of rejecting them.
-    public var truncate: Bool
+    package var truncate: Bool
     /// Which end of an over-long input is cut (`truncation_side`); right, as the pipelines default to.
-    public var side: TruncationSide
+    package var side: TruncationSide
 
     /// Options returning every label, scored as the model's config implies.
-    public init(topK: Int? = nil, function: ClassificationFunction? = nil, truncate: Bool = true,
+    package init(topK: Int? = nil, function: ClassificationFunction? = nil, truncate: Bool = true,
                 side: TruncationSide = .right) {
         self.topK = topK
         self.function = function
@@ -53,23 +53,23 @@ public struct TextClassificationOptions: Sendable, Equatable {
 }
 
 /// Sequence classification over `BertForSequenceClassification` or `DistilBertForSequenceClassification`.
-public struct TextClassificationTask: Sendable {
+package struct TextClassificationTask: Sendable {
     let model: any SequenceClassifier
     let encoder: BatchEncoder
 
     /// Loads the model and tokenizer in `directory`.
-    public static func load(directory: URL) throws(TaskLoadError) -> TextClassificationTask {
+    package static func load(directory: URL) throws(TaskLoadError) -> TextClassificationTask {
         let model: any SequenceClassifier
         do { model = try EncoderModels.sequenceClassifier(directory: directory) } catch { throw .model(error) }
         return TextClassificationTask(model: model, encoder: try BatchEncoder(directory: directory, limits: model.limits))
     }
 
     /// The label names, in logit order.
-    public var labels: [String] { model.labels.names }
+    package var labels: [String] { model.labels.names }
 
     /// The scoring function the pipeline picks for this model: none for regression, sigmoid for multi-label
     /// or a single output, softmax otherwise.
-    public var defaultFunction: ClassificationFunction {
+    package var defaultFunction: ClassificationFunction {
         switch model.labels.problemType {
         case .regression: .none
         case .multiLabel: .sigmoid
@@ -79,26 +79,26 @@ public struct TextClassificationTask: Sendable {
     }
 
     /// The tokenizer as `/tokenize` serves it for this model.
-    public var tokenization: TokenizationTask { encoder.tokenization }
+    package var tokenization: TokenizationTask { encoder.tokenization }
 
     /// Refuses a `top_k` below 1.
-    public func validate(_ options: TextClassificationOptions) throws(TaskError) {
+    package func validate(_ options: TextClassificationOptions) throws(TaskError) {
         if let topK = options.topK, topK < 1 { throw .invalidInput("top_k must be at least 1, got \(topK)") }
     }
 
     /// Tokenizes one input.
-    public func prepare(_ text: String, options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> PreparedInput {
+    package func prepare(_ text: String, options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> PreparedInput {
         try encoder.prepare(text, truncate: options.truncate, side: options.side)
     }
 
     /// Classifies every input in one forward pass.
-    public func run(_ texts: [String], options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> [TextClassificationResult] {
+    package func run(_ texts: [String], options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> [TextClassificationResult] {
         try validate(options)
         return try run(try encoder.prepare(texts, truncate: options.truncate, side: options.side), options: options)
     }
 
     /// Classifies every prepared input in one forward pass; `options` are assumed valid (`validate`).
-    public func run(_ inputs: [PreparedInput], options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> [TextClassificationResult] {
+    package func run(_ inputs: [PreparedInput], options: TextClassificationOptions = TextClassificationOptions()) throws(TaskError) -> [TextClassificationResult] {
         let batch = try encoder.batch(inputs)
         let logits: Tensor
         do { logits = try model(batch) } catch { throw TaskError(error) }

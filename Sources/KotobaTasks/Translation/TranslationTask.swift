@@ -6,17 +6,17 @@ import KotobaModels
 import KotobaTokenizers
 
 /// One translation of an input, shaped as `TranslationPipeline` returns it, plus the search's score.
-public struct Translation: Sendable, Codable, Equatable {
+package struct Translation: Sendable, Codable, Equatable {
     /// The decoded target text, special tokens skipped.
-    public var translationText: String
+    package var translationText: String
     /// Beam search: transformers' `sequences_scores` (length-penalised mean log-probability); greedy: the
     /// sum of the processed log-probabilities.
-    public var score: Float
+    package var score: Float
     /// Generated target ids after the decoder start token, EOS included when produced.
-    public var tokens: [Int]
+    package var tokens: [Int]
     /// Per generated token, the decoder's attention over the source tokens (only when asked for, and only
     /// from models that expose attention: the recurrent ones).
-    public var alignment: [[Float]]?
+    package var alignment: [[Float]]?
 
     enum CodingKeys: String, CodingKey {
         case translationText = "translation_text", score, tokens, alignment
@@ -24,28 +24,28 @@ public struct Translation: Sendable, Codable, Equatable {
 }
 
 /// The translations of one input, best first, and how the input was encoded.
-public struct TranslationResult: Sendable, Codable, Equatable {
-    public var translations: [Translation]
-    public var input: InputReport
+package struct TranslationResult: Sendable, Codable, Equatable {
+    package var translations: [Translation]
+    package var input: InputReport
 }
 
 /// Options of a translation request; nil fields take the checkpoint's generation_config.json values.
-public struct TranslationOptions: Sendable, Equatable {
+package struct TranslationOptions: Sendable, Equatable {
     /// Beam width (`num_beams`); 1 is greedy search.
-    public var beamSize: Int?
+    package var beamSize: Int?
     /// Most generated tokens after the decoder start token (`max_new_tokens`).
-    public var maxNewTokens: Int?
+    package var maxNewTokens: Int?
     /// Hypotheses returned per input, at most `beamSize` (`num_return_sequences`).
-    public var numReturnSequences: Int
+    package var numReturnSequences: Int
     /// Cut source text longer than the model accepts (keeping its EOS) instead of rejecting it.
-    public var truncate: Bool
+    package var truncate: Bool
     /// Which end of an over-long source is cut (`truncation_side`); the EOS stays either way.
-    public var side: TruncationSide
+    package var side: TruncationSide
     /// Return each translation's attention over the source: per output token, the recurrent decoder's attention
     /// weights, or Marian's last-layer cross-attention averaged over heads.
-    public var alignments: Bool
+    package var alignments: Bool
 
-    public init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false,
+    package init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false,
                 side: TruncationSide = .right, alignments: Bool = false) {
         self.beamSize = beamSize
         self.maxNewTokens = maxNewTokens
@@ -60,7 +60,7 @@ public struct TranslationOptions: Sendable, Equatable {
 /// vocab.json; `MarianMTModel` with its generation config) or a `kotoba-seq2seq` one (the recurrent
 /// encoder–decoder with attention, source_tokenizer.json and target_tokenizer.json, decoded by
 /// `GreedySearch`/`BeamSearch`). config.json's `model_type` says which.
-public struct TranslationTask: Sendable {
+package struct TranslationTask: Sendable {
     let backend: Backend
 
     enum Backend: Sendable {
@@ -70,10 +70,10 @@ public struct TranslationTask: Sendable {
 
     /// A bound on a recurrent model's source, which has no position table: the batch token budget and the
     /// service's input limit need one.
-    public static let recurrentMaxInputTokens = 1024
+    package static let recurrentMaxInputTokens = 1024
 
     /// Loads the model and its tokenizers from `directory`.
-    public static func load(directory: URL) throws(TaskLoadError) -> TranslationTask {
+    package static func load(directory: URL) throws(TaskLoadError) -> TranslationTask {
         struct Header: Decodable { var model_type: String? }
         let header: Header
         do { header = try ConfigFile.decode(Header.self, from: directory.appendingPathComponent("config.json")) } catch {
@@ -105,7 +105,7 @@ public struct TranslationTask: Sendable {
     }
 
     /// The longest source accepted, EOS included.
-    public var maxInputTokens: Int {
+    package var maxInputTokens: Int {
         switch backend {
         case let .marian(model, _): model.config.maxPositions
         case .recurrent: Self.recurrentMaxInputTokens
@@ -113,7 +113,7 @@ public struct TranslationTask: Sendable {
     }
 
     /// The default beam width: Marian's generation config; greedy for recurrent models.
-    public var defaultBeamSize: Int {
+    package var defaultBeamSize: Int {
         switch backend {
         case let .marian(model, _): model.generationConfig.numBeams
         case .recurrent: 1
@@ -136,7 +136,7 @@ public struct TranslationTask: Sendable {
     }
 
     /// Refuses options no input could be translated with; the one place they are checked.
-    public func validate(_ options: TranslationOptions) throws(TaskError) {
+    package func validate(_ options: TranslationOptions) throws(TaskError) {
         if let beamSize = options.beamSize, beamSize < 1 {
             throw .invalidInput("beam_size must be at least 1, got \(beamSize)")
         }
@@ -152,7 +152,7 @@ public struct TranslationTask: Sendable {
 
     /// Tokenizes one source, EOS included; an over-long one is cut (keeping its EOS) or refused, as
     /// `options.truncate` says.
-    public func prepare(_ text: String, options: TranslationOptions = TranslationOptions()) throws(TaskError) -> PreparedInput {
+    package func prepare(_ text: String, options: TranslationOptions = TranslationOptions()) throws(TaskError) -> PreparedInput {
         var ids = try sourceIDs(text)
         let removed = max(0, ids.count - maxInputTokens)
         if removed > 0 {
@@ -168,7 +168,7 @@ public struct TranslationTask: Sendable {
 
     /// Translates each input in one batched search; `isCancelled` is polled before every decoder step and
     /// makes the search stop with `TaskError.cancelled`.
-    public func run(_ texts: [String], options: TranslationOptions = TranslationOptions(),
+    package func run(_ texts: [String], options: TranslationOptions = TranslationOptions(),
                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
         guard !texts.isEmpty else { throw .invalidInput("no inputs") }
         try validate(options)
@@ -180,7 +180,7 @@ public struct TranslationTask: Sendable {
     }
 
     /// Translates each prepared input in one batched search; `options` are assumed valid (`validate`).
-    public func run(_ inputs: [PreparedInput], options: TranslationOptions = TranslationOptions(),
+    package func run(_ inputs: [PreparedInput], options: TranslationOptions = TranslationOptions(),
                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
         guard !inputs.isEmpty else { throw .invalidInput("no inputs") }
         let sources = inputs.map(\.ids)

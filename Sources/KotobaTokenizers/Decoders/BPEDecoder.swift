@@ -2,16 +2,16 @@
 // last token, where it is removed.
 
 /// tokenizer.json decoder `"type": "BPEDecoder"`.
-public struct BPEDecoder: TokenDecoder {
-    public let suffix: String
+package struct BPEDecoder: TokenDecoder {
+    package let suffix: String
 
-    public init(suffix: String = "</w>") { self.suffix = suffix }
+    package init(suffix: String = "</w>") { self.suffix = suffix }
 
     init(_ config: StageConfig) throws(TokenizerError) {
         self.init(suffix: try config.optionalString("suffix") ?? "</w>")
     }
 
-    public func decodeChain(_ tokens: [String]) -> [String] {
+    package func decodeChain(_ tokens: [String]) -> [String] {
         tokens.enumerated().map { i, token in
             token.replacingScalars(suffix, with: i == tokens.count - 1 ? "" : " ")
         }

@@ -2,10 +2,10 @@
 // decoded as UTF-8; a run that is not valid UTF-8 becomes one U+FFFD per byte.
 
 /// tokenizer.json decoder `"type": "ByteFallback"`.
-public struct ByteFallbackDecoder: TokenDecoder {
-    public init() {}
+package struct ByteFallbackDecoder: TokenDecoder {
+    package init() {}
 
-    public func decodeChain(_ tokens: [String]) -> [String] {
+    package func decodeChain(_ tokens: [String]) -> [String] {
         var output: [String] = []
         var pending: [UInt8] = []
         func flush() {

@@ -2,10 +2,10 @@
 // back to bytes (a token with any char outside the table keeps its own UTF-8), then `from_utf8_lossy` on all of it.
 
 /// tokenizer.json decoder `"type": "ByteLevel"`.
-public struct ByteLevelDecoder: TokenDecoder {
-    public init() {}
+package struct ByteLevelDecoder: TokenDecoder {
+    package init() {}
 
-    public func decodeChain(_ tokens: [String]) -> [String] {
+    package func decodeChain(_ tokens: [String]) -> [String] {
         var bytes: [UInt8] = []
         for token in tokens {
             var mapped: [UInt8] = []

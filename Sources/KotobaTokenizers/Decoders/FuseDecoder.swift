@@ -1,7 +1,7 @@
 // tokenizers v0.23.3 tokenizers/src/decoders/fuse.rs: all tokens joined into one.
 
 /// tokenizer.json decoder `"type": "Fuse"`.
-public struct FuseDecoder: TokenDecoder {
-    public init() {}
-    public func decodeChain(_ tokens: [String]) -> [String] { [tokens.joined()] }
+package struct FuseDecoder: TokenDecoder {
+    package init() {}
+    package func decodeChain(_ tokens: [String]) -> [String] { [tokens.joined()] }
 }

@@ -3,11 +3,11 @@
 // replacement is dropped.
 
 /// tokenizer.json decoder `"type": "Metaspace"`.
-public struct MetaspaceDecoder: TokenDecoder {
-    public let replacement: Unicode.Scalar
-    public let prependScheme: Metaspace.PrependScheme
+package struct MetaspaceDecoder: TokenDecoder {
+    package let replacement: Unicode.Scalar
+    package let prependScheme: Metaspace.PrependScheme
 
-    public init(replacement: Unicode.Scalar = "\u{2581}", prependScheme: Metaspace.PrependScheme = .always) {
+    package init(replacement: Unicode.Scalar = "\u{2581}", prependScheme: Metaspace.PrependScheme = .always) {
         self.replacement = replacement
         self.prependScheme = prependScheme
     }
@@ -17,7 +17,7 @@ public struct MetaspaceDecoder: TokenDecoder {
         self.init(replacement: replacement, prependScheme: scheme)
     }
 
-    public func decodeChain(_ tokens: [String]) -> [String] {
+    package func decodeChain(_ tokens: [String]) -> [String] {
         tokens.enumerated().map { i, token in
             var out = String.UnicodeScalarView()
             for c in token.unicodeScalars {

@@ -2,11 +2,11 @@
 // pattern in each token becomes `content`.
 
 /// tokenizer.json decoder `"type": "Replace"`.
-public struct ReplaceDecoder: TokenDecoder {
-    public let pattern: TokenizerPattern
-    public let content: String
+package struct ReplaceDecoder: TokenDecoder {
+    package let pattern: TokenizerPattern
+    package let content: String
 
-    public init(pattern: TokenizerPattern, content: String) {
+    package init(pattern: TokenizerPattern, content: String) {
         self.pattern = pattern
         self.content = content
     }
@@ -16,7 +16,7 @@ public struct ReplaceDecoder: TokenDecoder {
                   content: try config.string("content"))
     }
 
-    public func decodeChain(_ tokens: [String]) -> [String] {
+    package func decodeChain(_ tokens: [String]) -> [String] {
         tokens.map { token in
             let scalars = Array(token.unicodeScalars)
             var out = String.UnicodeScalarView()

@@ -1,10 +1,10 @@
 // tokenizers v0.23.3 tokenizers/src/decoders/sequence.rs: each decoder's chain feeds the next.
 
 /// tokenizer.json decoder `"type": "Sequence"`.
-public struct SequenceDecoder: TokenDecoder {
-    public let decoders: [any TokenDecoder]
+package struct SequenceDecoder: TokenDecoder {
+    package let decoders: [any TokenDecoder]
 
-    public init(_ decoders: [any TokenDecoder]) { self.decoders = decoders }
+    package init(_ decoders: [any TokenDecoder]) { self.decoders = decoders }
 
     init(_ config: StageConfig) throws(TokenizerError) {
         var stages: [any TokenDecoder] = []
@@ -12,7 +12,7 @@ public struct SequenceDecoder: TokenDecoder {
         self.init(stages)
     }
 
-    public func decodeChain(_ tokens: [String]) -> [String] {
+    package func decodeChain(_ tokens: [String]) -> [String] {
         decoders.reduce(tokens) { chain, decoder in decoder.decodeChain(chain) }
     }
 }

@@ -2,12 +2,12 @@
 // occurrences of `content` from each token.
 
 /// tokenizer.json decoder `"type": "Strip"`.
-public struct StripDecoder: TokenDecoder {
-    public let content: Unicode.Scalar
-    public let start: Int
-    public let stop: Int
+package struct StripDecoder: TokenDecoder {
+    package let content: Unicode.Scalar
+    package let start: Int
+    package let stop: Int
 
-    public init(content: Unicode.Scalar, start: Int, stop: Int) {
+    package init(content: Unicode.Scalar, start: Int, stop: Int) {
         self.content = content
         self.start = start
         self.stop = stop
@@ -26,7 +26,7 @@ public struct StripDecoder: TokenDecoder {
         self.init(content: content, start: start, stop: stop)
     }
 
-    public func decodeChain(_ tokens: [String]) -> [String] {
+    package func decodeChain(_ tokens: [String]) -> [String] {
         tokens.map { token in
             let chars = Array(token.unicodeScalars)
             var startCut = 0

@@ -3,11 +3,11 @@
 
 /// Joins WordPiece tokens: continuation pieces lose their prefix, other pieces get a leading space;
 /// `cleanup` then applies `tokenizers`' `cleanup` (spaces before punctuation and English contractions) per token.
-public struct WordPieceDecoder: TokenDecoder {
-    public var prefix: String
-    public var cleanup: Bool
+package struct WordPieceDecoder: TokenDecoder {
+    package var prefix: String
+    package var cleanup: Bool
 
-    public init(prefix: String = "##", cleanup: Bool = true) {
+    package init(prefix: String = "##", cleanup: Bool = true) {
         self.prefix = prefix
         self.cleanup = cleanup
     }
@@ -16,7 +16,7 @@ public struct WordPieceDecoder: TokenDecoder {
         self.init(prefix: try config.optionalString("prefix") ?? "##", cleanup: try config.bool("cleanup", default: true))
     }
 
-    public func decodeChain(_ tokens: [String]) -> [String] {
+    package func decodeChain(_ tokens: [String]) -> [String] {
         tokens.enumerated().map { i, token in
             var piece = token
             if i != 0 {

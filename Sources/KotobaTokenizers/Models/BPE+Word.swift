@@ -26,7 +26,7 @@ extension BPE {
         }
     }
 
-    public func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
+    package func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
         if word.isEmpty { return [] }
         let text = String(String.UnicodeScalarView(word))
         if ignoreMerges, let id = ids[ScalarKey(text)] {

@@ -5,22 +5,22 @@
 // Dropout is refused: with it the reference samples merges at random, so no fixed output exists to match.
 
 /// tokenizer.json `"type": "BPE"`.
-public struct BPE: TokenizerModel {
-    public let unknownToken: String?
-    public let continuingSubwordPrefix: String?
-    public let endOfWordSuffix: String?
-    public let fuseUnknown: Bool
-    public let byteFallback: Bool
-    public let ignoreMerges: Bool
+package struct BPE: TokenizerModel {
+    package let unknownToken: String?
+    package let continuingSubwordPrefix: String?
+    package let endOfWordSuffix: String?
+    package let fuseUnknown: Bool
+    package let byteFallback: Bool
+    package let ignoreMerges: Bool
     let ids: [ScalarKey: Int]
     let tokens: [Int: String]
     /// (left id, right id) packed as left << 32 | right → (rank, merged id).
     let merges: [UInt64: (rank: Int32, id: Int32)]
 
-    public var vocabularySize: Int { ids.count }
-    public let idLimit: Int
+    package var vocabularySize: Int { ids.count }
+    package let idLimit: Int
 
-    public init(vocabulary: [(String, Int)], merges: [(String, String)], unknownToken: String?,
+    package init(vocabulary: [(String, Int)], merges: [(String, String)], unknownToken: String?,
                 continuingSubwordPrefix: String?, endOfWordSuffix: String?, fuseUnknown: Bool,
                 byteFallback: Bool, ignoreMerges: Bool) throws(TokenizerError) {
         var ids: [ScalarKey: Int] = [:]
@@ -92,6 +92,6 @@ public struct BPE: TokenizerModel {
                       ignoreMerges: try config.bool("ignore_merges", default: false))
     }
 
-    public func id(forToken token: String) -> Int? { ids[ScalarKey(token)] }
-    public func token(forId id: Int) -> String? { tokens[id] }
+    package func id(forToken token: String) -> Int? { ids[ScalarKey(token)] }
+    package func token(forId id: Int) -> String? { tokens[id] }
 }

@@ -1,6 +1,6 @@
 /// The `model` stage: turns one word (normalized scalars) into tokens (tokenizers/src/models/).
 /// Implementations are one file per tokenizer.json `type` in this folder, registered in `StageFactory.model(_:)`.
-public protocol TokenizerModel: Sendable {
+package protocol TokenizerModel: Sendable {
     /// The tokens of `word`, with offsets in `word`'s scalars.
     func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token]
     /// The id of a vocabulary entry (scalar-exact), or nil.

@@ -6,20 +6,20 @@
 // special or not, is a lattice candidate, and the unknown score is the lowest score of all entries minus 10.
 
 /// tokenizer.json `"type": "Unigram"`: best-path segmentation over scored pieces.
-public struct Unigram: TokenizerModel {
+package struct Unigram: TokenizerModel {
     /// (piece, score) in id order, as the `vocab` array lists them.
-    public let vocabulary: [(piece: String, score: Double)]
-    public let unknownID: Int?
-    public let byteFallback: Bool
+    package let vocabulary: [(piece: String, score: Double)]
+    package let unknownID: Int?
+    package let byteFallback: Bool
     private let ids: [ScalarKey: Int]
     private let trie: UnigramTrie<UInt32>
     private let minScore: Double
 
-    public var vocabularySize: Int { vocabulary.count }
+    package var vocabularySize: Int { vocabulary.count }
     /// Ids are positions in the piece list, so dense.
-    public var idLimit: Int { vocabulary.count }
+    package var idLimit: Int { vocabulary.count }
 
-    public init(vocabulary: [(piece: String, score: Double)], unknownID: Int?, byteFallback: Bool) throws(TokenizerError) {
+    package init(vocabulary: [(piece: String, score: Double)], unknownID: Int?, byteFallback: Bool) throws(TokenizerError) {
         if let unknownID {
             guard !vocabulary.isEmpty else { throw .invalidConfiguration(stage: "model Unigram", reason: "empty vocabulary") }
             guard unknownID >= 0 && unknownID < vocabulary.count else {
@@ -54,13 +54,13 @@ public struct Unigram: TokenizerModel {
                       byteFallback: try config.bool("byte_fallback", default: false))
     }
 
-    public func id(forToken token: String) -> Int? { ids[ScalarKey(token)] }
+    package func id(forToken token: String) -> Int? { ids[ScalarKey(token)] }
 
-    public func token(forId id: Int) -> String? {
+    package func token(forId id: Int) -> String? {
         id >= 0 && id < vocabulary.count ? vocabulary[id].piece : nil
     }
 
-    public func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
+    package func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
         if word.isEmpty { return [] }
         let units = word.map(\.value)
         let nodes = units.withUnsafeBufferPointer { buffer in

@@ -6,20 +6,20 @@
 // on from the node reached by `continuing_subword_prefix`, the same key `prefix + substring`).
 
 /// Greedy longest-match-first subword model over a fixed vocabulary.
-public struct WordPiece: TokenizerModel {
-    public let unkToken: String
-    public let continuingSubwordPrefix: String
+package struct WordPiece: TokenizerModel {
+    package let unkToken: String
+    package let continuingSubwordPrefix: String
     /// Words longer than this (in scalars) become one unknown token.
-    public let maxInputCharsPerWord: Int
+    package let maxInputCharsPerWord: Int
     private let vocabulary: ScalarTrie
     private let tokensById: [Int: String]
     private let prefixNode: Int32?
     private let unkId: Int?
-    public let vocabularySize: Int
-    public let idLimit: Int
+    package let vocabularySize: Int
+    package let idLimit: Int
 
     /// A model over `vocabulary` (token → id pairs; a repeated token keeps its last id, like a Rust HashMap).
-    public init(vocabulary: [(String, Int)], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
+    package init(vocabulary: [(String, Int)], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
                 maxInputCharsPerWord: Int = 100) {
         var trie = ScalarTrie()
         var byToken: [ScalarKey: Int] = [:]
@@ -53,10 +53,10 @@ public struct WordPiece: TokenizerModel {
                   maxInputCharsPerWord: try config.optionalInt("max_input_chars_per_word") ?? 100)
     }
 
-    public func id(forToken token: String) -> Int? { vocabulary.value(for: token.unicodeScalars) }
-    public func token(forId id: Int) -> String? { tokensById[id] }
+    package func id(forToken token: String) -> Int? { vocabulary.value(for: token.unicodeScalars) }
+    package func token(forId id: Int) -> String? { tokensById[id] }
 
-    public func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
+    package func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
         if word.count > maxInputCharsPerWord { return [try unknown(word.count)] }
         var tokens: [Token] = []
         var start = 0

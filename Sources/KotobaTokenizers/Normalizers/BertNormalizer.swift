@@ -4,14 +4,14 @@
 
 /// BERT's normalizer: drop control characters, map whitespace to spaces, space out CJK ideographs,
 /// strip accents (NFD, then drop Mn) and lowercase, each step optional, in that order.
-public struct BertNormalizer: Normalizer {
-    public var cleanText: Bool
-    public var handleChineseChars: Bool
+package struct BertNormalizer: Normalizer {
+    package var cleanText: Bool
+    package var handleChineseChars: Bool
     /// nil follows `lowercase`, as in the original BERT.
-    public var stripAccents: Bool?
-    public var lowercase: Bool
+    package var stripAccents: Bool?
+    package var lowercase: Bool
 
-    public init(cleanText: Bool = true, handleChineseChars: Bool = true, stripAccents: Bool? = nil, lowercase: Bool = true) {
+    package init(cleanText: Bool = true, handleChineseChars: Bool = true, stripAccents: Bool? = nil, lowercase: Bool = true) {
         self.cleanText = cleanText
         self.handleChineseChars = handleChineseChars
         self.stripAccents = stripAccents
@@ -25,7 +25,7 @@ public struct BertNormalizer: Normalizer {
                   lowercase: try config.bool("lowercase", default: true))
     }
 
-    public func normalize(_ text: inout NormalizedString) {
+    package func normalize(_ text: inout NormalizedString) {
         if cleanText {
             text.filter { !($0.value == 0 || $0.value == 0xFFFD || BertCharacterClasses.isControl($0)) }
             text.map { BertCharacterClasses.isWhitespace($0) ? " " : $0 }

@@ -2,9 +2,9 @@
 // Rust's per-char `to_lowercase` with no final-sigma context.
 
 /// tokenizer.json `"type": "Lowercase"`.
-public struct Lowercase: Normalizer {
-    public init() {}
-    public func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
+package struct Lowercase: Normalizer {
+    package init() {}
+    package func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
         text.lowercase()
     }
 }

@@ -1,9 +1,9 @@
 // tokenizers v0.23.3 tokenizers/src/normalizers/unicode.rs (NFC): `normalized.nfc()`.
 
 /// tokenizer.json `"type": "NFC"`: canonical composition, aligned as `tokenizers` aligns it.
-public struct NFC: Normalizer {
-    public init() {}
-    public func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
+package struct NFC: Normalizer {
+    package init() {}
+    package func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
         text.compose(compatibility: false)
     }
 }

@@ -1,9 +1,9 @@
 // tokenizers v0.23.3 tokenizers/src/normalizers/unicode.rs (NFD): `normalized.nfd()`.
 
 /// tokenizer.json `"type": "NFD"`: canonical decomposition.
-public struct NFD: Normalizer {
-    public init() {}
-    public func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
+package struct NFD: Normalizer {
+    package init() {}
+    package func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
         text.decomposeCanonically()
     }
 }

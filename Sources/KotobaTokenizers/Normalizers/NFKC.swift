@@ -1,9 +1,9 @@
 // tokenizers v0.23.3 tokenizers/src/normalizers/unicode.rs (NFKC): `normalized.nfkc()`.
 
 /// tokenizer.json `"type": "NFKC"`: compatibility decomposition then canonical composition.
-public struct NFKC: Normalizer {
-    public init() {}
-    public func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
+package struct NFKC: Normalizer {
+    package init() {}
+    package func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
         text.compose(compatibility: true)
     }
 }

@@ -1,7 +1,7 @@
 /// The `normalizer` stage: rewrites text in place, keeping each scalar aligned with the original
 /// (tokenizers/src/normalizers/). Implementations are one file per tokenizer.json `type` in this folder,
 /// registered in `StageFactory.normalizer(_:)`.
-public protocol Normalizer: Sendable {
+package protocol Normalizer: Sendable {
     /// Normalizes `text`; alignments must follow `NormalizedString`'s rules so offsets match `tokenizers`.
     func normalize(_ text: inout NormalizedString) throws(TokenizerError)
 }

@@ -7,10 +7,10 @@
 import Foundation
 
 /// tokenizer.json `"type": "Precompiled"`: sentencepiece's compiled normalisation rules.
-public struct Precompiled: Normalizer {
-    public let charsMap: PrecompiledCharsMap
+package struct Precompiled: Normalizer {
+    package let charsMap: PrecompiledCharsMap
 
-    public init(charsMap: PrecompiledCharsMap) { self.charsMap = charsMap }
+    package init(charsMap: PrecompiledCharsMap) { self.charsMap = charsMap }
 
     init(_ config: StageConfig) throws(TokenizerError) {
         let encoded = try config.string("precompiled_charsmap")
@@ -24,7 +24,7 @@ public struct Precompiled: Normalizer {
         }
     }
 
-    public func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
+    package func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
         var changes: [(Unicode.Scalar, Int)] = []
         changes.reserveCapacity(text.count)
         var modified = false

@@ -6,7 +6,7 @@
 // cannot compile is refused, not approximated.
 
 /// A literal or regular-expression pattern; `matches(in:)` is tokenizers' `Pattern::find_matches`.
-public struct TokenizerPattern: @unchecked Sendable {
+package struct TokenizerPattern: @unchecked Sendable {
     // @unchecked: `Regex` is an immutable value whose matching does not mutate it.
     private enum Kind {
         case literal([Unicode.Scalar])
@@ -15,13 +15,13 @@ public struct TokenizerPattern: @unchecked Sendable {
 
     private let kind: Kind
     /// The pattern as tokenizer.json spells it, for errors and descriptions.
-    public let source: String
+    package let source: String
 
-    public static func literal(_ text: String) -> TokenizerPattern {
+    package static func literal(_ text: String) -> TokenizerPattern {
         TokenizerPattern(kind: .literal(Array(text.unicodeScalars)), source: text)
     }
 
-    public static func regex(_ pattern: String, stage: String) throws(TokenizerError) -> TokenizerPattern {
+    package static func regex(_ pattern: String, stage: String) throws(TokenizerError) -> TokenizerPattern {
         guard let translated = onigurumaClasses(pattern) else {
             throw .unsupportedOption(stage: stage, option: "pattern Regex", value: pattern)
         }
@@ -71,7 +71,7 @@ public struct TokenizerPattern: @unchecked Sendable {
     }
 
     /// Matches and the gaps between them, covering `scalars` in order; empty input gives one empty non-match.
-    public func matches(in scalars: [Unicode.Scalar]) -> [PatternMatch] {
+    package func matches(in scalars: [Unicode.Scalar]) -> [PatternMatch] {
         if scalars.isEmpty { return [PatternMatch(0..<0, isMatch: false)] }
         let found: [Range<Int>]
         switch kind {

@@ -3,11 +3,11 @@
 // match, the scalar before it), which is what `replace` builds with `transform_range`.
 
 /// tokenizer.json `"type": "Replace"`: replaces every match of `pattern` by `content`.
-public struct Replace: Normalizer {
-    public let pattern: TokenizerPattern
-    public let content: String
+package struct Replace: Normalizer {
+    package let pattern: TokenizerPattern
+    package let content: String
 
-    public init(pattern: TokenizerPattern, content: String) {
+    package init(pattern: TokenizerPattern, content: String) {
         self.pattern = pattern
         self.content = content
     }
@@ -17,7 +17,7 @@ public struct Replace: Normalizer {
                   content: try config.string("content"))
     }
 
-    public func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
+    package func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
         text.replace(pattern, with: Array(content.unicodeScalars))
     }
 }

@@ -1,10 +1,10 @@
 // tokenizers v0.23.3 tokenizers/src/normalizers/utils.rs (Sequence).
 
 /// tokenizer.json normalizer `"type": "Sequence"`: each normalizer in turn.
-public struct NormalizerSequence: Normalizer {
-    public let normalizers: [any Normalizer]
+package struct NormalizerSequence: Normalizer {
+    package let normalizers: [any Normalizer]
 
-    public init(_ normalizers: [any Normalizer]) { self.normalizers = normalizers }
+    package init(_ normalizers: [any Normalizer]) { self.normalizers = normalizers }
 
     init(_ config: StageConfig) throws(TokenizerError) {
         var stages: [any Normalizer] = []
@@ -12,7 +12,7 @@ public struct NormalizerSequence: Normalizer {
         self.init(stages)
     }
 
-    public func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
+    package func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
         for normalizer in normalizers { try normalizer.normalize(&text) }
     }
 }

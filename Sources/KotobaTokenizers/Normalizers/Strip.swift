@@ -2,11 +2,11 @@
 // removes leading / trailing scalars with the White_Space property (Rust `char::is_whitespace`).
 
 /// tokenizer.json `"type": "Strip"` with `strip_left` / `strip_right`.
-public struct Strip: Normalizer {
-    public var left: Bool
-    public var right: Bool
+package struct Strip: Normalizer {
+    package var left: Bool
+    package var right: Bool
 
-    public init(left: Bool = true, right: Bool = true) {
+    package init(left: Bool = true, right: Bool = true) {
         self.left = left
         self.right = right
     }
@@ -15,7 +15,7 @@ public struct Strip: Normalizer {
         self.init(left: try config.bool("strip_left", default: true), right: try config.bool("strip_right", default: true))
     }
 
-    public func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
+    package func normalize(_ text: inout NormalizedString) throws(TokenizerError) {
         let scalars = text.scalars
         let leading = left ? scalars.prefix(while: \.properties.isWhitespace).count : 0
         if leading == scalars.count {

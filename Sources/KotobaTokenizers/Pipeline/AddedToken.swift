@@ -1,21 +1,21 @@
 // Mirrors tokenizers/src/tokenizer/added_vocabulary.rs (AddedToken) at tokenizers v0.23.3.
 
 /// A token matched in the raw text before the model runs, never split (tokenizer.json `added_tokens`).
-public struct AddedToken: Sendable, Equatable {
-    public var content: String
+package struct AddedToken: Sendable, Equatable {
+    package var content: String
     /// Match only when not inside a word (`single_word`).
-    public var singleWord: Bool
+    package var singleWord: Bool
     /// Also take the whitespace before the match (`lstrip`).
-    public var lstrip: Bool
+    package var lstrip: Bool
     /// Also take the whitespace after the match (`rstrip`).
-    public var rstrip: Bool
+    package var rstrip: Bool
     /// Match against the normalized text rather than the original (`normalized`).
-    public var normalized: Bool
+    package var normalized: Bool
     /// Special tokens are skipped by `decode(skipSpecialTokens: true)` (`special`).
-    public var special: Bool
+    package var special: Bool
 
     /// Defaults as `AddedToken::from(content, special)`: special tokens are matched on the original text.
-    public init(_ content: String, special: Bool, singleWord: Bool = false, lstrip: Bool = false,
+    package init(_ content: String, special: Bool, singleWord: Bool = false, lstrip: Bool = false,
                 rstrip: Bool = false, normalized: Bool? = nil) {
         self.content = content
         self.special = special
@@ -25,7 +25,7 @@ public struct AddedToken: Sendable, Equatable {
         self.normalized = normalized ?? !special
     }
 
-    public static func == (lhs: AddedToken, rhs: AddedToken) -> Bool {
+    package static func == (lhs: AddedToken, rhs: AddedToken) -> Bool {
         lhs.content.unicodeScalars.elementsEqual(rhs.content.unicodeScalars) && lhs.singleWord == rhs.singleWord
             && lhs.lstrip == rhs.lstrip && lhs.rstrip == rhs.rstrip && lhs.normalized == rhs.normalized
             && lhs.special == rhs.special

@@ -4,8 +4,8 @@
 // UTF-8 strings, so byte matches fall on scalar boundaries and a leftmost-longest walk over scalars finds the same.
 
 /// Added and special tokens: their ids, and the splitting of raw text around them before normalization.
-public struct AddedVocabulary: Sendable {
-    public private(set) var tokens: [(id: Int, token: AddedToken)] = []
+package struct AddedVocabulary: Sendable {
+    package private(set) var tokens: [(id: Int, token: AddedToken)] = []
     private var contentToId: [ScalarKey: Int] = [:]
     private var idToToken: [Int: AddedToken] = [:]
     private var specialContents: Set<ScalarKey> = []
@@ -17,9 +17,9 @@ public struct AddedVocabulary: Sendable {
 
     /// `encode_special_tokens` (transformers' `split_special_tokens`): special tokens in the text are not matched,
     /// so they are normalized and split like any other text.
-    public var encodeSpecialTokens = false
+    package var encodeSpecialTokens = false
 
-    public init() {}
+    package init() {}
 
     /// Adds tokens as `AddedVocabulary::add_tokens` does: a token already in the model keeps the model's id,
     /// others get the next id past the vocabulary. Normalized tokens are matched in normalized form.
@@ -66,10 +66,10 @@ public struct AddedVocabulary: Sendable {
         }
     }
 
-    public func id(forToken content: String) -> Int? { contentToId[ScalarKey(content)] }
-    public func token(forId id: Int) -> String? { idToToken[id]?.content }
-    public func isSpecial(_ content: String) -> Bool { specialContents.contains(ScalarKey(content)) }
-    public var count: Int { contentToId.count }
+    package func id(forToken content: String) -> Int? { contentToId[ScalarKey(content)] }
+    package func token(forId id: Int) -> String? { idToToken[id]?.content }
+    package func isSpecial(_ content: String) -> Bool { specialContents.contains(ScalarKey(content)) }
+    package var count: Int { contentToId.count }
 
     /// Splits `input` around added tokens, normalizing the pieces between them
     /// (`AddedVocabulary::extract_and_normalize`).

@@ -3,7 +3,7 @@
 
 /// What to do with a delimiter when splitting (`SplitDelimiterBehavior`; tokenizer.json spells the cases
 /// "Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous").
-public enum SplitDelimiterBehavior: String, Sendable {
+package enum SplitDelimiterBehavior: String, Sendable {
     case removed = "Removed"
     case isolated = "Isolated"
     case mergedWithPrevious = "MergedWithPrevious"
@@ -12,10 +12,10 @@ public enum SplitDelimiterBehavior: String, Sendable {
 }
 
 /// One piece of a pattern search: a normalized scalar range and whether it is a match (delimiter).
-public struct PatternMatch: Sendable, Equatable {
-    public var range: Range<Int>
-    public var isMatch: Bool
-    public init(_ range: Range<Int>, isMatch: Bool) {
+package struct PatternMatch: Sendable, Equatable {
+    package var range: Range<Int>
+    package var isMatch: Bool
+    package init(_ range: Range<Int>, isMatch: Bool) {
         self.range = range
         self.isMatch = isMatch
     }
@@ -24,7 +24,7 @@ public struct PatternMatch: Sendable, Equatable {
 extension NormalizedString {
     /// The `Pattern::find_matches` of a per-scalar predicate: every matching scalar is its own match, the runs
     /// between them are non-matches; together they cover the string (an empty string gives one empty non-match).
-    public func matches(where isDelimiter: (Unicode.Scalar) -> Bool) -> [PatternMatch] {
+    package func matches(where isDelimiter: (Unicode.Scalar) -> Bool) -> [PatternMatch] {
         if scalars.isEmpty { return [PatternMatch(0..<0, isMatch: false)] }
         var result: [PatternMatch] = []
         var lastOffset = 0
@@ -39,7 +39,7 @@ extension NormalizedString {
 
     /// Splits along `matches` (which must cover the string in order), treating matches as `behavior` says.
     /// Empty pieces are kept here; `PreTokenizedString.split` drops them, as `tokenizers` does.
-    public func split(_ matches: [PatternMatch], behavior: SplitDelimiterBehavior) -> [NormalizedString] {
+    package func split(_ matches: [PatternMatch], behavior: SplitDelimiterBehavior) -> [NormalizedString] {
         var pieces: [(range: Range<Int>, remove: Bool)] = []
         switch behavior {
         case .isolated:

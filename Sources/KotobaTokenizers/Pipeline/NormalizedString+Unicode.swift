@@ -7,7 +7,7 @@ import Foundation
 
 extension NormalizedString {
     /// Canonical decomposition (NFD) with `tokenizers`' alignments.
-    public mutating func decomposeCanonically() {
+    package mutating func decomposeCanonically() {
         // Below U+00C0 nothing decomposes and every combining class is 0: such text is already NFD.
         guard scalars.contains(where: { $0.value >= 0xC0 }) else { return }
         var changes: [(Unicode.Scalar, Int)] = []
@@ -34,7 +34,7 @@ extension NormalizedString {
     }
 
     /// Rust's `char::to_lowercase` per scalar (full mapping, no context: final sigma stays σ).
-    public mutating func lowercase() {
+    package mutating func lowercase() {
         flatMap(where: { $0.isASCII ? (0x41...0x5A).contains($0.value) : $0.properties.changesWhenLowercased }) { scalar in
             scalar.isASCII ? [Unicode.Scalar(UInt8(scalar.value + 32))] : Array(scalar.properties.lowercaseMapping.unicodeScalars)
         }

@@ -8,22 +8,22 @@
 ///
 /// Alignments are absolute scalar offsets into the whole input, so a slice keeps them unchanged
 /// (`tokenizers` stores slice-relative alignments plus an `original_shift`; the sum is the same).
-public struct NormalizedString: Sendable, Equatable {
+package struct NormalizedString: Sendable, Equatable {
     /// The normalized scalars.
-    public private(set) var scalars: [Unicode.Scalar]
+    package private(set) var scalars: [Unicode.Scalar]
     /// For each normalized scalar, the span of the original input it comes from.
-    public private(set) var alignments: [Offsets]
+    package private(set) var alignments: [Offsets]
     /// The span of the original input this string covers (`original_shift ..< + len(original)`).
-    public private(set) var originalSpan: Offsets
+    package private(set) var originalSpan: Offsets
 
     /// A fresh string over `scalars`, which start at scalar `offset` of the whole input.
-    public init(_ scalars: [Unicode.Scalar], startingAt offset: Int = 0) {
+    package init(_ scalars: [Unicode.Scalar], startingAt offset: Int = 0) {
         self.scalars = scalars
         self.alignments = (0..<scalars.count).map { Offsets(offset + $0, offset + $0 + 1) }
         self.originalSpan = Offsets(offset, offset + scalars.count)
     }
 
-    public init(_ text: String) { self.init(Array(text.unicodeScalars)) }
+    package init(_ text: String) { self.init(Array(text.unicodeScalars)) }
 
     init(scalars: [Unicode.Scalar], alignments: [Offsets], originalSpan: Offsets) {
         precondition(scalars.count == alignments.count, "one alignment per normalized scalar")
@@ -32,16 +32,16 @@ public struct NormalizedString: Sendable, Equatable {
         self.originalSpan = originalSpan
     }
 
-    public var isEmpty: Bool { scalars.isEmpty }
-    public var count: Int { scalars.count }
+    package var isEmpty: Bool { scalars.isEmpty }
+    package var count: Int { scalars.count }
     /// The normalized text.
-    public var string: String { String(String.UnicodeScalarView(scalars)) }
+    package var string: String { String(String.UnicodeScalarView(scalars)) }
 
     /// Replaces the whole normalized text by `changes`, as `NormalizedString::transform` does: each item is a
     /// new scalar and how it relates to the old ones. `change == 0` replaces the next old scalar (and takes its
     /// alignment); `change == +1` inserts a scalar, aligned like the old scalar just before it; `change == -n`
     /// replaces the next old scalar and then removes `n` more. `initialRemoved` old scalars are dropped first.
-    public mutating func transform(_ changes: [(Unicode.Scalar, Int)], initialRemoved: Int = 0) {
+    package mutating func transform(_ changes: [(Unicode.Scalar, Int)], initialRemoved: Int = 0) {
         var offset = initialRemoved
         var newScalars: [Unicode.Scalar] = []
         var newAlignments: [Offsets] = []
@@ -65,7 +65,7 @@ public struct NormalizedString: Sendable, Equatable {
     }
 
     /// Keeps the scalars for which `keep` is true; kept scalars keep their alignment (`NormalizedString::filter`).
-    public mutating func filter(_ keep: (Unicode.Scalar) -> Bool) {
+    package mutating func filter(_ keep: (Unicode.Scalar) -> Bool) {
         var newScalars: [Unicode.Scalar] = []
         var newAlignments: [Offsets] = []
         newScalars.reserveCapacity(scalars.count)
@@ -79,13 +79,13 @@ public struct NormalizedString: Sendable, Equatable {
     }
 
     /// Replaces each scalar by one scalar; alignments are unchanged (`NormalizedString::map`).
-    public mutating func map(_ transform: (Unicode.Scalar) -> Unicode.Scalar) {
+    package mutating func map(_ transform: (Unicode.Scalar) -> Unicode.Scalar) {
         for i in scalars.indices { scalars[i] = transform(scalars[i]) }
     }
 
     /// Replaces each scalar by zero or more scalars; the first replacement takes the scalar's alignment and the
     /// others are inserted after it (so share it), which is what `tokenizers` builds for `lowercase`, `nfd`, etc.
-    public mutating func flatMap(_ expand: (Unicode.Scalar) -> [Unicode.Scalar]) {
+    package mutating func flatMap(_ expand: (Unicode.Scalar) -> [Unicode.Scalar]) {
         var newScalars: [Unicode.Scalar] = []
         var newAlignments: [Offsets] = []
         newScalars.reserveCapacity(scalars.count)
@@ -102,7 +102,7 @@ public struct NormalizedString: Sendable, Equatable {
 
     /// `flatMap` for the scalars where `applies` is true; the others are copied as they are, so text that
     /// needs no change costs one scan and no allocation.
-    public mutating func flatMap(where applies: (Unicode.Scalar) -> Bool, _ expand: (Unicode.Scalar) -> [Unicode.Scalar]) {
+    package mutating func flatMap(where applies: (Unicode.Scalar) -> Bool, _ expand: (Unicode.Scalar) -> [Unicode.Scalar]) {
         guard let first = scalars.firstIndex(where: applies) else { return }
         var newScalars = Array(scalars[..<first])
         var newAlignments = Array(alignments[..<first])
@@ -125,14 +125,14 @@ public struct NormalizedString: Sendable, Equatable {
     }
 
     /// Inserts `text` before the first scalar, aligned with it (`NormalizedString::prepend`); no-op when empty.
-    public mutating func prepend(_ text: [Unicode.Scalar]) {
+    package mutating func prepend(_ text: [Unicode.Scalar]) {
         guard let first = alignments.first, !text.isEmpty else { return }
         scalars.insert(contentsOf: text, at: 0)
         alignments.insert(contentsOf: repeatElement(first, count: text.count), at: 0)
     }
 
     /// Inserts `text` after the last scalar, aligned with it (`NormalizedString::append`); no-op when empty.
-    public mutating func append(_ text: [Unicode.Scalar]) {
+    package mutating func append(_ text: [Unicode.Scalar]) {
         guard let last = alignments.last, !text.isEmpty else { return }
         scalars.append(contentsOf: text)
         alignments.append(contentsOf: repeatElement(last, count: text.count))
@@ -140,7 +140,7 @@ public struct NormalizedString: Sendable, Equatable {
 
     /// The original span of normalized scalars `range` (`convert_offsets(Range::Normalized)`): from the first
     /// alignment's start to the last one's end. An empty range maps to the original position of its start.
-    public func originalOffsets(of range: Range<Int>) -> Offsets {
+    package func originalOffsets(of range: Range<Int>) -> Offsets {
         if range.isEmpty {
             if range.lowerBound < alignments.count { return Offsets(alignments[range.lowerBound].start, alignments[range.lowerBound].start) }
             return Offsets(originalSpan.end, originalSpan.end)
@@ -149,7 +149,7 @@ public struct NormalizedString: Sendable, Equatable {
     }
 
     /// The part of this string covering normalized scalars `range` (`NormalizedString::slice`).
-    public func slice(_ range: Range<Int>) -> NormalizedString {
+    package func slice(_ range: Range<Int>) -> NormalizedString {
         NormalizedString(scalars: Array(scalars[range]), alignments: Array(alignments[range]),
                          originalSpan: originalOffsets(of: range))
     }

@@ -1,28 +1,28 @@
 // Mirrors `pad_encodings` and `Encoding::pad` at tokenizers v0.23.3 (tokenizers/src/utils/padding.rs).
 
 /// Padding options for a batch (`PaddingParams`).
-public struct Padding: Sendable, Equatable {
+package struct Padding: Sendable, Equatable {
     /// The length to pad to (`PaddingStrategy`).
-    public enum Strategy: Sendable, Equatable {
+    package enum Strategy: Sendable, Equatable {
         /// The longest encoding of the batch.
         case batchLongest
         case fixed(Int)
     }
 
-    public enum Direction: String, Sendable {
+    package enum Direction: String, Sendable {
         case right = "Right"
         case left = "Left"
     }
 
-    public var strategy: Strategy
-    public var direction: Direction
+    package var strategy: Strategy
+    package var direction: Direction
     /// Round the target length up to a multiple of this.
-    public var padToMultipleOf: Int?
-    public var padId: Int
-    public var padTypeId: Int
-    public var padToken: String
+    package var padToMultipleOf: Int?
+    package var padId: Int
+    package var padTypeId: Int
+    package var padToken: String
 
-    public init(strategy: Strategy = .batchLongest, direction: Direction = .right, padToMultipleOf: Int? = nil,
+    package init(strategy: Strategy = .batchLongest, direction: Direction = .right, padToMultipleOf: Int? = nil,
                 padId: Int = 0, padTypeId: Int = 0, padToken: String = "[PAD]") {
         self.strategy = strategy
         self.direction = direction

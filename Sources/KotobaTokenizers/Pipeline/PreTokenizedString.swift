@@ -2,25 +2,25 @@
 
 /// The input cut into words. Each split is a `NormalizedString`; splits that already carry tokens
 /// (added tokens found by `AddedVocabulary`) are left alone by the later stages.
-public struct PreTokenizedString: Sendable {
+package struct PreTokenizedString: Sendable {
     /// One word and, once tokenized (or matched as an added token), its tokens.
-    public struct Split: Sendable {
-        public var normalized: NormalizedString
-        public var tokens: [Token]?
+    package struct Split: Sendable {
+        package var normalized: NormalizedString
+        package var tokens: [Token]?
     }
 
     /// The whole input, as scalars.
-    public let original: [Unicode.Scalar]
-    public private(set) var splits: [Split]
+    package let original: [Unicode.Scalar]
+    package private(set) var splits: [Split]
 
-    public init(_ original: [Unicode.Scalar]) {
+    package init(_ original: [Unicode.Scalar]) {
         self.original = original
         self.splits = [Split(normalized: NormalizedString(original), tokens: nil)]
     }
 
     /// Replaces every split without tokens by the pieces `split(index, piece)` returns, dropping empty pieces
     /// (`PreTokenizedString::split`). `index` counts the splits before this call, as in `tokenizers`.
-    public mutating func split<E: Error>(
+    package mutating func split<E: Error>(
         _ split: (Int, NormalizedString) throws(E) -> [NormalizedString]
     ) throws(E) {
         try splitWithTokens { (index, piece) throws(E) in try split(index, piece).map { ($0, nil) } }
@@ -45,7 +45,7 @@ public struct PreTokenizedString: Sendable {
     }
 
     /// Applies `transform` in place to every split without tokens (`PreTokenizedString::normalize`).
-    public mutating func normalize<E: Error>(_ transform: (inout NormalizedString) throws(E) -> Void) throws(E) {
+    package mutating func normalize<E: Error>(_ transform: (inout NormalizedString) throws(E) -> Void) throws(E) {
         for i in splits.indices where splits[i].tokens == nil {
             try transform(&splits[i].normalized)
         }

@@ -2,9 +2,9 @@
 // (tokenizers/src/utils/truncation.rs, tokenizers/src/tokenizer/encoding.rs).
 
 /// Truncation options (`TruncationParams`, without `stride`: Kotoba does not return overflowing windows).
-public struct Truncation: Sendable, Equatable {
+package struct Truncation: Sendable, Equatable {
     /// Which sequence of a pair loses tokens (`TruncationStrategy`).
-    public enum Strategy: String, Sendable {
+    package enum Strategy: String, Sendable {
         /// Remove from the longer sequence first, splitting the budget when both are long.
         case longestFirst = "LongestFirst"
         case onlyFirst = "OnlyFirst"
@@ -12,17 +12,17 @@ public struct Truncation: Sendable, Equatable {
     }
 
     /// Which end of a sequence loses tokens (`TruncationDirection`).
-    public enum Direction: String, Sendable {
+    package enum Direction: String, Sendable {
         case right = "Right"
         case left = "Left"
     }
 
     /// The longest the final encoding may be, special tokens included.
-    public var maxLength: Int
-    public var strategy: Strategy
-    public var direction: Direction
+    package var maxLength: Int
+    package var strategy: Strategy
+    package var direction: Direction
 
-    public init(maxLength: Int, strategy: Strategy = .longestFirst, direction: Direction = .right) {
+    package init(maxLength: Int, strategy: Strategy = .longestFirst, direction: Direction = .right) {
         self.maxLength = maxLength
         self.strategy = strategy
         self.direction = direction

@@ -3,11 +3,11 @@
 
 /// `[CLS] A [SEP]` and `[CLS] A [SEP] B [SEP]`; the sequences keep their own type ids (0 for A, 1 for B),
 /// the first `[CLS]`/`[SEP]` get 0 and the last `[SEP]` 1.
-public struct BertProcessing: PostProcessor {
-    public let sep: (token: String, id: Int)
-    public let cls: (token: String, id: Int)
+package struct BertProcessing: PostProcessor {
+    package let sep: (token: String, id: Int)
+    package let cls: (token: String, id: Int)
 
-    public init(sep: (String, Int), cls: (String, Int)) {
+    package init(sep: (String, Int), cls: (String, Int)) {
         self.sep = sep
         self.cls = cls
     }
@@ -23,9 +23,9 @@ public struct BertProcessing: PostProcessor {
         self.init(sep: try pair("sep"), cls: try pair("cls"))
     }
 
-    public func addedTokens(isPair: Bool) -> Int { isPair ? 3 : 2 }
+    package func addedTokens(isPair: Bool) -> Int { isPair ? 3 : 2 }
 
-    public func process(_ first: Encoding, _ second: Encoding?, addSpecialTokens: Bool) -> Encoding {
+    package func process(_ first: Encoding, _ second: Encoding?, addSpecialTokens: Bool) -> Encoding {
         guard addSpecialTokens else {
             var result = first
             if let second { result.append(second) }

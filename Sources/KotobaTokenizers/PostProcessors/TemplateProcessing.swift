@@ -2,24 +2,24 @@
 // (https://github.com/huggingface/tokenizers/blob/v0.23.3/tokenizers/src/processors/template.rs).
 
 /// Lays out the sequences and special tokens as the `single` / `pair` templates say, with their type ids.
-public struct TemplateProcessing: PostProcessor {
+package struct TemplateProcessing: PostProcessor {
     /// One template item: a sequence ($A or $B) or a named special token, each with a type id.
-    public enum Piece: Sendable, Equatable {
+    package enum Piece: Sendable, Equatable {
         case sequence(isFirst: Bool, typeId: Int)
         case specialToken(name: String, typeId: Int)
     }
 
     /// A template special token: it may stand for several ids.
-    public struct SpecialToken: Sendable, Equatable {
-        public var ids: [Int]
-        public var tokens: [String]
+    package struct SpecialToken: Sendable, Equatable {
+        package var ids: [Int]
+        package var tokens: [String]
     }
 
-    public let single: [Piece]
-    public let pair: [Piece]
-    public let specialTokens: [String: SpecialToken]
+    package let single: [Piece]
+    package let pair: [Piece]
+    package let specialTokens: [String: SpecialToken]
 
-    public init(single: [Piece], pair: [Piece], specialTokens: [String: SpecialToken]) throws(TokenizerError) {
+    package init(single: [Piece], pair: [Piece], specialTokens: [String: SpecialToken]) throws(TokenizerError) {
         for case let .specialToken(name, _) in single + pair where specialTokens[name] == nil {
             throw .missingToken(stage: "post_processor TemplateProcessing", token: name)
         }
@@ -54,14 +54,14 @@ public struct TemplateProcessing: PostProcessor {
         throw .invalidConfiguration(stage: "post_processor TemplateProcessing", reason: "template piece is neither Sequence A/B nor SpecialToken")
     }
 
-    public func addedTokens(isPair: Bool) -> Int {
+    package func addedTokens(isPair: Bool) -> Int {
         (isPair ? pair : single).reduce(0) { count, piece in
             if case let .specialToken(name, _) = piece { return count + (specialTokens[name]?.ids.count ?? 0) }
             return count
         }
     }
 
-    public func process(_ first: Encoding, _ second: Encoding?, addSpecialTokens: Bool) -> Encoding {
+    package func process(_ first: Encoding, _ second: Encoding?, addSpecialTokens: Bool) -> Encoding {
         var parts: [Encoding] = []
         for piece in second == nil ? single : pair {
             switch piece {

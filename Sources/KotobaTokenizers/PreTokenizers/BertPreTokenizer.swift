@@ -2,12 +2,12 @@
 // (https://github.com/huggingface/tokenizers/blob/v0.23.3/tokenizers/src/pre_tokenizers/bert.rs).
 
 /// BERT's pre-tokenizer: split on whitespace (removed), then isolate every punctuation character.
-public struct BertPreTokenizer: PreTokenizer {
-    public init() {}
+package struct BertPreTokenizer: PreTokenizer {
+    package init() {}
 
     /// One pass giving what tokenizers' two splits give: runs between whitespace and punctuation, and each
     /// punctuation character alone; whitespace dropped (the split index is not used by these pieces).
-    public func preTokenize(_ text: inout PreTokenizedString) {
+    package func preTokenize(_ text: inout PreTokenizedString) {
         text.split { _, piece in
             var pieces: [NormalizedString] = []
             var start = 0

@@ -5,11 +5,11 @@
 // hand (Oniguruma's leftmost-first alternation; \s is White_Space, \p{L} / \p{N} general categories).
 
 /// tokenizer.json pre-tokenizer `"type": "ByteLevel"`: optional prefix space, GPT-2 split, bytes → visible chars.
-public struct ByteLevel: PreTokenizer {
-    public let addPrefixSpace: Bool
-    public let useRegex: Bool
+package struct ByteLevel: PreTokenizer {
+    package let addPrefixSpace: Bool
+    package let useRegex: Bool
 
-    public init(addPrefixSpace: Bool = true, useRegex: Bool = true) {
+    package init(addPrefixSpace: Bool = true, useRegex: Bool = true) {
         self.addPrefixSpace = addPrefixSpace
         self.useRegex = useRegex
     }
@@ -41,7 +41,7 @@ public struct ByteLevel: PreTokenizer {
         return map
     }()
 
-    public func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
+    package func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
         text.split { _, piece in
             var piece = piece
             if addPrefixSpace && piece.scalars.first != " " { piece.prepend([" "]) }

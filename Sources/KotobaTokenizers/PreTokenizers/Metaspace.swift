@@ -3,17 +3,17 @@
 // starts a new word (MergedWithNext).
 
 /// tokenizer.json pre-tokenizer `"type": "Metaspace"`.
-public struct Metaspace: PreTokenizer {
+package struct Metaspace: PreTokenizer {
     /// When the replacement is prepended: to every piece, only to the piece at the start of the input, never.
-    public enum PrependScheme: String, Sendable {
+    package enum PrependScheme: String, Sendable {
         case always, first, never
     }
 
-    public let replacement: Unicode.Scalar
-    public let prependScheme: PrependScheme
-    public let split: Bool
+    package let replacement: Unicode.Scalar
+    package let prependScheme: PrependScheme
+    package let split: Bool
 
-    public init(replacement: Unicode.Scalar = "\u{2581}", prependScheme: PrependScheme = .always, split: Bool = true) {
+    package init(replacement: Unicode.Scalar = "\u{2581}", prependScheme: PrependScheme = .always, split: Bool = true) {
         self.replacement = replacement
         self.prependScheme = prependScheme
         self.split = split
@@ -42,7 +42,7 @@ public struct Metaspace: PreTokenizer {
         return (replacement, scheme)
     }
 
-    public func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
+    package func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
         let replacement = self.replacement
         text.split { _, piece in
             var piece = piece

@@ -2,10 +2,10 @@
 // Unicode P*), with the configured behavior (default Isolated).
 
 /// tokenizer.json `"type": "Punctuation"`.
-public struct Punctuation: PreTokenizer {
-    public let behavior: SplitDelimiterBehavior
+package struct Punctuation: PreTokenizer {
+    package let behavior: SplitDelimiterBehavior
 
-    public init(behavior: SplitDelimiterBehavior = .isolated) { self.behavior = behavior }
+    package init(behavior: SplitDelimiterBehavior = .isolated) { self.behavior = behavior }
 
     init(_ config: StageConfig) throws(TokenizerError) {
         let raw = try config.optionalString("behavior") ?? "Isolated"
@@ -15,7 +15,7 @@ public struct Punctuation: PreTokenizer {
         self.init(behavior: behavior)
     }
 
-    public func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
+    package func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
         text.split { _, piece in piece.split(piece.matches(where: BertCharacterClasses.isPunctuation), behavior: behavior) }
     }
 }

@@ -1,10 +1,10 @@
 // tokenizers v0.23.3 tokenizers/src/pre_tokenizers/sequence.rs.
 
 /// tokenizer.json pre-tokenizer `"type": "Sequence"`: each pre-tokenizer in turn.
-public struct PreTokenizerSequence: PreTokenizer {
-    public let preTokenizers: [any PreTokenizer]
+package struct PreTokenizerSequence: PreTokenizer {
+    package let preTokenizers: [any PreTokenizer]
 
-    public init(_ preTokenizers: [any PreTokenizer]) { self.preTokenizers = preTokenizers }
+    package init(_ preTokenizers: [any PreTokenizer]) { self.preTokenizers = preTokenizers }
 
     init(_ config: StageConfig) throws(TokenizerError) {
         var stages: [any PreTokenizer] = []
@@ -12,7 +12,7 @@ public struct PreTokenizerSequence: PreTokenizer {
         self.init(stages)
     }
 
-    public func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
+    package func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
         for stage in preTokenizers { try stage.preTokenize(&text) }
     }
 }

@@ -2,12 +2,12 @@
 // delimiter behavior; `invert` swaps matches and gaps first.
 
 /// tokenizer.json pre-tokenizer `"type": "Split"`.
-public struct Split: PreTokenizer {
-    public let pattern: TokenizerPattern
-    public let behavior: SplitDelimiterBehavior
-    public let invert: Bool
+package struct Split: PreTokenizer {
+    package let pattern: TokenizerPattern
+    package let behavior: SplitDelimiterBehavior
+    package let invert: Bool
 
-    public init(pattern: TokenizerPattern, behavior: SplitDelimiterBehavior, invert: Bool = false) {
+    package init(pattern: TokenizerPattern, behavior: SplitDelimiterBehavior, invert: Bool = false) {
         self.pattern = pattern
         self.behavior = behavior
         self.invert = invert
@@ -22,7 +22,7 @@ public struct Split: PreTokenizer {
                   behavior: behavior, invert: try config.bool("invert", default: false))
     }
 
-    public func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
+    package func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
         text.split { _, piece in
             var matches = pattern.matches(in: piece.scalars)
             if invert { matches = matches.map { PatternMatch($0.range, isMatch: !$0.isMatch) } }

@@ -3,8 +3,8 @@
 // classes: \w is General_Category Letter | Mark | Number | Connector_Punctuation, \s is White_Space.
 
 /// tokenizer.json `"type": "Whitespace"`.
-public struct Whitespace: PreTokenizer {
-    public init() {}
+package struct Whitespace: PreTokenizer {
+    package init() {}
 
     static func isWord(_ c: Unicode.Scalar) -> Bool {
         switch c.properties.generalCategory {
@@ -41,7 +41,7 @@ public struct Whitespace: PreTokenizer {
         return result
     }
 
-    public func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
+    package func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
         text.split { _, piece in
             // Invert: the regex's matches are kept, everything between them removed.
             let inverted = Self.wordMatches(piece.scalars).map { PatternMatch($0.range, isMatch: !$0.isMatch) }

@@ -2,10 +2,10 @@
 // (White_Space), removing it.
 
 /// tokenizer.json `"type": "WhitespaceSplit"`.
-public struct WhitespaceSplit: PreTokenizer {
-    public init() {}
+package struct WhitespaceSplit: PreTokenizer {
+    package init() {}
 
-    public func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
+    package func preTokenize(_ text: inout PreTokenizedString) throws(TokenizerError) {
         text.split { _, piece in piece.split(piece.matches(where: \.properties.isWhitespace), behavior: .removed) }
     }
 }

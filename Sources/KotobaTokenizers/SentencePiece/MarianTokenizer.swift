@@ -7,22 +7,22 @@
 import Foundation
 
 /// Source and target SentencePiece models with the model's `vocab.json` ids (`MarianTokenizer`).
-public struct MarianTokenizer: Sendable {
-    public let source: SentencePieceTokenizer
-    public let target: SentencePieceTokenizer
+package struct MarianTokenizer: Sendable {
+    package let source: SentencePieceTokenizer
+    package let target: SentencePieceTokenizer
     /// vocab.json's (piece, model id) entries in file order, shared by both sides (`separate_vocabs` is refused).
-    public let vocabulary: [(piece: String, id: Int)]
+    package let vocabulary: [(piece: String, id: Int)]
     /// Piece → id by scalars: vocab.json keys that differ only in normalisation form are distinct pieces.
     let pieceIDs: [ScalarKey: Int]
     let pieceOfID: [Int: String]
-    public let unknownID: Int
-    public let endOfSequenceID: Int
-    public let paddingID: Int?
+    package let unknownID: Int
+    package let endOfSequenceID: Int
+    package let paddingID: Int?
     /// `</s>`, `<unk>`, `<pad>`: split out of the text before SentencePiece, skipped when decoding.
     let specialTokens: [[Unicode.Scalar]]
 
     /// Loads `source.spm`, `target.spm` and `vocab.json` from a model directory.
-    public init(directory: URL) throws(TokenizerError) {
+    package init(directory: URL) throws(TokenizerError) {
         let config = directory.appendingPathComponent("tokenizer_config.json")
         if FileManager.default.fileExists(atPath: config.path), try readJSON(config)["separate_vocabs"]?.boolValue == true {
             throw .unsupported(stage: "marian tokenizer", type: "separate_vocabs")
@@ -43,7 +43,7 @@ public struct MarianTokenizer: Sendable {
         try self.init(source: source, target: target, vocabulary: vocabulary, vocabPath: vocabURL.path)
     }
 
-    public init(
+    package init(
         source: SentencePieceTokenizer, target: SentencePieceTokenizer, vocabulary: [(piece: String, id: Int)],
         vocabPath: String = "vocab.json"
     ) throws(TokenizerError) {
@@ -72,21 +72,21 @@ public struct MarianTokenizer: Sendable {
     }
 
     /// The vocab.json id of a piece, compared scalar by scalar.
-    public func id(forPiece piece: String) -> Int? { pieceIDs[ScalarKey(piece)] }
+    package func id(forPiece piece: String) -> Int? { pieceIDs[ScalarKey(piece)] }
 
     /// Model input ids for source text: pieces → vocab.json ids, then `</s>`.
-    public func encodeSource(_ text: String) -> [Int] { encode(text, with: source) + [endOfSequenceID] }
+    package func encodeSource(_ text: String) -> [Int] { encode(text, with: source) + [endOfSequenceID] }
 
     /// Label ids for target text (`text_target=`): the target model's pieces, then `</s>`.
-    public func encodeTarget(_ text: String) -> [Int] { encode(text, with: target) + [endOfSequenceID] }
+    package func encodeTarget(_ text: String) -> [Int] { encode(text, with: target) + [endOfSequenceID] }
 
     /// Target text from generated ids (`decode(ids, skip_special_tokens=...)`).
-    public func decodeTarget(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
+    package func decodeTarget(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
         decode(ids, with: target, skipSpecialTokens: skipSpecialTokens)
     }
 
     /// Source text from ids (`decode(ids, use_source_tokenizer=True)`).
-    public func decodeSource(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
+    package func decodeSource(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
         decode(ids, with: source, skipSpecialTokens: skipSpecialTokens)
     }
 }

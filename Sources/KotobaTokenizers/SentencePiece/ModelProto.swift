@@ -4,55 +4,55 @@
 // Only the fields that change encoding or decoding are kept; the rest are skipped by wire type.
 
 /// A SentencePiece model: its pieces, trainer settings and normaliser settings, as read from a `.spm`/`.model` file.
-public struct ModelProto: Sendable, Equatable {
+package struct ModelProto: Sendable, Equatable {
     /// One vocabulary entry (`ModelProto.SentencePiece`); its index in `pieces` is its id.
-    public struct Piece: Sendable, Equatable {
-        public var piece: String
-        public var score: Float
-        public var type: PieceType
+    package struct Piece: Sendable, Equatable {
+        package var piece: String
+        package var score: Float
+        package var type: PieceType
     }
 
     /// `ModelProto.SentencePiece.Type`: how the encoder treats a piece.
-    public enum PieceType: Int32, Sendable {
+    package enum PieceType: Int32, Sendable {
         case normal = 1, unknown = 2, control = 3, userDefined = 4, byte = 6, unused = 5
     }
 
     /// `TrainerSpec.ModelType`.
-    public enum ModelType: Int32, Sendable {
+    package enum ModelType: Int32, Sendable {
         case unigram = 1, bpe = 2, word = 3, char = 4
     }
 
     /// The `TrainerSpec` fields that affect encoding, with the proto's defaults.
-    public struct TrainerSpec: Sendable, Equatable {
-        public var modelType: ModelType = .unigram
-        public var treatWhitespaceAsSuffix = false
-        public var byteFallback = false
-        public var unkID: Int32 = 0
-        public var bosID: Int32 = 1
-        public var eosID: Int32 = 2
-        public var padID: Int32 = -1
-        public var unkPiece = "<unk>"
-        public var unkSurface = " \u{2047} "
+    package struct TrainerSpec: Sendable, Equatable {
+        package var modelType: ModelType = .unigram
+        package var treatWhitespaceAsSuffix = false
+        package var byteFallback = false
+        package var unkID: Int32 = 0
+        package var bosID: Int32 = 1
+        package var eosID: Int32 = 2
+        package var padID: Int32 = -1
+        package var unkPiece = "<unk>"
+        package var unkSurface = " \u{2047} "
     }
 
     /// The `NormalizerSpec` fields, with the proto's defaults.
-    public struct NormalizerSpec: Sendable, Equatable {
-        public var name = ""
-        public var precompiledCharsmap: [UInt8] = []
-        public var addDummyPrefix = true
-        public var removeExtraWhitespaces = true
-        public var escapeWhitespaces = true
-        public var normalizationRuleTSV = ""
+    package struct NormalizerSpec: Sendable, Equatable {
+        package var name = ""
+        package var precompiledCharsmap: [UInt8] = []
+        package var addDummyPrefix = true
+        package var removeExtraWhitespaces = true
+        package var escapeWhitespaces = true
+        package var normalizationRuleTSV = ""
     }
 
-    public var pieces: [Piece] = []
-    public var trainerSpec = TrainerSpec()
-    public var normalizerSpec = NormalizerSpec()
+    package var pieces: [Piece] = []
+    package var trainerSpec = TrainerSpec()
+    package var normalizerSpec = NormalizerSpec()
 }
 
 extension ModelProto {
     /// Parses a serialized ModelProto; any truncation or bad value is `TokenizerError.invalidFile` naming the field.
-    public init(serialized bytes: [UInt8], path: String) throws(TokenizerError) {
+    package init(serialized bytes: [UInt8], path: String) throws(TokenizerError) {
         var context = "ModelProto"
         do {
             var reader = ProtobufReader(bytes)

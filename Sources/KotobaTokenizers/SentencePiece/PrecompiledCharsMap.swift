@@ -6,7 +6,7 @@
 // The same format is read by tokenizers' Precompiled normalizer through the spm_precompiled 0.1.4 crate.
 
 /// The double-array trie and replacement strings of a `precompiled_charsmap`.
-public struct PrecompiledCharsMap: Sendable {
+package struct PrecompiledCharsMap: Sendable {
     private let units: [UInt32]
     private let normalized: [UInt8]
 
@@ -17,7 +17,7 @@ public struct PrecompiledCharsMap: Sendable {
     }
 
     /// Splits and checks the blob; `path` names the file in errors.
-    public init(_ blob: [UInt8], path: String) throws(TokenizerError) {
+    package init(_ blob: [UInt8], path: String) throws(TokenizerError) {
         guard blob.count >= 4 else {
             throw .invalidFile(path: path, reason: "precompiled_charsmap is \(blob.count) bytes, shorter than its header")
         }

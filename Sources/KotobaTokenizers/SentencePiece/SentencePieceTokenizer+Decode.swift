@@ -4,7 +4,7 @@
 
 extension SentencePieceTokenizer {
     /// `decode(ids)`; ids outside the vocabulary are refused, as the reference refuses them.
-    public func decode(_ ids: [Int]) throws(TokenizerError) -> String {
+    package func decode(_ ids: [Int]) throws(TokenizerError) -> String {
         var entries: [(piece: String, id: Int)] = []
         entries.reserveCapacity(ids.count)
         for id in ids {
@@ -17,7 +17,7 @@ extension SentencePieceTokenizer {
     }
 
     /// `decode_pieces(pieces)`: each piece is looked up with `PieceToId`.
-    public func decode(pieces: [String]) -> String {
+    package func decode(pieces: [String]) -> String {
         decode(pieces.map { ($0, id(of: $0)) })
     }
 

@@ -6,18 +6,18 @@
 import Foundation
 
 /// A `.spm` / `.model` file loaded for encoding and decoding, giving `SentencePieceProcessor`'s ids and pieces.
-public struct SentencePieceTokenizer: Sendable {
+package struct SentencePieceTokenizer: Sendable {
     /// One encoded piece: its text as `encode(out_type=str)` gives it, and its id.
-    public struct Piece: Sendable, Equatable {
-        public var piece: String
-        public var id: Int
+    package struct Piece: Sendable, Equatable {
+        package var piece: String
+        package var id: Int
     }
 
-    public let model: ModelProto
+    package let model: ModelProto
     private let normalizer: SentencePieceNormalizer
     private let segmenter: SentencePieceModel
 
-    public init(contentsOf url: URL) throws(TokenizerError) {
+    package init(contentsOf url: URL) throws(TokenizerError) {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw .unreadableFile(path: url.path, reason: "\(error.localizedDescription)")
@@ -26,7 +26,7 @@ public struct SentencePieceTokenizer: Sendable {
     }
 
     /// Parses a serialized ModelProto; `path` names it in errors.
-    public init(serialized bytes: [UInt8], path: String) throws(TokenizerError) {
+    package init(serialized bytes: [UInt8], path: String) throws(TokenizerError) {
         let model = try ModelProto(serialized: bytes, path: path)
         if model.trainerSpec.treatWhitespaceAsSuffix {
             // Decoding then strips a trailing "▁" instead of a leading one; not reproduced yet.
@@ -37,21 +37,21 @@ public struct SentencePieceTokenizer: Sendable {
         self.segmenter = try SentencePieceModel(model, path: path)
     }
 
-    public var pieceCount: Int { model.pieces.count }
-    public var unknownID: Int { Int(segmenter.unknownID) }
+    package var pieceCount: Int { model.pieces.count }
+    package var unknownID: Int { Int(segmenter.unknownID) }
 
     /// `PieceToId`: unknown pieces give the unknown id.
-    public func id(of piece: String) -> Int { Int(segmenter.id(of: piece)) }
+    package func id(of piece: String) -> Int { Int(segmenter.id(of: piece)) }
 
     /// `IdToPiece`, or nil for an id outside the vocabulary.
-    public func piece(of id: Int) -> String? {
+    package func piece(of id: Int) -> String? {
         id >= 0 && id < model.pieces.count ? model.pieces[id].piece : nil
     }
 
-    public func encode(_ text: String) -> [Int] { encodePieces(text).map(\.id) }
+    package func encode(_ text: String) -> [Int] { encodePieces(text).map(\.id) }
 
     /// Pieces and ids of `text`, as `SentencePieceProcessor.encode` gives them.
-    public func encodePieces(_ text: String) -> [Piece] {
+    package func encodePieces(_ text: String) -> [Piece] {
         let normalized = normalizer.normalize(text)
         return normalized.withUnsafeBufferPointer { bytes in
             let nodes = segmenter.encode(bytes)
