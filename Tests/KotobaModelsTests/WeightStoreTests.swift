@@ -104,8 +104,50 @@ import KotobaTensor
         #expect(try ModelRegistry.architecture(for: header(#"{"model_type":"distilbert"}"#)) == .distilBertModel)
     }
 
+    @Test func everyArchitectureHasOneRegistryLine() {
+        for architecture in ModelArchitecture.allCases {
+            #expect(ModelRegistry.architectures.filter { $0.architecture == architecture }.count == 1, "\(architecture)")
+        }
+        // Each model_type has exactly one class a config without `architectures` means.
+        for type in ModelRegistry.supportedModelTypes {
+            #expect(ModelRegistry.architectures.filter { $0.modelType == type && $0.isFamilyDefault }.count == 1, "\(type)")
+        }
+    }
+
+    /// Every registry line loads a real checkpoint of its architecture as the protocol of each capability it
+    /// claims, and refuses the others naming the architectures that have them.
+    @Test(arguments: [("bert/bert-model", ModelArchitecture.bertModel), ("bert/bert-mlm", .bertForMaskedLM),
+                      ("bert/bert-pretraining", .bertForPreTraining), ("bert/bert-nsp", .bertForNextSentencePrediction),
+                      ("bert/bert-classifier", .bertForSequenceClassification), ("bert/distilbert-model", .distilBertModel),
+                      ("bert/distilbert-mlm", .distilBertForMaskedLM),
+                      ("bert/distilbert-classifier", .distilBertForSequenceClassification),
+                      ("marian", .marianMTModel), ("seq2seq/gru_bahdanau_bi", .kotobaSeq2SeqModel)])
+    func registryLinesLoadWhatTheyClaim(fixture: String, architecture: ModelArchitecture) throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures").appendingPathComponent(fixture)
+        #expect(try ModelRegistry.architecture(of: directory) == architecture)
+        let entry = try #require(ModelRegistry.architectures.first { $0.architecture == architecture })
+        for capability in ModelCapability.allCases {
+            guard entry.capabilities.contains(capability) else {
+                #expect(throws: ModelError.unsupportedArchitecture(name: architecture.rawValue,
+                                                                   supported: ModelRegistry.architectures(serving: capability))) {
+                    try ModelRegistry.load(directory, for: capability)
+                }
+                continue
+            }
+            let model = try ModelRegistry.load(directory, for: capability)
+            switch capability {
+            case .fillMask: #expect(model is any MaskedLanguageModel, "\(fixture)")
+            case .textClassification: #expect(model is any SequenceClassifier, "\(fixture)")
+            case .nextSentence: #expect(model is any NextSentencePredictor, "\(fixture)")
+            case .featureExtraction: #expect(model is any SentenceEncoder, "\(fixture)")
+            case .translation: #expect(model is MarianMTModel || model is Seq2SeqModel, "\(fixture)")
+            }
+        }
+    }
+
     @Test func unknownModelTypeListsTheSupportedOnes() throws {
-        #expect(throws: ModelError.unsupportedArchitecture(name: "gpt2", supported: ["bert", "distilbert"])) {
+        #expect(throws: ModelError.unsupportedArchitecture(name: "gpt2", supported: ["bert", "distilbert", "kotoba-seq2seq", "marian"])) {
             try ModelRegistry.architecture(for: header(#"{"model_type":"gpt2","architectures":["GPT2LMHeadModel"]}"#))
         }
     }

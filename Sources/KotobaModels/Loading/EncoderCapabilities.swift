@@ -45,47 +45,35 @@ public protocol SentenceEncoder: Sendable {
     func hiddenStates(_ batch: TokenBatch) throws(ModelError) -> Tensor
 }
 
-/// Loads the model in a directory behind the capability a task needs, choosing the implementation from
-/// `config.json` through `ModelRegistry`.
+/// Loads the model in a directory behind the capability a task needs, through `ModelRegistry`.
 public enum EncoderModels {
     /// A masked-LM model: `BertForMaskedLM`, `BertForPreTraining` or `DistilBertForMaskedLM`.
     public static func maskedLanguageModel(directory: URL) throws(ModelError) -> any MaskedLanguageModel {
-        switch try ModelRegistry.architecture(of: directory) {
-        case .bertForMaskedLM: try BertForMaskedLM(directory: directory)
-        case .bertForPreTraining: try BertForPreTraining(directory: directory)
-        case .distilBertForMaskedLM: try DistilBertForMaskedLM(directory: directory)
-        case let other: throw wrongHead(other, [.bertForMaskedLM, .bertForPreTraining, .distilBertForMaskedLM])
-        }
+        try load(directory, .fillMask)
     }
 
     /// A sequence classifier: `BertForSequenceClassification` or `DistilBertForSequenceClassification`.
     public static func sequenceClassifier(directory: URL) throws(ModelError) -> any SequenceClassifier {
-        switch try ModelRegistry.architecture(of: directory) {
-        case .bertForSequenceClassification: try BertForSequenceClassification(directory: directory)
-        case .distilBertForSequenceClassification: try DistilBertForSequenceClassification(directory: directory)
-        case let other: throw wrongHead(other, [.bertForSequenceClassification, .distilBertForSequenceClassification])
-        }
+        try load(directory, .textClassification)
     }
 
     /// A next-sentence predictor: `BertForNextSentencePrediction` or `BertForPreTraining`.
     public static func nextSentencePredictor(directory: URL) throws(ModelError) -> any NextSentencePredictor {
-        switch try ModelRegistry.architecture(of: directory) {
-        case .bertForNextSentencePrediction: try BertForNextSentencePrediction(directory: directory)
-        case .bertForPreTraining: try BertForPreTraining(directory: directory)
-        case let other: throw wrongHead(other, [.bertForNextSentencePrediction, .bertForPreTraining])
-        }
+        try load(directory, .nextSentence)
     }
 
     /// The bare encoder of any BERT or DistilBERT checkpoint (a head model's heads are not read).
     public static func sentenceEncoder(directory: URL) throws(ModelError) -> any SentenceEncoder {
-        switch try ModelRegistry.architecture(of: directory).modelType {
-        case "distilbert": try DistilBertModel(directory: directory)
-        default: try BertModel(directory: directory)
-        }
+        try load(directory, .featureExtraction)
     }
 
-    private static func wrongHead(_ found: ModelArchitecture, _ wanted: [ModelArchitecture]) -> ModelError {
-        .unsupportedArchitecture(name: found.rawValue, supported: wanted.map(\.rawValue))
+    private static func load<Model>(_ directory: URL, _ capability: ModelCapability) throws(ModelError) -> Model {
+        let loaded = try ModelRegistry.load(directory, for: capability)
+        guard let model = loaded as? Model else {
+            // A registry line whose loader does not give its capability's protocol: ours, and a test catches it.
+            throw .invalidInput("\(type(of: loaded)) does not implement \(capability.rawValue)")
+        }
+        return model
     }
 }
 

@@ -72,16 +72,12 @@ package struct TranslationTask: Sendable {
     /// service's input limit need one.
     package static let recurrentMaxInputTokens = 1024
 
-    /// Loads the model and its tokenizers from `directory`.
-    package static func load(directory: URL) throws(TaskLoadError) -> TranslationTask {
-        struct Header: Decodable { var model_type: String? }
-        let header: Header
-        do { header = try ConfigFile.decode(Header.self, from: directory.appendingPathComponent("config.json")) } catch {
-            throw .model(error)
-        }
-        if header.model_type == Seq2SeqConfig.modelType {
-            let model: Seq2SeqModel
-            do { model = try Seq2SeqModel.load(directory: directory) } catch { throw .model(error) }
+    /// Loads the model (whichever translation architecture `ModelRegistry` finds) and its tokenizers.
+    public static func load(directory: URL) throws(TaskLoadError) -> TranslationTask {
+        let loaded: any Sendable
+        do { loaded = try ModelRegistry.load(directory, for: .translation) } catch { throw .model(error) }
+        switch loaded {
+        case let model as Seq2SeqModel:
             let source: Tokenizer, target: Tokenizer
             do {
                 source = try Tokenizer.load(tokenizerJSON: directory.appendingPathComponent("source_tokenizer.json"))
@@ -92,16 +88,19 @@ package struct TranslationTask: Sendable {
                                           model: model.config.srcVocabSize)
             }
             return TranslationTask(backend: .recurrent(model, source: source, target: target))
+        case let model as MarianMTModel:
+            let tokenizer: MarianTokenizer
+            do { tokenizer = try MarianTokenizer(directory: directory) } catch { throw .tokenizer(error) }
+            guard tokenizer.vocabulary.count <= model.config.vocabSize else {
+                throw .vocabularyMismatch(directory: directory.path, tokenizer: tokenizer.vocabulary.count,
+                                          model: model.config.vocabSize)
+            }
+            return TranslationTask(backend: .marian(model, tokenizer))
+        default:
+            // A translation architecture registered without a backend here: ours.
+            throw .model(.unsupportedArchitecture(name: "\(type(of: loaded))",
+                                                  supported: ModelRegistry.architectures(serving: .translation)))
         }
-        let model: MarianMTModel
-        do { model = try MarianMTModel(directory: directory) } catch { throw .model(error) }
-        let tokenizer: MarianTokenizer
-        do { tokenizer = try MarianTokenizer(directory: directory) } catch { throw .tokenizer(error) }
-        guard tokenizer.vocabulary.count <= model.config.vocabSize else {
-            throw .vocabularyMismatch(directory: directory.path, tokenizer: tokenizer.vocabulary.count,
-                                      model: model.config.vocabSize)
-        }
-        return TranslationTask(backend: .marian(model, tokenizer))
     }
 
     /// The longest source accepted, EOS included.
