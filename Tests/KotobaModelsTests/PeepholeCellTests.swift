@@ -19,7 +19,7 @@ import KotobaTensor
     /// (h, c) after each step, to 7 decimals.
     static let expected: [(h: [Float], c: [Float])] = [([0.4304413, -0.1955107], [1.4810129, -0.5606887]),
                                                         ([0.2501989, -0.2725550], [1.8474707, -1.1525090])]
-    /// Float32 gate math on values near 1 is good to a few 1e-7 (RecurrentGates' exp is within 4e-7 relative);
+    /// Float32 gate math on values near 1 is good to a few 1e-7 (VectorMath's lane exp is within 4e-7 relative);
     /// the expectations are rounded to 5e-8.
     static let tolerance: Float = 2e-6
 

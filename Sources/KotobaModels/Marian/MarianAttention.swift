@@ -56,7 +56,7 @@ func attendAll(
             if let keyMask {
                 for j in 0..<visible { row[j] += keyMask[j] }
             }
-            softmaxInPlace(row, count: visible)
+            VectorMath.formSoftmax(UnsafeMutableBufferPointer(start: row, count: visible))
             for j in visible..<keys { row[j] = 0 }
         }
         if let headMean {
@@ -67,22 +67,6 @@ func attendAll(
         BLAS.sgemm(m: queries, n: headSize, k: keys, a: scores, b: v + offset, ldb: ldkv,
                    c: out + offset, ldc: width)
     }
-}
-
-/// Numerically stable softmax of `count` values in place; -inf entries become 0.
-@inline(__always)
-func softmaxInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    guard count > 0 else { return }
-    var maximum = -Float.infinity
-    for i in 0..<count { maximum = max(maximum, x[i]) }
-    var sum: Float = 0
-    for i in 0..<count {
-        let e = fastExp(x[i] - maximum)
-        x[i] = e
-        sum += e
-    }
-    let inverse = 1 / sum
-    for i in 0..<count { x[i] *= inverse }
 }
 
 /// `Σ a[i]·b[i]` with eight independent lanes, so the reduction vectorises without fast-math.

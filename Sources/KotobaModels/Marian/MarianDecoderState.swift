@@ -223,7 +223,7 @@ private func attendCached(
             let key = keys + s * blockStride + Int(slots[s]) * d + offset
             scores[s] = dot(query + offset, key, count: headSize) * scaling
         }
-        softmaxInPlace(scores, count: positions)
+        VectorMath.formSoftmax(UnsafeMutableBufferPointer(start: scores, count: positions))
         let o = out + offset
         o.update(repeating: 0, count: headSize)
         for s in 0..<positions {

@@ -12,7 +12,7 @@ enum ElmanCell {
         var j = 0
         while j + 8 <= hidden {
             let x = preactivation(gx, gh, biasHH, gate: 0, hidden: hidden, j)
-            store(relu ? pointwiseMax(x, .zero) : RecurrentGates.tanh(x), h, j)
+            store(relu ? pointwiseMax(x, .zero) : VectorMath.tanh(x), h, j)
             j += 8
         }
         for j in j..<hidden {

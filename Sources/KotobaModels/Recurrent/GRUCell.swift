@@ -14,9 +14,9 @@ enum GRUCell {
                        h: UnsafeMutablePointer<Float>, hidden: Int) {
         var j = 0
         while j + 8 <= hidden {
-            let r = RecurrentGates.sigmoid(preactivation(gx, gh, biasHH, gate: 0, hidden: hidden, j))
-            let z = RecurrentGates.sigmoid(preactivation(gx, gh, biasHH, gate: 1, hidden: hidden, j))
-            let n = RecurrentGates.tanh(lanes(gx, 2 * hidden + j)
+            let r = VectorMath.sigmoid(preactivation(gx, gh, biasHH, gate: 0, hidden: hidden, j))
+            let z = VectorMath.sigmoid(preactivation(gx, gh, biasHH, gate: 1, hidden: hidden, j))
+            let n = VectorMath.tanh(lanes(gx, 2 * hidden + j)
                                         + r * (lanes(gh, 2 * hidden + j) + lanes(biasHH, 2 * hidden + j)))
             store((1 - z) * n + z * lanes(h, j), h, j)
             j += 8

@@ -25,12 +25,12 @@ enum LSTMCell {
                 inputGate += lanes(peephole, j) * previous
                 forgetGate += lanes(peephole, hidden + j) * previous
             }
-            let i = RecurrentGates.sigmoid(inputGate), f = RecurrentGates.sigmoid(forgetGate)
-            let g = RecurrentGates.tanh(preactivation(gx, gh, biasHH, gate: 2, hidden: hidden, j))
+            let i = VectorMath.sigmoid(inputGate), f = VectorMath.sigmoid(forgetGate)
+            let g = VectorMath.tanh(preactivation(gx, gh, biasHH, gate: 2, hidden: hidden, j))
             let cell = f * previous + i * g
             if let peephole { outputGate += lanes(peephole, 2 * hidden + j) * cell }
             store(cell, c, j)
-            store(RecurrentGates.sigmoid(outputGate) * RecurrentGates.tanh(cell), h, j)
+            store(VectorMath.sigmoid(outputGate) * VectorMath.tanh(cell), h, j)
             j += 8
         }
         for j in j..<hidden {

@@ -24,16 +24,7 @@ extension Tensor {
     /// `self` from the right, size-1 axes broadcasting; its last axis must equal ours. Subtracting the row maximum
     /// first keeps `exp` finite; a row whose entries are all `-inf` becomes all zeros rather than NaN.
     public mutating func formSoftmax(additiveMask: Tensor? = nil) throws(TensorError) {
-        try forEachMaskedRow(additiveMask, operation: "softmax") { row in
-            let peak = Self.maximum(row)
-            guard peak > -Float.infinity else {
-                row.update(repeating: 0)
-                return
-            }
-            kotoba_exp_shifted(row.baseAddress, row.count, peak)   // CKernels: also built for AVX2 / AVX-512
-            let inverse = 1 / Self.sum(row)
-            VectorMath.map(row) { $0 * inverse }
-        }
+        try forEachMaskedRow(additiveMask, operation: "softmax", VectorMath.formSoftmax)
     }
 
     static func sum(_ row: UnsafeMutableBufferPointer<Float>) -> Float {

@@ -63,6 +63,30 @@ public enum VectorMath {
         1 - 2 / (exp(2 * x) + 1)
     }
 
+    /// `1 / (1 + e^-x)` per lane; reaches 0 and 1 at saturation, never NaN for finite x.
+    ///
+    /// With `tanh`, the recurrent cells' gate functions: they fuse gates in eight-lane registers, where a call
+    /// into C per eight values would cost more than the arithmetic, so `exp` here is the lane form of CKernels'
+    /// Cephes `expf` (same constants, reduction and saturation; `VectorMathTests` pins the two together).
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: Lanes) -> Lanes {
+        1 / (1 + exp(Lanes.zero - x))
+    }
+
+    /// Softmax in place, the maximum subtracted first so `exp` stays finite; a row of `-inf` becomes zeros
+    /// rather than NaN. The exponentials run in the C kernel (CKernels.h), built also for AVX2 / AVX-512: every
+    /// softmax in Kotoba (BERT's and Marian's attention, the task heads) goes through here.
+    public static func formSoftmax(_ row: UnsafeMutableBufferPointer<Float>) {
+        let peak = Tensor.maximum(row)
+        guard peak > -.infinity, let base = row.baseAddress else {
+            row.update(repeating: 0)
+            return
+        }
+        kotoba_exp_shifted(base, row.count, peak)
+        let inverse = 1 / Tensor.sum(row)
+        map(row) { $0 * inverse }
+    }
+
     /// `x − max − log Σ exp(x − max)` in place, as `torch.log_softmax` computes it; a row of `-inf` (every token
     /// banned) stays `-inf`. The exponentials run in the C kernel (CKernels.h), built also for AVX2 / AVX-512.
     public static func formLogSoftmax(_ row: UnsafeMutableBufferPointer<Float>) {
