@@ -20,7 +20,7 @@ from transformers import MarianMTModel, MarianTokenizer
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from eval_marian import translate  # noqa: E402
-from train_translation import read_pairs  # noqa: E402
+from translation_setup import read_pairs  # noqa: E402
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from transformers import BertForPreTraining
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from bert_data import PairSampler, build_batch, pretraining_logits, read_documents  # noqa: E402
-from train_bert import ensure_minilm, load_tokenizer, special_ids, starting_model  # noqa: E402
+from bert_setup import ensure_minilm, load_tokenizer, special_ids, starting_model  # noqa: E402
 
 
 def wikitext_windows(tok, width: int) -> list[list[int]]:

@@ -16,7 +16,7 @@ from transformers import BertForSequenceClassification
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
-from train_bert import load_tokenizer  # noqa: E402
+from bert_setup import load_tokenizer  # noqa: E402
 from train_sentiment import accuracy, read_sst2  # noqa: E402
 
 

@@ -24,7 +24,8 @@ sys.path.insert(0, str(HERE))
 import common  # noqa: E402
 from export_translation import SOURCE_TOKENIZER, TARGET_TOKENIZER  # noqa: E402
 from search import beam_search, greedy_search  # noqa: E402
-from train_translation import Seq2Seq, pad, read_pairs  # noqa: E402
+from seq2seq import Seq2Seq  # noqa: E402  (training/reference)
+from translation_setup import pad, read_pairs  # noqa: E402
 
 
 def translate(model, src_tok, tgt_tok, texts, beam: int, batch: int) -> list[str]:

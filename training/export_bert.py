@@ -18,6 +18,7 @@ from transformers import BertForPreTraining
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
+from bert_setup import tokenizer_and_model  # noqa: E402
 
 GOLDEN_MASKED = [
     "The capital of France is [MASK].",
@@ -116,7 +117,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", default="bert-en")
     args = ap.parse_args()
-    from train_bert import tokenizer_and_model
     state = common.load_checkpoint(common.RUNS / args.run / "checkpoint.pt")
     run_args = argparse.Namespace(**{"from_scratch": False, **state["args"]})
     run_args.tokenizer = Path(run_args.tokenizer) if run_args.from_scratch else None

@@ -26,8 +26,8 @@ from transformers import GenerationConfig, MarianMTModel, MarianTokenizer
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import common  # noqa: E402
-from train_marian import EOS, encode, load_tokenizers, model_config  # noqa: E402
-from train_translation import GOLDEN, read_pairs  # noqa: E402
+from marian_setup import EOS, encode, load_tokenizers, model_config  # noqa: E402
+from translation_setup import GOLDEN, read_pairs  # noqa: E402
 
 MAX_LENGTH = 64  # generation_config max_length: the decoder start token + 63 generated tokens
 # MarianTokenizer runs sacremoses' punctuation normaliser only when it is installed; the pinned venv has

