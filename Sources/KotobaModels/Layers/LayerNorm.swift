@@ -25,6 +25,16 @@ public struct LayerNorm: Sendable {
     public func apply(_ x: inout Tensor) throws(TensorError) {
         try x.formLayerNorm(weight: weight, bias: bias, epsilon: epsilon)
     }
+
+    /// Normalises `rows` rows of `weight.count` values in place in a caller's buffer.
+    public func apply(_ x: UnsafeMutablePointer<Float>, rows: Int) {
+        weight.storage.withUnsafeBufferPointer { gamma in
+            bias.storage.withUnsafeBufferPointer { beta in
+                Tensor.formLayerNorm(x, rows: rows, width: gamma.count, gamma: gamma.baseAddress!,
+                                     beta: beta.baseAddress!, epsilon: epsilon)
+            }
+        }
+    }
 }
 
 extension WeightStore {

@@ -22,6 +22,39 @@ public struct Linear: Sendable {
     public func callAsFunction(_ x: Tensor) throws(TensorError) -> Tensor {
         try x.linear(weight: weight, bias: bias)
     }
+
+    /// Projections that read the same input (q, k, v) stacked into one, so they cost one product; every part
+    /// needs the same input width and a bias.
+    public init(stacking parts: [Linear]) {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.inFeatures == parts[0].inFeatures && $0.bias != nil })
+        let outFeatures = parts.reduce(0) { $0 + $1.outFeatures }
+        weight = Tensor(uncheckedShape: [outFeatures, parts[0].inFeatures], storage: ContiguousArray(parts.map(\.weight.storage).joined()))
+        bias = Tensor(uncheckedShape: [outFeatures], storage: ContiguousArray(parts.compactMap(\.bias?.storage).joined()))
+    }
+
+    /// `y[rows, out] = x[rows, in] · Wᵀ + b` on caller buffers, `x` rows `ldx` apart: the in-place form for a
+    /// model that preallocates its activations so a decoding step allocates nothing.
+    public func apply(_ x: UnsafePointer<Float>, rows: Int, ldx: Int? = nil, into y: UnsafeMutablePointer<Float>) {
+        guard rows > 0 else { return }
+        let (inFeatures, outFeatures) = (self.inFeatures, self.outFeatures)
+        if let bias {
+            bias.storage.withUnsafeBufferPointer { b in
+                for r in 0..<rows { (y + r * outFeatures).update(from: b.baseAddress!, count: outFeatures) }
+            }
+        } else {
+            y.update(repeating: 0, count: rows * outFeatures)
+        }
+        weight.storage.withUnsafeBufferPointer { w in
+            // One row (greedy decoding of one sentence) goes through sgemv: OpenBLAS 0.3.21's sgemm packs all of
+            // W even when m = 1 (forwarding to gemv came in 0.3.27), doubling a bandwidth-bound step's traffic.
+            if rows == 1 {
+                BLAS.sgemv(m: outFeatures, n: inFeatures, a: w.baseAddress!, x: x, beta: 1, y: y)
+            } else {
+                BLAS.sgemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: x, lda: ldx ?? inFeatures,
+                           b: w.baseAddress!, beta: 1, c: y)
+            }
+        }
+    }
 }
 
 extension WeightStore {

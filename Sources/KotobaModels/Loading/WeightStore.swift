@@ -163,3 +163,26 @@ extension WeightStore {
         scoped(component).contains(probe) ? scoped(component) : self
     }
 }
+
+extension WeightStore {
+    /// The tensor `name` if present, checked against `shape`; a `[1, n]` buffer such as Marian's
+    /// `final_logits_bias` is accepted where `[n]` is expected.
+    public func tensorIfPresent(_ name: String, shape: [Int]) throws(ModelError) -> Tensor? {
+        guard contains(name) else { return nil }
+        let tensor = try tensor(name)
+        guard tensor.shape == shape
+            || (tensor.shape.filter { $0 != 1 } == shape.filter { $0 != 1 } && tensor.count == shape.reduce(1, *))
+        else {
+            throw .shapeMismatch(tensor: qualified(name), expected: shape, found: tensor.shape, file: qualified(""))
+        }
+        return tensor
+    }
+
+    /// The first of `names` that exists, checked against `shape`: tied tensors are saved under one of their names.
+    public func firstTensor(of names: [String], shape: [Int]) throws(ModelError) -> Tensor {
+        for name in names {
+            if let tensor = try tensorIfPresent(name, shape: shape) { return tensor }
+        }
+        throw .missingTensor(name: names.map { qualified($0) }.joined(separator: " or "), file: "model.safetensors")
+    }
+}

@@ -8,22 +8,22 @@ import KotobaTensor
 /// stacked k, v, which are computed once per source.
 struct MarianAttention: Sendable {
     /// Self-attention: `[3d, d]` (q, k, v stacked). Cross-attention: `[d, d]` (q only).
-    let query: MarianLinear
+    let query: Linear
     /// Cross-attention only: `[2d, d]` (k, v stacked), applied to the encoder output.
-    let keyValue: MarianLinear?
+    let keyValue: Linear?
     /// `out_proj`, `[d, d]`.
-    let output: MarianLinear
+    let output: Linear
     let heads: Int
     let headSize: Int
 
     var scaling: Float { 1 / Float(headSize).squareRoot() }
 
-    init(_ weights: MarianWeights, hidden: Int, heads: Int, cross: Bool) throws(ModelError) {
+    init(_ weights: WeightStore, hidden: Int, heads: Int, cross: Bool) throws(ModelError) {
         let q = try weights.linear("q_proj", in: hidden, out: hidden)
         let k = try weights.linear("k_proj", in: hidden, out: hidden)
         let v = try weights.linear("v_proj", in: hidden, out: hidden)
-        query = cross ? q : MarianLinear(stacking: [q, k, v])
-        keyValue = cross ? MarianLinear(stacking: [k, v]) : nil
+        query = cross ? q : Linear(stacking: [q, k, v])
+        keyValue = cross ? Linear(stacking: [k, v]) : nil
         output = try weights.linear("out_proj", in: hidden, out: hidden)
         self.heads = heads
         self.headSize = hidden / heads

@@ -9,24 +9,24 @@ import KotobaTensor
 /// `MarianDecoderLayer`: causal self-attention, cross-attention, feed-forward; residual add then LayerNorm after each.
 struct MarianDecoderLayer: Sendable {
     let selfAttention: MarianAttention
-    let selfAttentionNorm: MarianLayerNorm
+    let selfAttentionNorm: LayerNorm
     let crossAttention: MarianAttention
-    let crossAttentionNorm: MarianLayerNorm
-    let fc1: MarianLinear
-    let fc2: MarianLinear
-    let finalNorm: MarianLayerNorm
+    let crossAttentionNorm: LayerNorm
+    let fc1: Linear
+    let fc2: Linear
+    let finalNorm: LayerNorm
 
-    init(_ weights: MarianWeights, config: MarianConfig) throws(ModelError) {
+    init(_ weights: WeightStore, config: MarianConfig) throws(ModelError) {
         let d = config.hiddenSize
         selfAttention = try MarianAttention(weights.scoped("self_attn"), hidden: d, heads: config.decoderHeads,
                                             cross: false)
-        selfAttentionNorm = try weights.layerNorm("self_attn_layer_norm", size: d)
+        selfAttentionNorm = try weights.layerNorm("self_attn_layer_norm", width: d, epsilon: 1e-5)
         crossAttention = try MarianAttention(weights.scoped("encoder_attn"), hidden: d, heads: config.decoderHeads,
                                              cross: true)
-        crossAttentionNorm = try weights.layerNorm("encoder_attn_layer_norm", size: d)
+        crossAttentionNorm = try weights.layerNorm("encoder_attn_layer_norm", width: d, epsilon: 1e-5)
         fc1 = try weights.linear("fc1", in: d, out: config.decoderFFNSize)
         fc2 = try weights.linear("fc2", in: config.decoderFFNSize, out: d)
-        finalNorm = try weights.layerNorm("final_layer_norm", size: d)
+        finalNorm = try weights.layerNorm("final_layer_norm", width: d, epsilon: 1e-5)
     }
 
     /// Feed-forward block on `rows` rows of `hidden` in place.
@@ -47,17 +47,17 @@ public struct MarianDecoder: Sendable {
     let embedding: ContiguousArray<Float>
     let positions: SinusoidalPositions
     let layers: [MarianDecoderLayer]
-    /// `[decoder_vocab_size, d_model]`: `lm_head.weight`, or the decoder embedding it is tied to.
-    let lmHead: ContiguousArray<Float>
-    /// `[decoder_vocab_size]`: `final_logits_bias` (zeros when the checkpoint has none, as transformers inits it).
-    let finalLogitsBias: ContiguousArray<Float>
+    /// `lm_head` (`[decoder_vocab_size, d_model]`, or the decoder embedding it is tied to, sharing its storage)
+    /// with `final_logits_bias` as its bias (zeros when the checkpoint has none, as transformers inits it).
+    let outputProjection: Linear
 
-    init(_ weights: MarianWeights, embedding: ContiguousArray<Float>, lmHead: ContiguousArray<Float>,
+    init(_ weights: WeightStore, embedding: ContiguousArray<Float>, lmHead: ContiguousArray<Float>,
          finalLogitsBias: ContiguousArray<Float>, config: MarianConfig) throws(ModelError) {
         self.config = config
         self.embedding = embedding
-        self.lmHead = lmHead
-        self.finalLogitsBias = finalLogitsBias
+        outputProjection = Linear(
+            weight: Tensor(uncheckedShape: [config.decoderVocabSize, config.hiddenSize], storage: lmHead),
+            bias: Tensor(uncheckedShape: [config.decoderVocabSize], storage: finalLogitsBias))
         positions = SinusoidalPositions(count: config.maxPositions, size: config.hiddenSize)
         layers = try (0..<config.decoderLayers).map { (i) throws(ModelError) in
             try MarianDecoderLayer(weights.scoped("layers.\(i)"), config: config)
@@ -96,14 +96,7 @@ public struct MarianDecoder: Sendable {
 
     /// `logits[rows, V] = hidden · lm_headᵀ + final_logits_bias`.
     func project(_ hidden: UnsafePointer<Float>, rows: Int, into logits: UnsafeMutablePointer<Float>) {
-        let d = config.hiddenSize, vocabulary = config.decoderVocabSize
-        finalLogitsBias.withUnsafeBufferPointer { bias in
-            for r in 0..<rows { (logits + r * vocabulary).update(from: bias.baseAddress!, count: vocabulary) }
-        }
-        lmHead.withUnsafeBufferPointer { w in
-            multiplyTransposed(hidden, rows: rows, ldx: d, by: w.baseAddress!, outFeatures: vocabulary, inFeatures: d,
-                               into: logits)
-        }
+        outputProjection.apply(hidden, rows: rows, into: logits)
     }
 
     /// Teacher-forced logits `[B, T, V]` for decoder inputs `targets` (`[B][T]`, all of one length, starting with

@@ -57,19 +57,19 @@ public struct MarianEncoderOutput: Sendable {
 /// `MarianEncoderLayer`: self-attention and feed-forward, each followed by residual add and LayerNorm.
 struct MarianEncoderLayer: Sendable {
     let selfAttention: MarianAttention
-    let selfAttentionNorm: MarianLayerNorm
-    let fc1: MarianLinear
-    let fc2: MarianLinear
-    let finalNorm: MarianLayerNorm
+    let selfAttentionNorm: LayerNorm
+    let fc1: Linear
+    let fc2: Linear
+    let finalNorm: LayerNorm
 
-    init(_ weights: MarianWeights, config: MarianConfig) throws(ModelError) {
+    init(_ weights: WeightStore, config: MarianConfig) throws(ModelError) {
         let d = config.hiddenSize
         selfAttention = try MarianAttention(weights.scoped("self_attn"), hidden: d, heads: config.encoderHeads,
                                             cross: false)
-        selfAttentionNorm = try weights.layerNorm("self_attn_layer_norm", size: d)
+        selfAttentionNorm = try weights.layerNorm("self_attn_layer_norm", width: d, epsilon: 1e-5)
         fc1 = try weights.linear("fc1", in: d, out: config.encoderFFNSize)
         fc2 = try weights.linear("fc2", in: config.encoderFFNSize, out: d)
-        finalNorm = try weights.layerNorm("final_layer_norm", size: d)
+        finalNorm = try weights.layerNorm("final_layer_norm", width: d, epsilon: 1e-5)
     }
 }
 
@@ -81,7 +81,7 @@ public struct MarianEncoder: Sendable {
     let positions: SinusoidalPositions
     let layers: [MarianEncoderLayer]
 
-    init(_ weights: MarianWeights, embedding: ContiguousArray<Float>, config: MarianConfig) throws(ModelError) {
+    init(_ weights: WeightStore, embedding: ContiguousArray<Float>, config: MarianConfig) throws(ModelError) {
         self.config = config
         self.embedding = embedding
         positions = SinusoidalPositions(count: config.maxPositions, size: config.hiddenSize)

@@ -30,22 +30,22 @@ public struct MarianMTModel: Sendable {
         do { try generationConfig.validate(vocabularySize: config.decoderVocabSize) } catch {
             throw .invalidConfig(path: "generation_config.json", field: "", reason: error.description)
         }
-        let weights = MarianWeights(store: store)
+        let weights = store
         let d = config.hiddenSize
         let encoderEmbedding: ContiguousArray<Float>, decoderEmbedding: ContiguousArray<Float>
         if config.shareEmbeddings {
-            encoderEmbedding = try weights.first(
+            encoderEmbedding = try weights.firstTensor(
                 of: ["model.shared.weight", "model.encoder.embed_tokens.weight", "model.decoder.embed_tokens.weight"],
-                shape: [config.vocabSize, d])
+                shape: [config.vocabSize, d]).storage
             decoderEmbedding = encoderEmbedding
         } else {
-            encoderEmbedding = try weights.require("model.encoder.embed_tokens.weight", shape: [config.vocabSize, d])
-            decoderEmbedding = try weights.require("model.decoder.embed_tokens.weight",
-                                                   shape: [config.decoderVocabSize, d])
+            encoderEmbedding = try weights.tensor("model.encoder.embed_tokens.weight", shape: [config.vocabSize, d]).storage
+            decoderEmbedding = try weights.tensor("model.decoder.embed_tokens.weight",
+                                                  shape: [config.decoderVocabSize, d]).storage
         }
         let lmHead = config.tieWordEmbeddings
-            ? decoderEmbedding : try weights.require("lm_head.weight", shape: [config.decoderVocabSize, d])
-        let bias = try weights.optional("final_logits_bias", shape: [config.decoderVocabSize])
+            ? decoderEmbedding : try weights.tensor("lm_head.weight", shape: [config.decoderVocabSize, d]).storage
+        let bias = try weights.tensorIfPresent("final_logits_bias", shape: [config.decoderVocabSize])?.storage
             ?? ContiguousArray(repeating: 0, count: config.decoderVocabSize)
         self.config = config
         self.generationConfig = generationConfig

@@ -23,12 +23,21 @@ extension Tensor {
         storage.withUnsafeMutableBufferPointer { values in
             weight.storage.withUnsafeBufferPointer { gamma in
                 bias.storage.withUnsafeBufferPointer { beta in
-                    let (base, g, b) = (values.baseAddress!, gamma.baseAddress!, beta.baseAddress!)
-                    Parallel.forEachRange(rows, minimumPerThread: Swift.max(1, 16_384 / width)) { range in
-                        for r in range { Self.normalize(base + r * width, width: width, gamma: g, beta: b, epsilon: epsilon) }
-                    }
+                    Self.formLayerNorm(values.baseAddress!, rows: rows, width: width, gamma: gamma.baseAddress!,
+                                       beta: beta.baseAddress!, epsilon: epsilon)
                 }
             }
+        }
+    }
+
+    /// Layer norm of `rows` rows of `width` values in place, on a caller's buffer (the form a model that keeps
+    /// its activations in preallocated buffers, like Marian's decoder, calls); rows split across threads when
+    /// there are enough of them.
+    public static func formLayerNorm(_ base: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+                                     gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
+        guard rows > 0, width > 0 else { return }
+        Parallel.forEachRange(rows, minimumPerThread: Swift.max(1, 16_384 / width)) { range in
+            for r in range { normalize(base + r * width, width: width, gamma: gamma, beta: beta, epsilon: epsilon) }
         }
     }
 
