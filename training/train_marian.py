@@ -16,19 +16,21 @@ Outputs: /work/runs/translate-en-ja-marian/ (train.log, checkpoint.pt), export i
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import sys
 from pathlib import Path
 
+import sentencepiece as spm
 import torch
 from transformers import MarianMTModel
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import common  # noqa: E402
-from export_marian import export  # noqa: E402
-from marian_setup import encode, load_tokenizers, model_config  # noqa: E402
+from export_marian import export, generation_config  # noqa: E402
+from marian_setup import EOS, encode, load_tokenizers, model_config  # noqa: E402
 from translation_setup import read_pairs  # noqa: E402
 
 
@@ -108,6 +110,31 @@ def dev_loss(model, data, pad: int, batch: int = 100) -> float:
     return total / count
 
 
+def dev_bleu(model, sources: list[list[int]], references: list[str], target: spm.SentencePieceProcessor,
+             vocab: dict[str, int], pad: int, direction: str, batch: int = 50) -> float:
+    """Corpus BLEU of greedy translations of `sources` (ids) against `references`, scored as eval_translation.py
+    scores the test split (`ja-mecab` for Japanese output, `13a` for English): the number checkpoints are
+    selected on, never the test split. Greedy under the export's generation config; dropout off."""
+    import sacrebleu
+    pieces = {i: piece for piece, i in vocab.items()}
+    config = generation_config(pad)
+    config.num_beams = 1
+    model.eval()
+    hypotheses = []
+    with torch.no_grad():
+        for i in range(0, len(sources), batch):
+            rows = sources[i:i + batch]
+            width = max(len(r) for r in rows)
+            ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
+            out = model.generate(input_ids=ids, attention_mask=(ids != pad).long(), generation_config=config)
+            for row in out.tolist():
+                kept = [pieces[t] for t in row if t not in (EOS, pad) and t in pieces]
+                hypotheses.append(target.decode_pieces(kept))
+    model.train()
+    tokenize = "ja-mecab" if direction.endswith("ja") else "13a"
+    return sacrebleu.BLEU(tokenize=tokenize).corpus_score(hypotheses, [references]).score
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--direction", choices=("en-ja", "ja-en"), default="en-ja")
@@ -144,7 +171,9 @@ def main() -> None:
     def encoded(pairs):
         return list(zip(encode(source, vocab, [p[src_i] for p in pairs], args.max_len),
                         encode(target, vocab, [p[1 - src_i] for p in pairs], args.max_len)))
-    train, dev = encoded(read_pairs("train")), encoded(read_pairs("dev")[:500])
+    dev_pairs = read_pairs("dev")[:500]
+    train, dev = encoded(read_pairs("train")), encoded(dev_pairs)
+    dev_references = [p[1 - src_i] for p in dev_pairs]
     torch.manual_seed(args.seed)
     model = MarianMTModel(model_config(len(vocab), args))
     init_embeddings(model, args.dim)
@@ -193,8 +222,26 @@ def main() -> None:
                 log.info(f"time budget reached at step {step}")
                 stop = True
                 break
-        if step == starts[epoch + 1] or stop:
-            log.info(f"epoch {epoch + 1} (step {step}): dev loss {dev_loss(model, dev, pad):.4f} on {len(dev)} pairs")
+        if step == starts[epoch + 1]:
+            # A finished epoch: dev loss and greedy dev BLEU go to the log and to curve.json, and the model is
+            # kept as best.pt while dev BLEU improves (what an export should be made from; see the README).
+            loss = dev_loss(model, dev, pad)
+            bleu = dev_bleu(model, [s for s, _ in dev], dev_references, target, vocab, pad, args.direction)
+            log.info(f"epoch {epoch + 1} (step {step}): dev loss {loss:.4f}, dev BLEU {bleu:.2f} (greedy) "
+                     f"on {len(dev)} pairs")
+            curve_path = run / "curve.json"
+            curve = json.loads(curve_path.read_text()) if curve_path.exists() else []
+            curve = [c for c in curve if c["epoch"] != epoch + 1] + [
+                {"epoch": epoch + 1, "step": step, "dev_loss": loss, "dev_bleu": bleu,
+                 "minutes": round(progress.elapsed() / 60, 1)}]
+            common.write_json(curve_path, curve)
+            if bleu >= max(c["dev_bleu"] for c in curve):
+                common.save_checkpoint(run / "best.pt", model=model.state_dict(), step=step, epoch=epoch + 1,
+                                       dev_bleu=bleu, args=vars(args))
+                log.info(f"best dev BLEU so far: model kept in {run / 'best.pt'}")
+        elif stop:
+            log.info(f"stopped in epoch {epoch + 1} (step {step}): dev loss {dev_loss(model, dev, pad):.4f} "
+                     f"on {len(dev)} pairs")
     checkpoint()
     log.info(f"training done: {step}/{total} steps, {progress.elapsed() / 60:.1f} min")
     export(model, src_path, tgt_path, vocab, args.direction, common.RUNS / "export" / name, log)
