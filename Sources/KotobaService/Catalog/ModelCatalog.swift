@@ -5,8 +5,9 @@ import Logging
 
 /// The configured models and each one's load state; `/readyz`, `/v1/models` and task handlers read it.
 ///
-/// Models load one after another on a background queue once the port is open, so a slow load is visible as
-/// a 503 from `/readyz` rather than a connection refused. A model whose task has no registered loader fails
+/// Models load on background threads once the port is open, so a slow load is visible as a 503 from `/readyz`
+/// rather than a connection refused; several load at once, one per core, since reading and converting weights
+/// and running the golden checks keep a core busy each. A model whose task has no registered loader fails
 /// with a message saying so: nothing is pretended loaded.
 package final class ModelCatalog: Sendable {
     /// One configured model and its state.
@@ -56,10 +57,12 @@ package final class ModelCatalog: Sendable {
         return ready.first { $0.0.isDefault } ?? (ready.count == 1 ? ready[0] : nil)
     }
 
-    /// Loads every pending model in order on the background queue; `completion` runs after the last one.
+    /// Loads every pending model, up to one per core at a time, off the caller's thread; `completion` runs once
+    /// all have finished. Two entries naming one folder share it through the loaders' `SharedCheckpoints`,
+    /// whose loads are serialised.
     package func loadAll(completion: (@Sendable () -> Void)? = nil) {
         queue.async { [self] in
-            for index in specs.indices {
+            DispatchQueue.concurrentPerform(iterations: specs.count) { index in
                 load(at: index)
             }
             completion?()
