@@ -209,6 +209,23 @@ import Testing
         }
     }
 
+    /// The generation controls reach the model from the request body (their parity with `generate` is
+    /// TranslationTaskTests'): the fixture's beam output with the n-gram ban and length penalty set.
+    @Test func translateTakesGenerationControls() throws {
+        let url = ServedFixtures.translationDirectory.appendingPathComponent("reference_controls.json")
+        let reference = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let example = try #require((reference["cases"] as? [[String: Any]])?.first)
+        let want = try #require(example["beam3_ngram2_lp05_n2"] as? [[String: Any]])
+        let result = try #require(try results(try post("/translate", [
+            "text": example["text"] as? String ?? "", "beam_size": 3, "num_return_sequences": 2, "max_new_tokens": 12,
+            "no_repeat_ngram_size": 2, "length_penalty": 0.5, "return_scores": true])).first)
+        let got = try #require(result["translations"] as? [[String: Any]])
+        #expect(got.map { $0["translation_text"] as? String } == want.map { $0["text"] as? String })
+        for (translation, output) in zip(got, want) {
+            #expect(abs((number(translation["score"]) ?? .nan) - (number(output["score"]) ?? 0)) < tolerance)
+        }
+    }
+
     @Test func recurrentTranslationReturnsAlignmentsOfTheReferenceSearch() throws {
         let url = ServedFixtures.translationDirectory.deletingLastPathComponent().appendingPathComponent("translation-rnn/reference.json")
         let reference = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

@@ -91,6 +91,10 @@ struct InvalidRequest: Sendable, CustomTestStringConvertible {
         .init("beam_size zero", "/translate", #"{"text": "Tom", "beam_size": 0}"#, 422, "validation"),
         .init("more sequences than beams", "/translate", #"{"text": "Tom", "beam_size": 2, "num_return_sequences": 3}"#, 422, "validation"),
         .init("max_new_tokens too large", "/translate", #"{"text": "Tom", "max_new_tokens": 5000}"#, 422, "validation"),
+        .init("no_repeat_ngram_size negative", "/translate", #"{"text": "Tom", "no_repeat_ngram_size": -1}"#, 422, "validation"),
+        .init("no_repeat_ngram_size fraction", "/translate", #"{"text": "Tom", "no_repeat_ngram_size": 1.5}"#, 422, "validation"),
+        .init("length_penalty as string", "/translate", #"{"text": "Tom", "length_penalty": "high"}"#, 422, "validation"),
+        .init("length_penalty out of range", "/translate", #"{"text": "Tom", "length_penalty": 100}"#, 422, "validation"),
         .init("text_pair on translate", "/translate", #"{"text": "Tom", "text_pair": "x"}"#, 422, "validation"),
         .init("unknown route", "/fill_mask", #"{"text": "a [MASK]"}"#, 404, "not_found"),
     ]

@@ -94,6 +94,41 @@ import Testing
         #expect(throws: TaskError.self) { try task.run(["Tom"], options: TranslationOptions(beamSize: 2, numReturnSequences: 3)) }
         #expect(throws: TaskError.self) { try task.run(["Tom"], options: TranslationOptions(maxNewTokens: 1000)) }
     }
+
+    /// Per-request generation controls against transformers' `generate` with the same keyword arguments
+    /// (training/fixtures/translation_controls.py): ids exactly, beam scores within 1e-4.
+    @Test func requestGenerationControlsMatchTransformersGenerate() throws {
+        struct Output: Decodable { var ids: [Int]; var score: Float? }
+        struct Case: Decodable {
+            var text: String
+            var greedy_ngram1: [Output]
+            var beam3_ngram2_lp05_n2: [Output]
+            var beam3_lpneg1: [Output]
+        }
+        struct Controls: Decodable { var cases: [Case] }
+        let url = Self.directory.appendingPathComponent("reference_controls.json")
+        let reference = try JSONDecoder().decode(Controls.self, from: Data(contentsOf: url))
+        let task = try TranslationTask.load(directory: Self.directory)
+        let settings: [(TranslationOptions, KeyPath<Case, [Output]>)] = [
+            (TranslationOptions(beamSize: 1, maxNewTokens: 12, noRepeatNgramSize: 1), \.greedy_ngram1),
+            (TranslationOptions(beamSize: 3, maxNewTokens: 12, numReturnSequences: 2, noRepeatNgramSize: 2,
+                                lengthPenalty: 0.5), \.beam3_ngram2_lp05_n2),
+            (TranslationOptions(beamSize: 3, maxNewTokens: 12, lengthPenalty: -1), \.beam3_lpneg1),
+        ]
+        for (options, key) in settings {
+            let got = try task.run(reference.cases.map(\.text), options: options)
+            for (result, example) in zip(got, reference.cases) {
+                let want = example[keyPath: key]
+                #expect(result.translations.map(\.tokens) == want.map { Self.generated($0.ids) }, "\(example.text) \(key)")
+                for (translation, output) in zip(result.translations, want) where output.score != nil {
+                    #expect(abs(translation.score - output.score!) < 1e-4, "\(example.text): \(translation.score) vs \(output.score!)")
+                }
+            }
+        }
+        #expect(throws: TaskError.invalidInput("no_repeat_ngram_size must be at least 0, got -1")) {
+            try task.run(["Tom"], options: TranslationOptions(noRepeatNgramSize: -1))
+        }
+    }
 }
 
 /// The Translation task on the kotoba-seq2seq format (GRU + Bahdanau, as shipped) against

@@ -85,6 +85,21 @@ struct RequestFields {
         return number
     }
 
+    /// A number (an integer is one too) in `range`.
+    func number(_ key: String, in range: ClosedRange<Double>) throws(APIError) -> Double? {
+        guard let value = raw(key) else { return nil }
+        let number: Double
+        switch value {
+        case let .integer(parsed): number = Double(parsed)
+        case let .number(parsed): number = parsed
+        default: throw wrongType(key, "a number", value)
+        }
+        guard range.contains(number) else {
+            throw .invalid("\(path(key)) must be in \(range.lowerBound)...\(range.upperBound), got \(number)")
+        }
+        return number
+    }
+
     /// A string or a list of strings; `isList` says which, since a single input answers with a single result
     /// in the Hugging Face shapes.
     func texts(_ key: String, maxCount: Int) throws(APIError) -> (texts: [String], isList: Bool)? {

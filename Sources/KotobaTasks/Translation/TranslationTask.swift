@@ -44,15 +44,24 @@ package struct TranslationOptions: Sendable, Equatable {
     /// Return each translation's attention over the source: per output token, the recurrent decoder's attention
     /// weights, or Marian's last-layer cross-attention averaged over heads.
     package var alignments: Bool
+    /// `no_repeat_ngram_size`: no n-gram of this size occurs twice in an output (0 = off); nil keeps the
+    /// checkpoint's generation config (0 for recurrent models).
+    package var noRepeatNgramSize: Int?
+    /// `length_penalty`: beam scores are `Σ log p / length ** lengthPenalty`; nil keeps the generation config's
+    /// (1 for recurrent models).
+    package var lengthPenalty: Double?
 
     package init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false,
-                side: TruncationSide = .right, alignments: Bool = false) {
+                side: TruncationSide = .right, alignments: Bool = false, noRepeatNgramSize: Int? = nil,
+                lengthPenalty: Double? = nil) {
         self.beamSize = beamSize
         self.maxNewTokens = maxNewTokens
         self.numReturnSequences = numReturnSequences
         self.truncate = truncate
         self.side = side
         self.alignments = alignments
+        self.noRepeatNgramSize = noRepeatNgramSize
+        self.lengthPenalty = lengthPenalty
     }
 }
 
@@ -142,6 +151,12 @@ package struct TranslationTask: Sendable {
         if let maxNewTokens = options.maxNewTokens, maxNewTokens < 1 {
             throw .invalidInput("max_new_tokens must be at least 1, got \(maxNewTokens)")
         }
+        if let size = options.noRepeatNgramSize, size < 0 {
+            throw .invalidInput("no_repeat_ngram_size must be at least 0, got \(size)")
+        }
+        if let penalty = options.lengthPenalty, !penalty.isFinite {
+            throw .invalidInput("length_penalty must be a finite number")
+        }
         let beams = options.beamSize ?? defaultBeamSize
         guard (1...beams).contains(options.numReturnSequences) else {
             throw .invalidInput("num_return_sequences must be from 1 to the beam size \(beams), "
@@ -223,22 +238,27 @@ package struct TranslationTask: Sendable {
                                  + "model's \(model.config.maxPositions) positions")
         }
         generation.numReturnSequences = options.numReturnSequences
+        if let size = options.noRepeatNgramSize { generation.noRepeatNgramSize = size }
+        if let penalty = options.lengthPenalty { generation.lengthPenalty = penalty }
         return try model.generate(sources, options: generation, alignments: options.alignments,
                                   isCancelled: isCancelled)
     }
 
     /// training/reference/search.py's conventions: greedy, or beam search with length penalty 1 and
-    /// `early_stopping=False` (transformers' heuristic).
+    /// `early_stopping=False` (transformers' heuristic); a request may set the n-gram ban and the length penalty.
     private func recurrent(_ model: Seq2SeqModel, _ sources: [[Int]], _ options: TranslationOptions, beams: Int,
                            isCancelled: @escaping @Sendable () -> Bool) throws(GenerationError) -> [[Hypothesis]] {
         let maxNewTokens = options.maxNewTokens ?? model.config.maxLength
         if beams == 1 {
-            let search = GreedySearch(GreedyOptions(maxNewTokens: maxNewTokens, alignments: options.alignments))
+            let search = GreedySearch(GreedyOptions(maxNewTokens: maxNewTokens,
+                                                    noRepeatNgramSize: options.noRepeatNgramSize ?? 0,
+                                                    alignments: options.alignments))
             return try search(model, sources: sources, isCancelled: isCancelled).map { [$0] }
         }
-        let search = BeamSearch(BeamOptions(width: beams, lengthPenalty: 1, maxNewTokens: maxNewTokens,
-                                            earlyStopping: .heuristic, nBest: options.numReturnSequences,
-                                            alignments: options.alignments))
+        let search = BeamSearch(BeamOptions(width: beams, lengthPenalty: options.lengthPenalty ?? 1,
+                                            maxNewTokens: maxNewTokens, earlyStopping: .heuristic,
+                                            noRepeatNgramSize: options.noRepeatNgramSize ?? 0,
+                                            nBest: options.numReturnSequences, alignments: options.alignments))
         return try search(model, sources: sources, isCancelled: isCancelled)
     }
 }
