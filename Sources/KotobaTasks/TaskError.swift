@@ -42,11 +42,11 @@ extension TaskError {
         self = .model(error)
     }
 
-    /// A tokenizer error while encoding input `index` (nil: the only one): a truncation the text cannot satisfy
-    /// is the client's; anything else is the tokenizer's configuration, so ours.
-    init(_ error: TokenizerError, input index: Int? = nil) {
+    /// A tokenizer error while encoding an input: a truncation the text cannot satisfy is the client's;
+    /// anything else is the tokenizer's configuration, so ours.
+    init(_ error: TokenizerError) {
         if case .truncation = error {
-            self = .invalidInput((index.map { "input \($0): " } ?? "") + error.description)
+            self = .invalidInput(error.description)
         } else {
             self = .tokenizer(error)
         }

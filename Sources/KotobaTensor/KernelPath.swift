@@ -1,5 +1,6 @@
 import CKernels
 import COpenBLAS
+import Foundation
 
 /// The build of the pointwise C kernels this process runs (baseline x86-64, AVX2 + FMA, AVX-512): with
 /// OpenBLAS's core type, what the last bits of every computed float depend on.
@@ -85,21 +86,12 @@ extension BLAS {
     /// overrides in builds with runtime dispatch.
     public static var coreType: String {
         guard let name = openblas_get_corename() else { return "unknown" }
-        return String(cString: name).trimmingWhitespace()
+        return String(cString: name).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// OpenBLAS's build description (version, threading, dynamic architecture).
     public static var configuration: String {
         guard let text = openblas_get_config() else { return "unknown" }
-        return String(cString: text).trimmingWhitespace()
-    }
-}
-
-private extension String {
-    func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while scalars.last == " " || scalars.last == "\n" { scalars.removeLast() }
-        while scalars.first == " " { scalars.removeFirst() }
-        return String(scalars)
+        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

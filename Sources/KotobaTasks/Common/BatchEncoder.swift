@@ -66,14 +66,9 @@ struct BatchEncoder: Sendable {
     /// `prepare` for each text (and pair), each error naming its input.
     func prepare(_ texts: [String], pairs: [String]? = nil, truncate: Bool,
                  side: TruncationSide) throws(TaskError) -> [PreparedInput] {
-        guard !texts.isEmpty else { throw .invalidInput("no inputs") }
-        var inputs: [PreparedInput] = []
-        for (index, text) in texts.enumerated() {
-            do { inputs.append(try prepare(text, pair: pairs?[index], truncate: truncate, side: side)) } catch {
-                throw error.naming(input: index)
-            }
+        try PreparedInput.each(Array(texts.indices)) { (index) throws(TaskError) in
+            try prepare(texts[index], pair: pairs?[index], truncate: truncate, side: side)
         }
-        return inputs
     }
 }
 

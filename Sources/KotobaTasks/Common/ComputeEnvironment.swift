@@ -9,9 +9,6 @@ package enum ComputeEnvironment {
     /// The kernel build this process runs.
     package static var kernelPath: String { KernelPath.active.rawValue }
 
-    /// The kernel builds this CPU can run, baseline first.
-    package static var supportedKernelPaths: [String] { KernelPath.supported.map(\.rawValue) }
-
     /// OpenBLAS's kernel family ("Haswell", "SkylakeX", "Zen", ...).
     package static var blasCoreType: String { BLAS.coreType }
 

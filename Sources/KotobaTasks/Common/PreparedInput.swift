@@ -13,3 +13,18 @@ package struct PreparedInput: Sendable, Equatable {
     /// Tokens the model sees: what the input costs in a padded batch.
     package var tokenCount: Int { ids.count }
 }
+
+extension PreparedInput {
+    /// `prepare` applied to each of `inputs` in order, an error naming the input it concerns ("input 2: ...");
+    /// an empty list is refused. What every task's text-taking `run` does before its batch.
+    static func each<Input>(_ inputs: [Input],
+                            _ prepare: (Input) throws(TaskError) -> PreparedInput) throws(TaskError) -> [PreparedInput] {
+        guard !inputs.isEmpty else { throw .invalidInput("no inputs") }
+        var prepared: [PreparedInput] = []
+        prepared.reserveCapacity(inputs.count)
+        for (index, input) in inputs.enumerated() {
+            do { prepared.append(try prepare(input)) } catch { throw error.naming(input: index) }
+        }
+        return prepared
+    }
+}

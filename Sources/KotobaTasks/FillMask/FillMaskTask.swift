@@ -99,10 +99,7 @@ package struct FillMaskTask: Sendable {
     /// Fills every mask of every input in one forward pass.
     package func run(_ texts: [String], options: FillMaskOptions = FillMaskOptions()) throws(TaskError) -> [FillMaskResult] {
         try validate(options)
-        var inputs: [PreparedInput] = []
-        for (index, text) in texts.enumerated() {
-            do { inputs.append(try prepare(text, options: options)) } catch { throw error.naming(input: index) }
-        }
+        let inputs = try PreparedInput.each(texts) { (text) throws(TaskError) in try prepare(text, options: options) }
         return try run(inputs, options: options)
     }
 

@@ -184,12 +184,8 @@ package struct TranslationTask: Sendable {
     /// makes the search stop with `TaskError.cancelled`.
     package func run(_ texts: [String], options: TranslationOptions = TranslationOptions(),
                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
-        guard !texts.isEmpty else { throw .invalidInput("no inputs") }
         try validate(options)
-        var inputs: [PreparedInput] = []
-        for (index, text) in texts.enumerated() {
-            do { inputs.append(try prepare(text, options: options)) } catch { throw error.naming(input: index) }
-        }
+        let inputs = try PreparedInput.each(texts) { (text) throws(TaskError) in try prepare(text, options: options) }
         return try run(inputs, options: options, isCancelled: isCancelled)
     }
 
