@@ -3,23 +3,7 @@ import Foundation
 import KotobaHTTP
 import KotobaTasks
 
-/// A task request's inputs ready for the queue: the items and each one's token count, for the batch budget.
-struct PreparedInputs<Item: Sendable>: Sendable {
-    var items: [Item]
-    var tokens: [Int]
-
-    init(items: [Item], tokens: [Int]) {
-        self.items = items
-        self.tokens = tokens
-    }
-
-    /// Items that carry their prepared input (as a queue item or as the item itself).
-    init(_ items: [Item]) where Item: CarriesPreparedInput {
-        self.init(items: items, tokens: items.map(\.preparedInput.tokenCount))
-    }
-}
-
-/// A queue item holding one input tokenized by its task.
+/// A queue item holding one input tokenized by its task: the batch budget reads its token count from it.
 protocol CarriesPreparedInput {
     var preparedInput: PreparedInput { get }
 }
@@ -34,12 +18,12 @@ extension PreparedItem: CarriesPreparedInput {
 
 /// What one endpoint contributes to the shared request path: how to read its body, how to turn the request
 /// into queue items for a model, and how to write the model's outputs back.
-struct TaskCall<Model: ServedModel, Parsed: Sendable>: Sendable {
+struct TaskCall<Model: ServedModel, Parsed: Sendable>: Sendable where Model.Item: CarriesPreparedInput {
     /// Reads and validates the body; also returns the model name the request asks for (nil: the default).
     var parse: @Sendable (RequestFields) throws(APIError) -> (model: String?, request: Parsed)
     /// Tokenizes the inputs (once: the items carry the ids to the model) and checks the options; refuses what
     /// the model cannot take.
-    var prepare: @Sendable (Model, Parsed) throws(APIError) -> PreparedInputs<Model.Item>
+    var prepare: @Sendable (Model, Parsed) throws(APIError) -> [Model.Item]
     /// The response body for the outputs, in item order.
     var encode: @Sendable (_ name: String, Model, Parsed, [Model.Output]) -> [UInt8]
 }
@@ -52,7 +36,7 @@ protocol TaskRequest: Sendable {
     /// The fields every task endpoint has.
     var common: CommonRequest { get }
     /// Tokenizes the inputs and checks the options against `model`.
-    func prepare(_ model: Model) throws(APIError) -> PreparedInputs<Model.Item>
+    func prepare(_ model: Model) throws(APIError) -> [Model.Item]
 }
 
 extension TaskCall where Parsed: TaskRequest, Parsed.Model == Model {
@@ -79,7 +63,7 @@ extension TaskCall {
         let (_, parsed) = try parse(try RequestFields.parse(body))
         let prepared = try prepare(model, parsed)
         var outputs: [Model.Output] = []
-        for result in model.runBatch(prepared.items, isCancelled: { _ in false }) {
+        for result in model.runBatch(prepared, isCancelled: { _ in false }) {
             switch result {
             case let .success(output): outputs.append(output)
             case let .failure(error as TaskError): throw APIError(error)
@@ -115,17 +99,18 @@ enum TaskDriver {
                 let arrived = started - Double(waited.components.seconds) - Double(waited.components.attoseconds) / 1e18
                 let deadline = try deadline(request.headers, defaultSeconds: hub.defaultTimeoutSeconds, from: arrived)
                 let prepared = try call.prepare(model, parsed)
+                let tokens = prepared.map(\.preparedInput.tokenCount)
                 let tokenized = DispatchTime.now()
                 let tokenizationSeconds = seconds(from: started, to: tokenized)
                 hub.metrics.tokenization.observe(tokenizationSeconds, labels)
                 let labels = labels
-                hub.batcher(for: name, model).submit(prepared.items, tokens: prepared.tokens, deadline: deadline,
+                hub.batcher(for: name, model).submit(prepared, tokens: tokens, deadline: deadline,
                                                      context: requestContext) { result in
                     switch result {
                     case let .success((outputs, timing)):
                         var response = HTTPResponse.json(.ok, body: call.encode(name, model, parsed, outputs))
                         let total = seconds(from: started, to: .now())
-                        let tokens = prepared.tokens.reduce(0, +)
+                        let tokens = tokens.reduce(0, +)
                         for (header, value) in [("x-total-time", total), ("x-tokenization-time", tokenizationSeconds),
                                                 ("x-queue-time", timing.queueSeconds),
                                                 ("x-inference-time", timing.inferenceSeconds)] {

@@ -15,12 +15,12 @@ struct FillMaskRequest: TaskRequest {
         return FillMaskRequest(common: common, options: options)
     }
 
-    func prepare(_ model: FillMaskModel) throws(APIError) -> PreparedInputs<FillMaskModel.Item> {
+    func prepare(_ model: FillMaskModel) throws(APIError) -> [FillMaskModel.Item] {
         try Preparation.options { () throws(TaskError) in try model.model.validate(options) }
         let inputs = try Preparation.inputs(common.texts) { (text) throws(TaskError) in
             try model.model.prepare(text, options: options)
         }
-        return PreparedInputs(inputs.map { FillMaskModel.Item(input: $0, options: options) })
+        return inputs.map { FillMaskModel.Item(input: $0, options: options) }
     }
 }
 
@@ -63,7 +63,7 @@ struct ClassifyRequest: TaskRequest {
         return function
     }
 
-    func prepare(_ model: ClassificationModel) throws(APIError) -> PreparedInputs<ClassificationModel.Item> {
+    func prepare(_ model: ClassificationModel) throws(APIError) -> [ClassificationModel.Item] {
         var options = options
         // The pipeline clamps top_k to the label count rather than refusing it.
         options.topK = options.topK.map { min($0, model.model.labels.count) }
@@ -71,7 +71,7 @@ struct ClassifyRequest: TaskRequest {
         let inputs = try Preparation.inputs(common.texts) { (text) throws(TaskError) in
             try model.model.prepare(text, options: options)
         }
-        return PreparedInputs(inputs.map { ClassificationModel.Item(input: $0, options: options) })
+        return inputs.map { ClassificationModel.Item(input: $0, options: options) }
     }
 }
 
@@ -122,10 +122,10 @@ struct NextSentenceRequest: TaskRequest {
                                    pairs: zip(common.texts, seconds).map { SentencePair(first: $0, second: $1) })
     }
 
-    func prepare(_ model: NextSentenceModel) throws(APIError) -> PreparedInputs<NextSentenceModel.Item> {
-        PreparedInputs(try Preparation.inputs(pairs) { (pair) throws(TaskError) in
+    func prepare(_ model: NextSentenceModel) throws(APIError) -> [NextSentenceModel.Item] {
+        try Preparation.inputs(pairs) { (pair) throws(TaskError) in
             try model.model.prepare(pair, truncate: common.truncate, side: common.side)
-        })
+        }
     }
 
     /// Both labels, best first, in the classification shape.
@@ -148,13 +148,13 @@ struct EmbedRequest: TaskRequest {
         return EmbedRequest(common: common, normalize: try fields.bool("normalize"))
     }
 
-    func prepare(_ model: EmbeddingModel) throws(APIError) -> PreparedInputs<EmbeddingModel.Item> {
+    func prepare(_ model: EmbeddingModel) throws(APIError) -> [EmbeddingModel.Item] {
         if normalize == false && model.model.normalize {
             throw .invalid("this model's pipeline normalizes its embeddings; normalize: false cannot undo that")
         }
-        return PreparedInputs(try Preparation.inputs(common.texts) { (text) throws(TaskError) in
+        return try Preparation.inputs(common.texts) { (text) throws(TaskError) in
             try model.model.prepare(text, truncate: common.truncate, side: common.side)
-        })
+        }
     }
 
     /// The model's vector, scaled to unit length when the request asks and the model does not already.

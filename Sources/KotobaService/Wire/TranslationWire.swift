@@ -24,12 +24,12 @@ struct TranslateRequest: TaskRequest {
         return TranslateRequest(common: common, options: options, returnScores: try fields.bool("return_scores") ?? false)
     }
 
-    func prepare(_ model: TranslationModel) throws(APIError) -> PreparedInputs<TranslationModel.Item> {
+    func prepare(_ model: TranslationModel) throws(APIError) -> [TranslationModel.Item] {
         try Preparation.options { () throws(TaskError) in try model.model.validate(options) }
         let inputs = try Preparation.inputs(common.texts) { (text) throws(TaskError) in
             try model.model.prepare(text, options: options)
         }
-        return PreparedInputs(inputs.map { TranslationModel.Item(input: $0, options: options) })
+        return inputs.map { TranslationModel.Item(input: $0, options: options) }
     }
 }
 
