@@ -5,6 +5,7 @@ import PackageDescription
 //   kotoba → KotobaService → {KotobaHTTP, KotobaTasks}
 //   KotobaTasks → {KotobaModels, KotobaTokenizers}
 //   KotobaModels → KotobaTensor → {COpenBLAS, CKernels}
+//   KotobaService, KotobaTokenizers → KotobaJSON
 // KotobaHTTP imports no Kotoba module.
 
 let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
@@ -29,15 +30,16 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=fast"])]),
         .target(name: "KotobaTensor", dependencies: ["COpenBLAS", "CKernels"], exclude: ["README.md"],
                 swiftSettings: release),
-        // No -Ounchecked here: tokenizers walk client text, so bounds checks stay on.
-        .target(name: "KotobaTokenizers", exclude: ["README.md"]),
+        // No -Ounchecked here or in KotobaJSON: both walk client text, so bounds checks stay on.
+        .target(name: "KotobaJSON"),
+        .target(name: "KotobaTokenizers", dependencies: ["KotobaJSON"], exclude: ["README.md"]),
         .target(name: "KotobaModels", dependencies: ["KotobaTensor"], exclude: ["README.md", "Marian/README.md"],
                 swiftSettings: release),
         .target(name: "KotobaTasks", dependencies: ["KotobaModels", "KotobaTokenizers", "KotobaTensor"],
                 exclude: ["README.md"]),
         .target(name: "KotobaHTTP", exclude: ["README.md"]),
         .target(name: "KotobaService", dependencies: [
-            "KotobaHTTP", "KotobaTasks",
+            "KotobaHTTP", "KotobaTasks", "KotobaJSON",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "kotoba", dependencies: [
@@ -46,7 +48,8 @@ let package = Package(
         ]),
 
         .testTarget(name: "KotobaTensorTests", dependencies: ["KotobaTensor", "CKernels"], exclude: ["Fixtures"]),
-        .testTarget(name: "KotobaTokenizersTests", dependencies: ["KotobaTokenizers"], exclude: ["Fixtures"]),
+        .testTarget(name: "KotobaJSONTests", dependencies: ["KotobaJSON"]),
+        .testTarget(name: "KotobaTokenizersTests", dependencies: ["KotobaTokenizers", "KotobaJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaModelsTests", dependencies: ["KotobaModels", "KotobaTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaTasksTests", dependencies: ["KotobaTasks"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaHTTPTests", dependencies: ["KotobaHTTP"], exclude: ["Corpus"]),

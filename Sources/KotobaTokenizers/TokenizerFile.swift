@@ -1,6 +1,7 @@
 // Reads tokenizer.json as `tokenizers` v0.23.3 does (tokenizers/src/tokenizer/serialization.rs) and builds
 // each stage through the one factory below.
 import Foundation
+import KotobaJSON
 
 /// The one factory: tokenizer.json `type` → stage. Adding a stage is a new file in its folder plus one
 /// `case` here; anything else is `TokenizerError.unsupported(stage:type:)`, never a silent approximation.
@@ -158,7 +159,7 @@ func readJSON(_ url: URL) throws(TokenizerError) -> JSONValue {
         throw .unreadableFile(path: url.path, reason: "\(error)")
     }
     do {
-        return try JSONParser.parse([UInt8](data))
+        return try JSONValue.parse(data)
     } catch {
         throw .invalidFile(path: url.path, reason: "JSON error at byte \(error.offset): \(error.reason)")
     }

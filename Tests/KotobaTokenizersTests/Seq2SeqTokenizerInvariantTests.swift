@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KotobaTokenizers
+import KotobaJSON
 
 /// Invariants of the hand-written matchers and the lattice, checked against independent implementations.
 @Suite struct Seq2SeqTokenizerInvariantTests {
@@ -71,7 +72,7 @@ import Testing
 
     @Test func vocabularyLookupsAreScalarExactNotCanonical() throws {
         // "e\u{301}" and "é" are canonically equivalent Swift Strings but different tokens to tokenizers.
-        let json = try JSONParser.parse(Array(#"""
+        let json = try JSONValue.parse(Array(#"""
             {"type": "BPE", "vocab": {"e": 0, "\u0301": 1, "e\u0301": 2, "\u00e9": 3}, "merges": ["e \u0301"]}
             """#.utf8))
         let bpe = try BPE(StageConfig(json, stage: "model"))

@@ -1,35 +1,15 @@
 import Testing
 @testable import KotobaTokenizers
+import KotobaJSON
 
 @Suite struct TokenizerPipelineTests {
     @Test func unknownStageTypesAreUnsupported() throws {
-        let json = try JSONParser.parse(Array(#"{"type": "Nope"}"#.utf8))
+        let json = try JSONValue.parse(Array(#"{"type": "Nope"}"#.utf8))
         #expect(throws: TokenizerError.unsupported(stage: "normalizer", type: "Nope")) { _ = try StageFactory.normalizer(json) }
         #expect(throws: TokenizerError.unsupported(stage: "pre_tokenizer", type: "Nope")) { _ = try StageFactory.preTokenizer(json) }
         #expect(throws: TokenizerError.unsupported(stage: "model", type: "Nope")) { _ = try StageFactory.model(json) }
         #expect(throws: TokenizerError.unsupported(stage: "post_processor", type: "Nope")) { _ = try StageFactory.postProcessor(json) }
         #expect(throws: TokenizerError.unsupported(stage: "decoder", type: "Nope")) { _ = try StageFactory.decoder(json) }
-    }
-
-    @Test func jsonKeepsCanonicallyEquivalentKeysApart() throws {
-        let json = try JSONParser.parse(Array("{\"\u{E9}\": 1, \"e\u{301}\": 2}".utf8))
-        #expect(json.objectValue?.count == 2)
-        #expect(json["\u{E9}"]?.intValue == 1)
-        #expect(json["e\u{301}"]?.intValue == 2)
-    }
-
-    @Test func jsonRejectsMalformedInput() {
-        for text in ["{", "[1,]", "{\"a\" 1}", "\"\\ud800\"", "tru", "1 2", "\"\u{01}\""] {
-            #expect(throws: JSONParser.Failure.self) { _ = try JSONParser.parse(Array(text.utf8)) }
-        }
-    }
-
-    @Test func jsonDecodesEscapesAndSurrogatePairs() throws {
-        let json = try JSONParser.parse(Array(#"["a\n\"\u00e9\ud83d\ude00", -1.5e2, true, null]"#.utf8))
-        #expect(json.arrayValue?[0].stringValue == "a\n\"\u{E9}\u{1F600}")
-        #expect(json.arrayValue?[1].doubleValue == -150)
-        #expect(json.arrayValue?[2].boolValue == true)
-        #expect(json.arrayValue?[3].isNull == true)
     }
 
     @Test func transformAlignsInsertionsWithThePreviousScalar() {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import KotobaTokenizers
+import KotobaJSON
 
 /// One setup's expected outputs, written by training/fixtures/tokenizers_wordpiece.py from tokenizers 0.23.3 /
 /// transformers 5.24.0.

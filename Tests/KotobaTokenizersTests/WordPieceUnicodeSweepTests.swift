@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KotobaTokenizers
+import KotobaJSON
 
 /// Every Unicode scalar through Kotoba's BERT character classes and per-character mappings, against how
 /// tokenizers 0.23.3 treats it (Fixtures/wordpiece/unicode_sweep.json, from training/fixtures/unicode_sweep.py).

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaJSON
 
 /// What `/v1/models` reports about a checkpoint directory, read from its files rather than from the model
 /// object: the architecture and limits in config.json, the parameter count in the safetensors header, and
@@ -21,15 +22,11 @@ struct CheckpointFacts: Sendable, Equatable {
 
     static func read(directory: URL) throws(Failure) -> CheckpointFacts {
         let configURL = directory.appendingPathComponent("config.json")
-        let config: [String: JSONValue]
-        do {
-            guard case let .object(object) = try JSONValue.parse(Data(contentsOf: configURL)) else {
-                throw Failure(file: configURL.path, reason: "not a JSON object")
-            }
-            config = object
-        } catch let failure as Failure { throw failure } catch {
+        let config: JSONValue
+        do { config = try JSONValue.parse(Data(contentsOf: configURL)) } catch {
             throw Failure(file: configURL.path, reason: "\(error)")
         }
+        guard config.objectValue != nil else { throw Failure(file: configURL.path, reason: "not a JSON object") }
         // transformers checkpoints name their class; Kotoba's own seq2seq format has only a model_type.
         let architecture: String
         if case let .array(architectures)? = config["architectures"], case let .string(name)? = architectures.first {
@@ -75,7 +72,7 @@ struct CheckpointFacts: Sendable, Equatable {
         guard case let .object(tensors) = header else { throw Failure(file: file, reason: "header is not an object") }
         var total = 0
         for (name, entry) in tensors where name != "__metadata__" {
-            guard case let .object(fields) = entry, case let .array(shape)? = fields["shape"] else {
+            guard case let .array(shape)? = entry["shape"] else {
                 throw Failure(file: file, reason: "tensor \(name) has no shape")
             }
             var count = 1
@@ -83,9 +80,13 @@ struct CheckpointFacts: Sendable, Equatable {
                 guard case let .integer(size) = dimension, size >= 0 else {
                     throw Failure(file: file, reason: "tensor \(name) has a bad dimension \(dimension.summary)")
                 }
-                count *= size
+                let (product, overflow) = count.multipliedReportingOverflow(by: size)
+                guard !overflow else { throw Failure(file: file, reason: "tensor \(name) has more elements than an Int holds") }
+                count = product
             }
-            total += count
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { throw Failure(file: file, reason: "more parameters than an Int holds") }
+            total = sum
         }
         return total
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import KotobaJSON
 
 /// A configuration value as a layer supplies it: typed JSON from the file, text from a variable or flag.
 package enum RawConfigurationValue: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import KotobaTasks
+import KotobaJSON
 
 /// One value set on the command line: the flag as typed, the key it sets, and the text given.
 package struct ConfigurationOverride: Sendable, Equatable {
@@ -64,7 +65,7 @@ package enum ConfigurationLoader {
         } catch {
             throw ConfigurationError(key: nil, source: source, reason: .malformed(String(describing: error)))
         }
-        guard case let .object(object) = root else {
+        guard let object = root.dictionaryValue else {
             throw ConfigurationError(key: nil, source: source, reason: .malformed("the top level is \(root.summary)"))
         }
         try applyObject(object, prefix: "", source: source, to: &configuration)
@@ -78,7 +79,7 @@ package enum ConfigurationLoader {
         for (name, value) in object.sorted(by: { $0.key < $1.key }) {
             let path = prefix + name
             if prefix.isEmpty, sections.contains(name) {
-                guard case let .object(nested) = value else {
+                guard let nested = value.dictionaryValue else {
                     throw ConfigurationError(key: path, source: source,
                                              reason: .wrongType(expected: "an object", found: value.summary))
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaJSON
 
 extension ModelSpec {
     private static let fields: Set<String> = ["name", "task", "path", "default"]
@@ -40,7 +41,7 @@ extension ModelSpec {
 
     private static func parse(_ entry: JSONValue, key: String,
                               source: ConfigurationSource) throws(ConfigurationError) -> ModelSpec {
-        guard case let .object(object) = entry else {
+        guard let object = entry.dictionaryValue else {
             throw ConfigurationError(key: key, source: source,
                                      reason: .wrongType(expected: "an object", found: entry.summary))
         }

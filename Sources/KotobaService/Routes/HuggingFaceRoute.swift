@@ -1,5 +1,6 @@
 import KotobaHTTP
 import KotobaTasks
+import KotobaJSON
 
 /// `POST /models/{name}`: the Hugging Face Inference API for the named model's task, so
 /// `InferenceClient(model="http://host:port/models/NAME")` works against Kotoba unchanged.

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaJSON
 
 /// A task request's JSON object, read field by field with types and ranges checked, so that a wrong type,
 /// an out-of-range value or a misspelt field is a 422 that names it rather than a silently ignored default.
@@ -9,21 +10,21 @@ struct RequestFields {
 
     /// Parses a body: invalid UTF-8 or a non-object is 422, text that is not JSON is 400.
     static func parse(_ body: [UInt8]) throws(APIError) -> RequestFields {
-        // Checked before parsing because Foundation's parser reports bad UTF-8 as malformed JSON, and a
-        // body of valid JSON syntax in a broken encoding is a wrong request, not unparseable text.
+        // Checked before parsing because the parser reports bad UTF-8 as malformed JSON, and a body of valid
+        // JSON syntax in a broken encoding is a wrong request, not unparseable text.
         guard String(validating: body, as: UTF8.self) != nil else {
             throw .invalid("request body is not valid UTF-8")
         }
         guard !body.isEmpty else { throw .malformedJSON("the body is empty") }
         let value: JSONValue
-        do { value = try JSONValue.parse(Data(body)) } catch {
-            throw .malformedJSON(Self.describe(error))
+        do { value = try JSONValue.parse(body) } catch {
+            throw .malformedJSON("the body is not JSON: \(error)")
         }
         return try RequestFields(value, at: "")
     }
 
     init(_ value: JSONValue, at prefix: String) throws(APIError) {
-        guard case let .object(object) = value else {
+        guard let object = value.dictionaryValue else {
             throw .invalid("\(prefix.isEmpty ? "the body" : prefix) must be a JSON object, found \(value.summary)")
         }
         self.object = object
@@ -72,13 +73,8 @@ struct RequestFields {
 
     func integer(_ key: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let value = raw(key) else { return nil }
-        let number: Int
-        switch value {
-        case let .integer(parsed): number = parsed
-        // 5.0 is an integer written as JSON clients (JavaScript) often write one.
-        case let .number(parsed) where parsed.rounded() == parsed && abs(parsed) < 1e15: number = Int(parsed)
-        default: throw wrongType(key, "an integer", value)
-        }
+        // 5.0 is an integer written as JSON clients (JavaScript) often write one: intValue takes it.
+        guard let number = value.intValue else { throw wrongType(key, "an integer", value) }
         guard range.contains(number) else {
             throw .invalid("\(path(key)) must be in \(range.lowerBound)...\(range.upperBound), got \(number)")
         }
@@ -88,12 +84,7 @@ struct RequestFields {
     /// A number (an integer is one too) in `range`.
     func number(_ key: String, in range: ClosedRange<Double>) throws(APIError) -> Double? {
         guard let value = raw(key) else { return nil }
-        let number: Double
-        switch value {
-        case let .integer(parsed): number = Double(parsed)
-        case let .number(parsed): number = parsed
-        default: throw wrongType(key, "a number", value)
-        }
+        guard let number = value.doubleValue else { throw wrongType(key, "a number", value) }
         guard range.contains(number) else {
             throw .invalid("\(path(key)) must be in \(range.lowerBound)...\(range.upperBound), got \(number)")
         }
@@ -157,14 +148,5 @@ struct RequestFields {
 
     private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> APIError {
         .invalid("\(path(key)) must be \(expected), found \(found.summary)")
-    }
-
-    /// Foundation's parse errors keep the useful part in the debug description of their context.
-    private static func describe(_ error: any Error) -> String {
-        if case let DecodingError.dataCorrupted(context) = error {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return String(describing: error)
     }
 }

@@ -1,3 +1,5 @@
+import KotobaJSON
+
 // The `pattern` of Replace / Split stages: `{"String": s}` or `{"Regex": r}`
 // (tokenizers v0.23.3 tokenizers/src/utils/pattern.rs, normalizers/replace.rs `ReplacePattern`).
 // tokenizers matches with Oniguruma; Kotoba compiles regexes with Swift Regex over Unicode scalars, after spelling

@@ -1,3 +1,5 @@
+import KotobaJSON
+
 /// One stage's tokenizer.json object, with typed field access whose errors name the stage and field.
 package struct StageConfig: Sendable {
     /// The stage kind ("normalizer", "pre_tokenizer", "model", "post_processor", "decoder").

@@ -2,6 +2,7 @@
 // (tokenization_utils_base.py `_from_pretrained`: with `added_tokens_decoder` in the config the map file is
 // ignored; without it the map's entries override the config's).
 import Foundation
+import KotobaJSON
 
 /// The parts of transformers' tokenizer configuration files that change tokenization or decoding.
 struct TransformersConfig {

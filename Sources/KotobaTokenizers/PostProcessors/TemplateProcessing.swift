@@ -1,3 +1,5 @@
+import KotobaJSON
+
 // TemplateProcessing, as tokenizers v0.23.3 tokenizers/src/processors/template.rs
 // (https://github.com/huggingface/tokenizers/blob/v0.23.3/tokenizers/src/processors/template.rs).
 

@@ -5,6 +5,7 @@
 // pinned fixture environment has none, so text reaches SentencePiece unchanged here too.
 
 import Foundation
+import KotobaJSON
 
 /// Source and target SentencePiece models with the model's `vocab.json` ids (`MarianTokenizer`).
 package struct MarianTokenizer: Sendable {

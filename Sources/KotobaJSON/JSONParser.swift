@@ -1,17 +1,14 @@
-/// A strict RFC 8259 JSON parser over UTF-8 bytes. Kotoba parses tokenizer files itself so that object
-/// keys keep their exact scalars and order (see `JSONValue`); Foundation's decoders go through `String`
-/// dictionaries and would merge canonically equivalent vocabulary keys.
+/// A strict RFC 8259 JSON parser over UTF-8 bytes. Kotoba parses JSON itself so that object keys keep their
+/// exact scalars and order and integers stay integers (see `JSONValue`); Foundation's decoders go through
+/// `String` dictionaries and would merge canonically equivalent vocabulary keys.
 struct JSONParser {
-    /// Why parsing stopped, and the byte offset where it did.
-    struct Failure: Error {
-        let offset: Int
-        let reason: String
-    }
+    typealias Failure = JSONParseError
 
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
-    private static let maxDepth = 512
+    /// Deep enough for any real document, shallow enough that the recursion stays far inside a thread's stack.
+    static let maxDepth = 512
 
     /// Parses one JSON document; trailing non-whitespace is an error.
     static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
@@ -42,7 +39,7 @@ struct JSONParser {
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        default: return .number(try parseNumber())
+        default: return try parseNumber()
         }
     }
 
@@ -192,7 +189,7 @@ struct JSONParser {
         return scalar
     }
 
-    private mutating func parseNumber() throws(Failure) -> Double {
+    private mutating func parseNumber() throws(Failure) -> JSONValue {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         func digits(_ p: inout JSONParser) -> Int {
@@ -200,18 +197,27 @@ struct JSONParser {
             while p.index < p.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.bytes[p.index]) { p.index += 1 }
             return p.index - s
         }
-        guard digits(&self) > 0 else { throw failure("invalid value") }
+        let integerDigits = digits(&self)
+        guard integerDigits > 0 else { throw failure("invalid value") }
+        guard integerDigits == 1 || bytes[index - integerDigits] != UInt8(ascii: "0") else {
+            throw Failure(offset: index - integerDigits, reason: "leading zero in number")
+        }
+        var isInteger = true
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
+            isInteger = false
             guard digits(&self) > 0 else { throw failure("invalid number") }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
+            isInteger = false
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits(&self) > 0 else { throw failure("invalid exponent") }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text) else { throw Failure(offset: start, reason: "unrepresentable number") }
-        return value
+        // An integer too large for Int is still a number, as JavaScript reads it.
+        if isInteger, let value = Int(text) { return .integer(value) }
+        guard let value = Double(text), value.isFinite else { throw Failure(offset: start, reason: "unrepresentable number") }
+        return .number(value)
     }
 }
