@@ -81,7 +81,8 @@ final class Connection: @unchecked Sendable {
                                           status: pending.status, requestBytes: pending.requestBytes,
                                           responseBytes: io.bytesWritten - io.responseStart,
                                           duration: Double(now.uptimeNanoseconds &- pending.startedAt.uptimeNanoseconds) / 1e9,
-                                          requestID: pending.requestID, remoteAddress: remoteAddress))
+                                          requestID: pending.requestID, remoteAddress: remoteAddress,
+                                          logFields: pending.logFields))
             case let .clientGone(context):
                 context.markClientGone()
             case .shutdownWrite:

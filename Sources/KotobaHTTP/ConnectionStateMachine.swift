@@ -70,6 +70,7 @@ struct ConnectionStateMachine {
         var requestBytes: Int
         var status = 0
         var sequence: UInt64
+        var logFields: [(name: String, value: String)] = []
     }
 
     /// Pipelined bytes kept while a response is pending; past this, reading pauses until it is written.
@@ -209,6 +210,7 @@ struct ConnectionStateMachine {
         }
         let close = !pending.keepAlive || asksClose || draining || shuttingDown || (peerHalfClosed && buffer.isEmpty)
         pending.status = response.status.code
+        pending.logFields = response.logFields
         let options = ResponseOptions(requestID: pending.requestID, close: close, omitBody: pending.method == .head,
                                       keepAliveHeader: pending.version == .http1_0)
         state = .writing(pending, close: close)

@@ -17,9 +17,12 @@ package struct RequestRecord: Sendable {
     package var duration: Double
     package var requestID: String
     package var remoteAddress: String
+    /// The response's `logFields`.
+    package var logFields: [(name: String, value: String)]
 
     package init(method: HTTPMethod, path: String, route: String?, status: Int, requestBytes: Int,
-                responseBytes: Int, duration: Double, requestID: String, remoteAddress: String) {
+                responseBytes: Int, duration: Double, requestID: String, remoteAddress: String,
+                logFields: [(name: String, value: String)] = []) {
         self.method = method
         self.path = path
         self.route = route
@@ -29,5 +32,6 @@ package struct RequestRecord: Sendable {
         self.duration = duration
         self.requestID = requestID
         self.remoteAddress = remoteAddress
+        self.logFields = logFields
     }
 }

@@ -3,6 +3,8 @@ package struct HTTPResponse: Sendable {
     package var status: HTTPStatus
     package var headers: HTTPHeaders
     package var body: [UInt8]
+    /// Facts for the request's log line and metrics (`key_id`), never sent to the client.
+    package var logFields: [(name: String, value: String)] = []
 
     package init(status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status

@@ -16,7 +16,10 @@ package final class Service: Sendable {
     /// The task endpoints' batchers and inference threads: the service closes them when it drains.
     let inference: InferenceHub
     let logger: Logger
-    let responder: ServerHeaderResponder<Router>
+    /// The routes behind the edge: API keys, CORS and the `Server` header.
+    let responder: any HTTPResponder
+    /// The API keys in force, when `auth.api_keys_file` is set (re-read by `reload`).
+    let keys: KeyStore?
     private let server: HTTPServer
     private let state = Locked(State())
     private let timerQueue = DispatchQueue(label: "kotoba.service.lifecycle")
@@ -29,8 +32,9 @@ package final class Service: Sendable {
     }
 
     /// `loaders` maps task names to loaders; a configured model whose task is missing fails to load.
+    /// Throws when a file the edge needs (API keys) cannot be used.
     package init(configuration: ServiceConfiguration, loaders: [String: any ModelLoader] = [:],
-                logger: Logger? = nil) {
+                logger: Logger? = nil) throws(StartupError) {
         let logger = logger ?? configuration.log.makeLogger()
         let catalog = ModelCatalog(models: configuration.models, loaders: loaders, logger: logger)
         // The server's counters are read at scrape time, and the server needs the router (which needs the
@@ -44,11 +48,18 @@ package final class Service: Sendable {
         let inference = InferenceHub(configuration: configuration, metrics: metrics.tasks, logger: logger)
         let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase },
                                                  inference: inference))
-        let responder = ServerHeaderResponder(wrapped: router)
+        var keys: KeyStore?
+        if let path = configuration.auth.apiKeysFile {
+            do { keys = try KeyStore(path: path) } catch {
+                throw .unusableFile(key: "auth.api_keys_file", path: path, reason: error.reason)
+            }
+        }
+        let responder = Self.edge(router, configuration: configuration, keys: keys, metrics: metrics)
         let server = HTTPServer(configuration: configuration.httpServer, responder: responder) { record in
             metrics.record(route: record.route, method: record.method.rawValue, status: record.status,
                            seconds: record.duration, requestBytes: record.requestBytes,
-                           responseBytes: record.responseBytes)
+                           responseBytes: record.responseBytes,
+                           keyID: record.logFields.first { $0.name == "key_id" }?.value)
             logger.info("request", metadata: RequestLog.metadata(for: record))
         }
         serverBox.withLock { $0 = server }
@@ -58,7 +69,35 @@ package final class Service: Sendable {
         self.inference = inference
         self.logger = logger
         self.responder = responder
+        self.keys = keys
         self.server = server
+    }
+
+    /// The layers every request passes before its route, outermost first: the `Server` header, CORS (outside
+    /// the key check, so a browser can read a 401), then API keys.
+    private static func edge(_ router: Router, configuration: ServiceConfiguration, keys: KeyStore?,
+                             metrics: ServiceMetrics) -> any HTTPResponder {
+        var responder: any HTTPResponder = router
+        if let keys {
+            responder = AuthResponder(keys: keys,
+                                      exemptPatterns: AuthResponder.exemptPatterns(exemptMetrics: configuration.auth.exemptMetrics),
+                                      refusals: metrics.authRefusals, wrapped: responder)
+        }
+        let cors = CORSPolicy(configuration.cors)
+        if cors.isEnabled { responder = CORSResponder(policy: cors, wrapped: responder) }
+        return ServerHeaderResponder(wrapped: responder)
+    }
+
+    /// Re-reads what can change without a restart (the API keys file); whatever fails to load keeps the old
+    /// value and is logged.
+    package func reload() {
+        guard let keys else { return }
+        do {
+            let count = try keys.reload()
+            logger.notice("reloaded API keys", metadata: ["file": "\(keys.path)", "keys": .stringConvertible(count)])
+        } catch {
+            logger.error("API keys not reloaded; the previous keys stay in force", metadata: ["error": "\(error)"])
+        }
     }
 
     package var phase: ServicePhase { state.current.phase }

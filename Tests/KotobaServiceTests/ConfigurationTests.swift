@@ -57,7 +57,10 @@ import Testing
             "models": #"[{"name": "m", "task": "fill-mask", "path": "Models/m"}]"#,
             "batching.max_batch_size": "13", "batching.max_batch_tokens": "14", "batching.max_wait_seconds": "0.015",
             "batching.queue_capacity": "16", "inference_workers": "17", "requests.timeout_seconds": "18",
-            "requests.max_inputs": "19",
+            "requests.max_inputs": "19", "auth.api_keys_file": "/etc/kotoba/keys", "auth.exempt_metrics": "true",
+            "cors.allowed_origins": #"["https://a.example", "*"]"#, "cors.allowed_headers": #"["content-type"]"#,
+            "cors.max_age_seconds": "20", "compression.enabled": "false", "compression.min_bytes": "21",
+            "tls.cert_file": "/tls/cert.pem", "tls.key_file": "/tls/key.pem", "tls.min_version": "1.3",
         ]
         #expect(Set(values.keys) == Set(ConfigurationKey.all.map(\.path)))
         let environment = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map {
@@ -91,7 +94,40 @@ import Testing
         expected.inferenceWorkers = 17
         expected.requests.timeoutSeconds = 18
         expected.requests.maxInputs = 19
+        expected.auth.apiKeysFile = "/etc/kotoba/keys"
+        expected.auth.exemptMetrics = true
+        expected.cors.allowedOrigins = ["https://a.example", "*"]
+        expected.cors.allowedHeaders = ["content-type"]
+        expected.cors.maxAgeSeconds = 20
+        expected.compression.enabled = false
+        expected.compression.minBytes = 21
+        expected.tls.certFile = "/tls/cert.pem"
+        expected.tls.keyFile = "/tls/key.pem"
+        expected.tls.minVersion = .v1_3
         #expect(loaded == expected)
+    }
+
+    @Test func listKeysTakeJSONArraysInEveryLayer() throws {
+        let path = try file(#"{"cors": {"allowed_origins": ["https://a.example"]}}"#)
+        #expect(try ConfigurationLoader.load(file: path, environment: [:]).cors.allowedOrigins == ["https://a.example"])
+        let flagged = try ConfigurationLoader.load(file: path, environment: [:], overrides: [
+            ConfigurationOverride(flag: "--set", key: "cors.allowed_origins", value: #"["*"]"#)])
+        #expect(flagged.cors.allowedOrigins == ["*"])
+        for bad in [#""https://a.example""#, "https://a.example", #"[1]"#, #"[""]"#] {
+            let found = error { () throws(ConfigurationError) in
+                try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_CORS_ALLOWED_ORIGINS": bad])
+            }
+            #expect(found?.key?.hasPrefix("cors.allowed_origins") == true, "\(bad)")
+        }
+    }
+
+    @Test func tlsNeedsBothFiles() throws {
+        for environment in [["KOTOBA_TLS_CERT_FILE": "/c.pem"], ["KOTOBA_TLS_KEY_FILE": "/k.pem"]] {
+            let found = error { () throws(ConfigurationError) in try ConfigurationLoader.load(file: nil, environment: environment) }
+            #expect(found?.key?.hasPrefix("tls.") == true, "\(environment)")
+        }
+        let both = try ConfigurationLoader.load(file: nil, environment: ["KOTOBA_TLS_CERT_FILE": "/c.pem", "KOTOBA_TLS_KEY_FILE": "/k.pem"])
+        #expect(both.tls.isEnabled)
     }
 
     @Test func configFileCanComeFromTheEnvironment() throws {

@@ -31,7 +31,7 @@ import Testing
         configuration.port = 0
         configuration.models = ServedFixtures.specs
         configuration.inferenceWorkers = 2
-        let service = Service(configuration: configuration, loaders: ServeRunner.builtInLoaders,
+        let service = try Service(configuration: configuration, loaders: ServeRunner.builtInLoaders,
                               logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let port = try service.start()
         defer { service.beginShutdown() }

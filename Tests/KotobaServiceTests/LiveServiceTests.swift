@@ -29,7 +29,7 @@ import Testing
         configuration.limits.maxBodyBytes = 512
         configuration.inferenceWorkers = 1
         configuration.models = [ServedFixtures.specs[0]]
-        let service = Service(configuration: configuration, loaders: ServeRunner.builtInLoaders,
+        let service = try Service(configuration: configuration, loaders: ServeRunner.builtInLoaders,
                               logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let port = try service.start()
         defer { service.beginShutdown() }

@@ -23,7 +23,7 @@ import Testing
         let gate = DispatchSemaphore(value: 0)
         let models = [ModelSpec(name: "bert", task: "fill-mask", path: "a"),
                       ModelSpec(name: "mt", task: "translation", path: "b")]
-        let service = Service(configuration: configuration(drain: 0, models: models),
+        let service = try Service(configuration: configuration(drain: 0, models: models),
                               loaders: ["fill-mask": RecordingLoader(gate: gate)], logger: quiet)
         let port = try service.start()
         // The first model's load is held at the gate, yet the port already answers.
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func secondShutdownRequestEndsTheDrainEarly() throws {
-        let service = Service(configuration: configuration(drain: 30), logger: quiet)
+        let service = try Service(configuration: configuration(drain: 30), logger: quiet)
         let port = try service.start()
         let stopped = DispatchSemaphore(value: 0)
         service.beginShutdown { stopped.signal() }
@@ -90,7 +90,7 @@ import Testing
                 items.map { .success($0) }
             }
         }
-        let service = Service(configuration: configuration(drain: 0), logger: quiet)
+        let service = try Service(configuration: configuration(drain: 0), logger: quiet)
         _ = try service.start()
         let before = Locked<Result<[Int], BatchError>?>(nil)
         service.inference.batcher(for: "echo", Echo()).submit([1], tokens: [1], deadline: .now() + 5) { result in

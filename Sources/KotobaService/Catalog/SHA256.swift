@@ -1,5 +1,5 @@
 // FIPS 180-4 §6.2 (SHA-256). Written out because Foundation on Linux has no digest API and the service adds
-// no dependency for one function that runs once per model at load time.
+// no dependency for one function that runs once per model at load time (and once per request with API keys on).
 
 /// SHA-256 of a byte buffer, as lowercase hex (what `sha256sum` and the Hugging Face hub print).
 enum SHA256 {
@@ -14,7 +14,8 @@ enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func hex(of bytes: UnsafeRawBufferPointer) -> String {
+    /// The 32-byte digest.
+    static func digest(of bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         let fullBlocks = bytes.count / 64
         var w = [UInt32](repeating: 0, count: 64)
@@ -32,17 +33,36 @@ enum SHA256 {
                 compress(UnsafeRawBufferPointer(rebasing: raw[(block * 64)..<(block * 64 + 64)]), &h, &w)
             }
         }
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for word in h {
+            for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
+        return out
+    }
+
+    static func hex(of bytes: UnsafeRawBufferPointer) -> String {
+        hex(digest: digest(of: bytes))
+    }
+
+    /// Lowercase hex of a digest.
+    static func hex(digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for word in h {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
+        out.reserveCapacity(digest.count * 2)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
         }
         return String(decoding: out, as: UTF8.self)
     }
 
     static func hex(of bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { hex(of: $0) }
+    }
+
+    static func digest(of bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBytes { digest(of: $0) }
     }
 
     private static func compress(_ block: UnsafeRawBufferPointer, _ h: inout [UInt32], _ w: inout [UInt32]) {

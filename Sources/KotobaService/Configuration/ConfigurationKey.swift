@@ -70,6 +70,20 @@ package struct ConfigurationKey {
                     \.requests.timeoutSeconds),
             integer("requests.max_inputs", 1...100_000, "most inputs in one request (422 above)",
                     \.requests.maxInputs),
+            optionalPath("auth.api_keys_file", "file of API keys (or sha256:<hex> digests), one per line; unset: no keys",
+                         \.auth.apiKeysFile),
+            flag("auth.exempt_metrics", "serve /metrics without a key", \.auth.exemptMetrics),
+            stringList("cors.allowed_origins", "origins browsers may call from, [\"*\"] for any; [] turns CORS off",
+                       \.cors.allowedOrigins),
+            stringList("cors.allowed_headers", "request headers a CORS preflight allows", \.cors.allowedHeaders),
+            integer("cors.max_age_seconds", 0...86_400, "seconds a browser may cache a preflight", \.cors.maxAgeSeconds),
+            flag("compression.enabled", "gzip response bodies for clients that accept it", \.compression.enabled),
+            integer("compression.min_bytes", 0...1_073_741_824, "smallest response body gzip is used for",
+                    \.compression.minBytes),
+            optionalPath("tls.cert_file", "PEM certificate (and chain); with tls.key_file the listener speaks HTTPS only",
+                         \.tls.certFile),
+            optionalPath("tls.key_file", "PEM private key of tls.cert_file", \.tls.keyFile),
+            choice("tls.min_version", "oldest TLS version accepted: 1.2 or 1.3", \.tls.minVersion),
             ConfigurationKey(path: "models", help: "models to load: [{\"name\", \"task\", \"path\", \"default\"}]") {
                 configuration, raw, source throws(ConfigurationError) in
                 configuration.models = try ModelSpec.parseList(raw, source: source)
@@ -143,6 +157,67 @@ extension ConfigurationKey {
                                          reason: .invalid("\"\(value)\" is not a host name or address"))
             }
             configuration[keyPath: field] = value
+        }
+    }
+
+    /// A file path; JSON null or an empty string leaves it unset.
+    private static func optionalPath(_ path: String, _ help: String,
+                                     _ field: WritableKeyPath<ServiceConfiguration, String?>) -> ConfigurationKey {
+        ConfigurationKey(path: path, help: help) { configuration, raw, source throws(ConfigurationError) in
+            switch raw {
+            case .json(.null): configuration[keyPath: field] = nil
+            case let .json(.string(text)), let .text(text):
+                configuration[keyPath: field] = text.isEmpty ? nil : text
+            case let .json(other):
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .wrongType(expected: "a file path", found: other.summary))
+            }
+        }
+    }
+
+    private static func flag(_ path: String, _ help: String,
+                             _ field: WritableKeyPath<ServiceConfiguration, Bool>) -> ConfigurationKey {
+        ConfigurationKey(path: path, help: help) { configuration, raw, source throws(ConfigurationError) in
+            switch raw {
+            case let .json(.bool(value)): configuration[keyPath: field] = value
+            case let .text(text) where ["true", "false"].contains(text.trimmingCharacters(in: .whitespaces).lowercased()):
+                configuration[keyPath: field] = text.trimmingCharacters(in: .whitespaces).lowercased() == "true"
+            case let .text(text):
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .wrongType(expected: "true or false", found: "\"\(text)\""))
+            case let .json(other):
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .wrongType(expected: "a boolean", found: other.summary))
+            }
+        }
+    }
+
+    /// A list of non-empty strings: a JSON array in the file, and the same array as JSON text in a variable or flag.
+    private static func stringList(_ path: String, _ help: String,
+                                   _ field: WritableKeyPath<ServiceConfiguration, [String]>) -> ConfigurationKey {
+        ConfigurationKey(path: path, help: help) { configuration, raw, source throws(ConfigurationError) in
+            let value: JSONValue
+            switch raw {
+            case let .json(json): value = json
+            case let .text(text):
+                do { value = try JSONValue.parse(Array(text.utf8)) } catch {
+                    throw ConfigurationError(key: path, source: source,
+                                             reason: .wrongType(expected: "a JSON array of strings", found: "\"\(text)\""))
+                }
+            }
+            guard let items = value.arrayValue else {
+                throw ConfigurationError(key: path, source: source,
+                                         reason: .wrongType(expected: "an array of strings", found: value.summary))
+            }
+            var list: [String] = []
+            for (index, item) in items.enumerated() {
+                guard let text = item.stringValue, !text.isEmpty, !text.contains(where: \.isWhitespace) else {
+                    throw ConfigurationError(key: "\(path)[\(index)]", source: source,
+                                             reason: .wrongType(expected: "a non-empty string without spaces", found: item.summary))
+                }
+                list.append(text)
+            }
+            configuration[keyPath: field] = list
         }
     }
 

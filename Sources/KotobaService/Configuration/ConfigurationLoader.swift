@@ -48,7 +48,20 @@ package enum ConfigurationLoader {
             }
             try key.apply(&configuration, .text(override.value), source)
         }
+        try checkPairs(configuration)
         return configuration
+    }
+
+    /// Keys that only work together: the error names the one left at its default.
+    private static func checkPairs(_ configuration: ServiceConfiguration) throws(ConfigurationError) {
+        switch (configuration.tls.certFile, configuration.tls.keyFile) {
+        case (_?, nil):
+            throw ConfigurationError(key: "tls.key_file", source: .defaults, reason: .invalid("unset, but tls.cert_file is set: HTTPS needs both"))
+        case (nil, _?):
+            throw ConfigurationError(key: "tls.cert_file", source: .defaults, reason: .invalid("unset, but tls.key_file is set: HTTPS needs both"))
+        default:
+            break
+        }
     }
 
     static func applyFile(at path: String, to configuration: inout ServiceConfiguration) throws(ConfigurationError) {

@@ -32,8 +32,63 @@ package struct ServiceConfiguration: Sendable, Equatable {
     package var requests = Requests()
     /// Threads that run inference, apart from the event loops.
     package var inferenceWorkers = 0
+    /// API keys.
+    package var auth = Auth()
+    /// Cross-origin access from browsers.
+    package var cors = CORS()
+    /// gzip for response bodies.
+    package var compression = Compression()
+    /// HTTPS.
+    package var tls = TLS()
 
     package init() {}
+
+    /// Who may call the service.
+    package struct Auth: Sendable, Equatable {
+        /// A file of accepted keys (or their `sha256:` digests), one per line; nil leaves every route open.
+        package var apiKeysFile: String?
+        /// Lets Prometheus scrape `/metrics` without a key.
+        package var exemptMetrics = false
+
+        package init() {}
+    }
+
+    /// Cross-origin resource sharing for browser clients.
+    package struct CORS: Sendable, Equatable {
+        /// Origins allowed to call (`["*"]`: any); empty turns CORS off.
+        package var allowedOrigins: [String] = []
+        /// Request headers a preflight allows.
+        package var allowedHeaders = ["content-type", "authorization", "x-api-key", "x-request-timeout-ms"]
+        /// How long a browser may cache a preflight's answer.
+        package var maxAgeSeconds = 600
+
+        package init() {}
+    }
+
+    /// Response compression.
+    package struct Compression: Sendable, Equatable {
+        /// gzip bodies for clients that accept it.
+        package var enabled = true
+        /// Smaller bodies go out as they are: below this, gzip's header costs more than it saves.
+        package var minBytes = 1024
+
+        package init() {}
+    }
+
+    /// HTTPS through OpenSSL; both files set turns it on.
+    package struct TLS: Sendable, Equatable {
+        /// PEM certificate, optionally followed by its chain.
+        package var certFile: String?
+        /// PEM private key of the certificate.
+        package var keyFile: String?
+        /// Oldest protocol version accepted.
+        package var minVersion = TLSMinimumVersion.v1_2
+
+        package init() {}
+
+        /// True when the listener speaks HTTPS.
+        package var isEnabled: Bool { certFile != nil && keyFile != nil }
+    }
 
     /// Dynamic batching, per model.
     package struct Batching: Sendable, Equatable {
@@ -96,6 +151,12 @@ package struct ServiceConfiguration: Sendable, Equatable {
 
         package init() {}
     }
+}
+
+/// The oldest TLS version the listener accepts.
+package enum TLSMinimumVersion: String, Sendable, Equatable, CaseIterable {
+    case v1_2 = "1.2"
+    case v1_3 = "1.3"
 }
 
 /// How log lines are written.

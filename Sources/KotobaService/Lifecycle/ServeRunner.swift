@@ -25,12 +25,20 @@ package enum ServeRunner {
     }
 
     /// Blocks until the service has stopped; returns the process exit status (0 after a clean shutdown,
-    /// 1 when the listener could not open).
+    /// 1 when the listener could not open, 2 when a file the configuration names is unusable).
     package static func run(configuration: ServiceConfiguration,
                            loaders: [String: any ModelLoader] = builtInLoaders) -> Int32 {
-        let service = Service(configuration: configuration, loaders: loaders)
+        let service: Service
+        do { service = try Service(configuration: configuration, loaders: loaders) } catch {
+            configuration.log.makeLogger().critical("cannot start", metadata: ["error": "\(error)"])
+            return 2
+        }
         let stopped = DispatchSemaphore(value: 0)
-        let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { signal in
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT, SIGHUP]) { signal in
+            if signal == SIGHUP {
+                service.logger.notice("signal received", metadata: ["signal": "SIGHUP"])
+                return service.reload()
+            }
             service.logger.notice("signal received", metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : "SIGINT")"])
             service.beginShutdown { stopped.signal() }
         }

@@ -5,7 +5,7 @@ import Logging
 /// The one log line per answered request, written from the server's completion hook.
 enum RequestLog {
     static func metadata(for record: RequestRecord) -> Logger.Metadata {
-        [
+        var metadata: Logger.Metadata = [
             "request_id": "\(record.requestID)",
             "method": "\(record.method.rawValue)",
             "path": "\(record.path)",
@@ -16,5 +16,7 @@ enum RequestLog {
             "duration_ms": .stringConvertible((record.duration * 1_000_000).rounded() / 1000),
             "remote": "\(record.remoteAddress)",
         ]
+        for field in record.logFields { metadata[field.name] = "\(field.value)" }
+        return metadata
     }
 }

@@ -16,6 +16,10 @@ package final class ServiceMetrics: Sendable {
     package let responseBytes: CounterFamily
     /// Per-model families of the task endpoints and their batches.
     package let tasks: TaskMetrics
+    /// Requests refused for a missing or invalid API key.
+    package let authRefusals: CounterFamily
+    /// Requests answered per API key id (the key's non-secret digest prefix).
+    package let requestsByKey: CounterFamily
 
     /// Latency buckets in seconds: probes answer in well under a millisecond, a long translation takes seconds.
     package static let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -35,6 +39,11 @@ package final class ServiceMetrics: Sendable {
         requestBytes = registry.counter("kotoba_http_request_bytes_total", help: "Request bytes received, head and body.")
         responseBytes = registry.counter("kotoba_http_response_bytes_total", help: "Response bytes sent, head and body.")
         tasks = TaskMetrics(registry: registry, durationBuckets: Self.durationBuckets)
+        authRefusals = registry.counter("kotoba_auth_refusals_total", help: "Requests refused with 401.",
+                                        labels: ["reason"])
+        requestsByKey = registry.counter("kotoba_requests_by_key_total",
+                                         help: "Requests answered per API key id (a prefix of the key's SHA-256).",
+                                         labels: ["key_id"])
         registry.sampled("kotoba_http_requests_in_flight", help: "Requests received and not yet answered.") {
             Double(inFlightRequests())
         }
@@ -78,12 +87,13 @@ package final class ServiceMetrics: Sendable {
 
     /// Counts one answered request.
     package func record(route: String?, method: String, status: Int, seconds: Double,
-                       requestBytes received: Int, responseBytes sent: Int) {
+                       requestBytes received: Int, responseBytes sent: Int, keyID: String? = nil) {
         let route = route ?? Self.unmatchedRoute
         let method = Self.standardMethods.contains(method) ? method : "OTHER"
         requests.increment([route, method, String(status)])
         duration.observe(seconds, [route, method])
         requestBytes.increment(by: Double(max(received, 0)))
         responseBytes.increment(by: Double(max(sent, 0)))
+        if let keyID { requestsByKey.increment([keyID]) }
     }
 }

@@ -1,9 +1,9 @@
 import KotobaHTTP
 
 /// Adds `Server: kotoba/<version>` to every response the service's routes produce (404 and 405 included).
-struct ServerHeaderResponder<Wrapped: HTTPResponder>: HTTPResponder {
+struct ServerHeaderResponder: HTTPResponder {
     static var value: String { "\(ServiceInfo.name)/\(ServiceInfo.version)" }
-    let wrapped: Wrapped
+    let wrapped: any HTTPResponder
 
     func respond(to request: HTTPRequest, context: RequestContext,
                  reply: @escaping @Sendable (HTTPResponse) -> Void) {
