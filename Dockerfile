@@ -1,12 +1,13 @@
 # syntax=docker/dockerfile:1
 # Kotoba: build with the official Swift image, run on Debian slim with only the runtime libraries.
 # The Swift standard library and Foundation are linked statically, so the runtime image needs no toolchain:
-# `ldd` on a --static-swift-stdlib build lists only libopenblas (with libgfortran), libstdc++, libm and libc.
+# `ldd` on a --static-swift-stdlib build lists only libopenblas (with libgfortran), libssl/libcrypto, libz,
+# libstdc++, libm and libc.
 
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libopenblas-dev pkg-config \
+    && apt-get install -y --no-install-recommends libopenblas-dev libssl-dev zlib1g-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 # Resolve dependencies in their own layer so source edits do not refetch them.
 COPY Package.swift ./

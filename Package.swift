@@ -6,7 +6,7 @@ import PackageDescription
 //   KotobaTasks → {KotobaModels, KotobaTokenizers}
 //   KotobaModels → KotobaTensor → {COpenBLAS, CKernels}
 //   KotobaService, KotobaTokenizers → KotobaJSON
-// KotobaHTTP imports no Kotoba module.
+// KotobaHTTP imports no Kotoba module (only the system zlib, and OpenSSL for TLS).
 
 let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
@@ -37,7 +37,9 @@ let package = Package(
                 swiftSettings: release),
         .target(name: "KotobaTasks", dependencies: ["KotobaModels", "KotobaTokenizers", "KotobaTensor"],
                 exclude: ["README.md"]),
-        .target(name: "KotobaHTTP", exclude: ["README.md"]),
+        // zlib for gzip/deflate bodies both ways.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "KotobaHTTP", dependencies: ["CZlib"], exclude: ["README.md"]),
         .target(name: "KotobaService", dependencies: [
             "KotobaHTTP", "KotobaTasks", "KotobaJSON",
             .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages Kotoba builds against, only those missing (apt-get update is slow).
 set -euo pipefail
-packages=(libopenblas-dev libssl-dev zlib1g-dev pkg-config curl)
+# curl, openssl and python3 (standard library only) are clients in the edge tests: TLS, gzip, keys.
+packages=(libopenblas-dev libssl-dev zlib1g-dev pkg-config curl openssl python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

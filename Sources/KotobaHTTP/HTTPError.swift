@@ -28,6 +28,12 @@ package enum HTTPParseError: Error, Equatable, Sendable {
     case missingChunkTerminator
     case trailersTooLarge(limit: Int)
     case invalidTrailer
+    /// A `Content-Encoding` other than gzip, deflate or identity.
+    case unsupportedContentEncoding(String)
+    /// A gzip or deflate body that does not inflate.
+    case corruptBody(String)
+    /// A compressed body that inflates past the body limit.
+    case inflatedBodyTooLarge(limit: Int)
 
     package var status: HTTPStatus {
         switch self {
@@ -36,7 +42,8 @@ package enum HTTPParseError: Error, Equatable, Sendable {
         case .headersTooLarge, .tooManyHeaders, .trailersTooLarge: return .headerFieldsTooLarge
         case .unsupportedTransferCoding: return .notImplemented
         case .unsupportedExpectation: return .expectationFailed
-        case .bodyTooLarge: return .payloadTooLarge
+        case .bodyTooLarge, .inflatedBodyTooLarge: return .payloadTooLarge
+        case .unsupportedContentEncoding: return .unsupportedMediaType
         default: return .badRequest
         }
     }
@@ -48,7 +55,9 @@ package enum HTTPParseError: Error, Equatable, Sendable {
         case .headersTooLarge, .tooManyHeaders, .trailersTooLarge: return HTTPErrorType.headersTooLarge
         case .unsupportedTransferCoding: return HTTPErrorType.notImplemented
         case .unsupportedExpectation: return HTTPErrorType.expectationFailed
-        case .bodyTooLarge: return HTTPErrorType.payloadTooLarge
+        case .bodyTooLarge, .inflatedBodyTooLarge: return HTTPErrorType.payloadTooLarge
+        case .unsupportedContentEncoding: return HTTPErrorType.unsupportedMediaType
+        case .corruptBody: return HTTPErrorType.malformedBody
         default: return HTTPErrorType.validation
         }
     }
@@ -84,6 +93,10 @@ package enum HTTPParseError: Error, Equatable, Sendable {
         case .missingChunkTerminator: return "chunk data not followed by CRLF"
         case let .trailersTooLarge(limit): return "trailer section larger than \(limit) bytes"
         case .invalidTrailer: return "invalid trailer field"
+        case let .unsupportedContentEncoding(coding):
+            return "Content-Encoding \(coding.prefix(40)) is not supported; send gzip, deflate or identity"
+        case let .corruptBody(why): return "the compressed body does not inflate: \(why)"
+        case let .inflatedBodyTooLarge(limit): return "request body larger than \(limit) bytes once inflated"
         }
     }
 }

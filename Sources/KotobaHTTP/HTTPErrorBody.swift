@@ -48,4 +48,6 @@ package enum HTTPErrorType {
     package static let unsupportedVersion = "unsupported_version"
     package static let overloaded = "overloaded"
     package static let internalError = "internal"
+    package static let unsupportedMediaType = "unsupported_media_type"
+    package static let malformedBody = "malformed_body"
 }

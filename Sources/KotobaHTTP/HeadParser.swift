@@ -17,6 +17,7 @@ enum HeadParser {
         var keepAlive = false
         var expect: String?
         var requestID: String?
+        var contentEncodings: [String] = []
     }
 
     /// `head` ends with the empty line; `requestLineEnd` is the index of the request line's LF.
@@ -84,6 +85,8 @@ enum HeadParser {
             }
         case 12 where ASCII.equalsLowercased(name, "x-request-id"):
             if facts.requestID == nil, RequestID.isAcceptable(value) { facts.requestID = valueString }
+        case 16 where ASCII.equalsLowercased(name, "content-encoding"):
+            facts.contentEncodings.append(valueString)
         case 14 where ASCII.equalsLowercased(name, "content-length"):
             facts.sawContentLength = true
             for element in FieldList.rawElements(valueString) {
@@ -137,11 +140,16 @@ enum HeadParser {
             // RFC 9110 §10.1.1: a server MUST ignore 100-continue from an HTTP/1.0 client.
             expectsContinue = isHTTP11
         }
+        let encoding = facts.contentEncodings.joined(separator: ", ")
+        guard let coding = ContentCoding.parse(encoding) else { return .failure(.unsupportedContentEncoding(encoding)) }
+        var headers = headers
+        // The responder sees the body inflated, so the header that described the wire form goes.
+        if coding != .identity { headers.remove(name: "Content-Encoding") }
         let keepAlive = !facts.close && (isHTTP11 || facts.keepAlive)
         return .success(RequestHead(method: line.method, target: line.target, path: line.path, query: line.query,
                                     version: line.version, headers: headers, framing: framing, keepAlive: keepAlive,
                                     expectsContinue: expectsContinue, clientRequestID: facts.requestID,
-                                    byteCount: byteCount))
+                                    byteCount: byteCount, contentCoding: coding))
     }
 }
 

@@ -14,6 +14,8 @@ struct RequestHead: Sendable {
     var clientRequestID: String?
     /// Bytes of the head on the wire, including the final CRLF.
     var byteCount: Int
+    /// How the body is compressed on the wire; the parser inflates it.
+    var contentCoding: ContentCoding = .identity
 }
 
 /// How the body of a request is delimited (RFC 9112 §6.3).

@@ -30,6 +30,10 @@ struct RequestParser {
     let limits: HTTPServerConfiguration.Limits
     private var state: State = .head(HeadScan())
     private var body: [UInt8] = []
+    /// For a compressed body: the inflater, the wire bytes received so far, and how many it has taken.
+    private var inflater: Inflater?
+    private var wireBody: [UInt8] = []
+    private var inflatedUpTo = 0
     /// Wire bytes consumed for the current request so far (head and body).
     private(set) var requestBytes = 0
     /// Method and path of the current request once its request line parsed, for records of refused requests.
@@ -75,17 +79,22 @@ struct RequestParser {
                 case let .failure(error):
                     return fail(error)
                 case let .success(head):
-                    beginBody(head.framing)
+                    beginBody(head.framing, coding: head.contentCoding)
                     return .head(head)
                 }
             }
         case var .fixedBody(remaining):
             let take = min(remaining, buffer.readableCount)
             if take > 0 {
-                buffer.withReadable { body.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<take])) }
+                if inflater == nil {
+                    buffer.withReadable { body.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<take])) }
+                } else {
+                    buffer.withReadable { wireBody.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<take])) }
+                }
                 buffer.consume(take)
                 requestBytes += take
                 remaining -= take
+                if let error = inflateReceived() { return fail(error) }
             }
             if remaining > 0 {
                 state = .fixedBody(remaining: remaining)
@@ -93,9 +102,11 @@ struct RequestParser {
             }
             return finishBody(trailers: HTTPHeaders())
         case var .chunkedBody(decoder):
-            let (consumed, outcome) = buffer.withReadable { decoder.decode($0, into: &body) }
+            let (consumed, outcome) = inflater == nil ? buffer.withReadable { decoder.decode($0, into: &body) }
+                                                      : buffer.withReadable { decoder.decode($0, into: &wireBody) }
             buffer.consume(consumed)
             requestBytes += consumed
+            if let error = inflateReceived() { return fail(error) }
             switch outcome {
             case .needMoreData:
                 state = .chunkedBody(decoder)
@@ -108,20 +119,50 @@ struct RequestParser {
         }
     }
 
-    private mutating func beginBody(_ framing: BodyFraming) {
+    private mutating func beginBody(_ framing: BodyFraming, coding: ContentCoding) {
         body = []
+        wireBody = []
+        inflatedUpTo = 0
+        inflater = coding == .identity || !framing.hasBody ? nil : Inflater(coding: coding)
         switch framing {
         case .none:
             state = .fixedBody(remaining: 0)
         case let .length(length):
-            body.reserveCapacity(length)
+            if inflater == nil { body.reserveCapacity(length) } else { wireBody.reserveCapacity(length) }
             state = .fixedBody(remaining: length)
         case .chunked:
             state = .chunkedBody(ChunkedBodyDecoder(limits: limits))
         }
     }
 
+    /// Inflates the wire bytes that arrived since the last call (the wire limit already held them to
+    /// `maxBodyBytes`); the inflated body is held to the same limit.
+    private mutating func inflateReceived() -> HTTPParseError? {
+        guard let inflater, inflatedUpTo < wireBody.count else { return nil }
+        let start = inflatedUpTo
+        inflatedUpTo = wireBody.count
+        let limit = limits.maxBodyBytes
+        do {
+            try wireBody.withUnsafeBufferPointer { (wire) throws(Inflater.Failure) in
+                try inflater.feed(UnsafeBufferPointer(rebasing: wire[start...]), into: &body, limit: limit)
+            }
+        } catch {
+            switch error {
+            case .tooLarge: return .inflatedBodyTooLarge(limit: limit)
+            case let .corrupt(why): return .corruptBody(why)
+            }
+        }
+        return nil
+    }
+
     private mutating func finishBody(trailers: HTTPHeaders) -> Event {
+        if let inflater {
+            do { try inflater.finish() } catch {
+                if case let .corrupt(why) = error { return fail(.corruptBody(why)) }
+            }
+            self.inflater = nil
+            wireBody = []
+        }
         let complete = body
         body = []
         state = .head(HeadScan())

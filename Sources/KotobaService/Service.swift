@@ -16,7 +16,7 @@ package final class Service: Sendable {
     /// The task endpoints' batchers and inference threads: the service closes them when it drains.
     let inference: InferenceHub
     let logger: Logger
-    /// The routes behind the edge: API keys, CORS and the `Server` header.
+    /// The routes behind the edge: API keys, CORS, compression and the `Server` header.
     let responder: any HTTPResponder
     /// The API keys in force, when `auth.api_keys_file` is set (re-read by `reload`).
     let keys: KeyStore?
@@ -73,8 +73,8 @@ package final class Service: Sendable {
         self.server = server
     }
 
-    /// The layers every request passes before its route, outermost first: the `Server` header, CORS (outside
-    /// the key check, so a browser can read a 401), then API keys.
+    /// The layers every request passes before its route, outermost first: the `Server` header, compression,
+    /// CORS (outside the key check, so a browser can read a 401), then API keys.
     private static func edge(_ router: Router, configuration: ServiceConfiguration, keys: KeyStore?,
                              metrics: ServiceMetrics) -> any HTTPResponder {
         var responder: any HTTPResponder = router
@@ -85,6 +85,9 @@ package final class Service: Sendable {
         }
         let cors = CORSPolicy(configuration.cors)
         if cors.isEnabled { responder = CORSResponder(policy: cors, wrapped: responder) }
+        if configuration.compression.enabled {
+            responder = CompressionResponder(minBytes: configuration.compression.minBytes, wrapped: responder)
+        }
         return ServerHeaderResponder(wrapped: responder)
     }
 

@@ -166,3 +166,47 @@ import Testing
                     method: .options).status == .methodNotAllowed)
     }
 }
+
+/// Response compression through the service's responder chain.
+@Suite struct CompressionEdgeTests {
+    private func service(enabled: Bool = true, minBytes: Int = 1024) throws -> Service {
+        var configuration = ServiceConfiguration()
+        configuration.port = 0
+        configuration.compression.enabled = enabled
+        configuration.compression.minBytes = minBytes
+        return try Service(configuration: configuration, logger: EdgeTests.quiet)
+    }
+
+    private func get(_ service: Service, _ path: String, accept: String?) -> HTTPResponse {
+        ServedFixtures.send(service.responder, .get, path, bytes: [], headers: accept.map { ["Accept-Encoding": $0] } ?? [:])
+    }
+
+    @Test func largeBodiesAreGzippedForClientsThatAsk() throws {
+        let service = try service()
+        let plain = get(service, "/openapi.json", accept: nil)
+        #expect(plain.headers["Content-Encoding"] == nil)
+        #expect(plain.headers["Vary"] == "Accept-Encoding")
+        let compressed = get(service, "/openapi.json", accept: "gzip, deflate, br")
+        #expect(compressed.headers["Content-Encoding"] == "gzip")
+        #expect(compressed.body.count < plain.body.count / 4)
+        #expect(compressed.body.prefix(2) == [0x1F, 0x8B])
+        #expect(get(service, "/openapi.json", accept: "gzip;q=0").headers["Content-Encoding"] == nil)
+    }
+
+    @Test func probesSmallBodiesAndTheDisabledSwitchStayPlain() throws {
+        let service = try service()
+        let probe = get(service, "/readyz", accept: "gzip")
+        #expect(probe.headers["Content-Encoding"] == nil)
+        #expect(probe.headers["Vary"] == nil)
+        let small = get(service, "/v1/models", accept: "gzip")
+        #expect(small.body.count < 1024)
+        #expect(small.headers["Content-Encoding"] == nil)
+        #expect(small.headers["Vary"] == "Accept-Encoding")
+        // The threshold is the configured one, and a body gzip would not shrink goes out as it is.
+        #expect(get(try self.service(minBytes: 1_000_000), "/openapi.json", accept: "gzip").headers["Content-Encoding"] == nil)
+        #expect(get(try self.service(minBytes: 0), "/v1/models", accept: "gzip").headers["Content-Encoding"] == nil)
+        let off = get(try self.service(enabled: false), "/openapi.json", accept: "gzip")
+        #expect(off.headers["Content-Encoding"] == nil)
+        #expect(off.headers["Vary"] == nil)
+    }
+}

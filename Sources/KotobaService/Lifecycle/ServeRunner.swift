@@ -30,7 +30,8 @@ package enum ServeRunner {
                            loaders: [String: any ModelLoader] = builtInLoaders) -> Int32 {
         let service: Service
         do { service = try Service(configuration: configuration, loaders: loaders) } catch {
-            configuration.log.makeLogger().critical("cannot start", metadata: ["error": "\(error)"])
+            // Worded like `kotoba serve`'s other configuration errors, which also exit 2.
+            FileHandle.standardError.write(Data("kotoba: configuration error: \(error)\n".utf8))
             return 2
         }
         let stopped = DispatchSemaphore(value: 0)
