@@ -39,7 +39,9 @@ let package = Package(
                 exclude: ["README.md"]),
         // zlib for gzip/deflate bodies both ways.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "KotobaHTTP", dependencies: ["CZlib"], exclude: ["README.md"]),
+        // OpenSSL (libssl-dev) for HTTPS.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "KotobaHTTP", dependencies: ["CZlib", "COpenSSL"], exclude: ["README.md"]),
         .target(name: "KotobaService", dependencies: [
             "KotobaHTTP", "KotobaTasks", "KotobaJSON",
             .product(name: "Logging", package: "swift-log"),

@@ -23,8 +23,15 @@ final class Connection: @unchecked Sendable {
                                          makeRequestID: { loop.requestIDs.next() })
     }
 
-    func start() {
-        io = ConnectionIO(connection: self)
+    /// Starts serving over `transport`, or closes at once when none could be made (TLS out of memory).
+    func start(transport: (any Transport)?) {
+        guard let transport else {
+            Socket.close(fd)
+            loop.connections[ObjectIdentifier(self)] = nil
+            core.connectionClosed()
+            return
+        }
+        io = ConnectionIO(connection: self, transport: transport)
         perform(machine.start())
         io.start()
     }
@@ -86,7 +93,7 @@ final class Connection: @unchecked Sendable {
             case let .clientGone(context):
                 context.markClientGone()
             case .shutdownWrite:
-                Socket.shutdownWrite(fd)
+                io.shutdownWrite()
             case .close:
                 io.cancel()
                 loop.connections[ObjectIdentifier(self)] = nil

@@ -1,10 +1,16 @@
 import Dispatch
 
 /// The dispatch sources of one connection: readable/writable events, one deadline timer, and the
-/// outbound buffer. Runs only on the connection's event loop queue.
-final class ConnectionIO {
+/// outbound buffer, over its `Transport`. Runs only on the connection's event loop queue.
+///
+/// A TLS transport may need the other readiness than the one its call implies (a read that must first
+/// write handshake bytes, a write that must first read): `readWaitsForWritable` and
+/// `writeWaitsForReadable` carry those over to the right source.
+/// Unchecked like `Connection`: it is only ever touched on its event loop queue.
+final class ConnectionIO: @unchecked Sendable {
     unowned let connection: Connection
     private let fd: Int32
+    private let transport: any Transport
     private let readSource: DispatchSourceRead
     private let writeSource: DispatchSourceWrite
     private let timer: DispatchSourceTimer
@@ -12,6 +18,8 @@ final class ConnectionIO {
     /// Write sources start inactive; the first resume activates them.
     private var writeSuspended = true
     private var cancelled = false
+    private var readWaitsForWritable = false
+    private var writeWaitsForReadable = false
 
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
@@ -24,8 +32,9 @@ final class ConnectionIO {
     private var deadline: DispatchTime?
     private var timerFiresAt: DispatchTime?
 
-    init(connection: Connection) {
+    init(connection: Connection, transport: any Transport) {
         self.connection = connection
+        self.transport = transport
         fd = connection.fd
         let queue = connection.loop.queue
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
@@ -35,14 +44,7 @@ final class ConnectionIO {
 
     func start() {
         readSource.setEventHandler { [weak self] in self?.readable() }
-        writeSource.setEventHandler { [weak self] in
-            guard let self else { return }
-            switch self.flush() {
-            case .drained: self.connection.outboundDrained()
-            case .failed: self.connection.writeFailed()
-            case .pending: break
-            }
-        }
+        writeSource.setEventHandler { [weak self] in self?.writable() }
         timer.setEventHandler { [weak self] in self?.timerFired() }
         // The descriptor may close only after both sources are cancelled (dispatch still watches it until then).
         let closer = DescriptorCloser(fd: fd, sources: 2)
@@ -55,16 +57,50 @@ final class ConnectionIO {
 
     private func readable() {
         guard !cancelled else { return }
+        if writeWaitsForReadable {
+            writeWaitsForReadable = false
+            continueWriting()
+        }
+        readAvailable()
+    }
+
+    private func writable() {
+        guard !cancelled else { return }
+        if readWaitsForWritable {
+            readWaitsForWritable = false
+            readAvailable()
+        }
+        if queuedBytes > 0 { continueWriting() } else { updateWriteSource() }
+    }
+
+    /// Reads until the transport has nothing more now; a TLS record can hold more than one read takes,
+    /// and the socket will not signal what the transport already holds.
+    private func readAvailable() {
         let scratch = connection.loop.scratch
-        switch Socket.read(fd, into: scratch) {
-        case let .bytes(count):
-            connection.bytesReceived(UnsafeRawBufferPointer(rebasing: scratch[..<count]))
-        case .wouldBlock:
-            return
-        case .endOfFile:
-            connection.peerClosed(reset: false)
-        case .failed:
-            connection.peerClosed(reset: true)
+        while !cancelled && !readSuspended {
+            switch transport.read(into: scratch) {
+            case let .bytes(count):
+                connection.bytesReceived(UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+                guard transport.hasBufferedInput else { return }
+            case .wouldBlock(.readable):
+                return
+            case .wouldBlock(.writable):
+                readWaitsForWritable = true
+                updateWriteSource()
+                return
+            case .endOfFile:
+                return connection.peerClosed(reset: false)
+            case .failed:
+                return connection.peerClosed(reset: true)
+            }
+        }
+    }
+
+    private func continueWriting() {
+        switch flush() {
+        case .drained: connection.outboundDrained()
+        case .failed: connection.writeFailed()
+        case .pending: break
         }
     }
 
@@ -78,6 +114,15 @@ final class ConnectionIO {
         guard readSuspended, !cancelled else { return }
         readSuspended = false
         readSource.resume()
+        // Bytes the transport already decrypted would otherwise wait for socket input that may never come.
+        if transport.hasBufferedInput {
+            connection.loop.queue.async { [weak self] in self?.readAvailable() }
+        }
+    }
+
+    /// Sends FIN (TLS: close_notify first) while still reading.
+    func shutdownWrite() {
+        transport.shutdownWrite()
     }
 
     // MARK: - Writing
@@ -107,17 +152,18 @@ final class ConnectionIO {
         guard !cancelled else { return .failed }
         while outboundOffset < outbound.count {
             let result = outbound.withUnsafeBytes { all in
-                Socket.write(fd, UnsafeRawBufferPointer(rebasing: all[outboundOffset...]))
+                transport.write(UnsafeRawBufferPointer(rebasing: all[outboundOffset...]))
             }
             switch result {
             case let .bytes(count):
                 outboundOffset += count
                 bytesWritten += count
-            case .wouldBlock:
-                if writeSuspended {
-                    writeSuspended = false
-                    writeSource.resume()
-                }
+            case .wouldBlock(.writable):
+                waitingToWrite = true
+                updateWriteSource()
+                return .pending
+            case .wouldBlock(.readable):
+                writeWaitsForReadable = true
                 return .pending
             case .endOfFile, .failed:
                 return .failed
@@ -125,11 +171,24 @@ final class ConnectionIO {
         }
         outbound.removeAll(keepingCapacity: outbound.capacity <= ByteBuffer.retainedCapacity)
         outboundOffset = 0
-        if !writeSuspended {
+        waitingToWrite = false
+        updateWriteSource()
+        return .drained
+    }
+
+    /// The last write would block until the socket drains.
+    private var waitingToWrite = false
+
+    /// The write source runs while a write or a read waits for the socket to take bytes, and only then.
+    private func updateWriteSource() {
+        let wanted = waitingToWrite || readWaitsForWritable
+        if wanted && writeSuspended {
+            writeSuspended = false
+            writeSource.resume()
+        } else if !wanted && !writeSuspended {
             writeSuspended = true
             writeSource.suspend()
         }
-        return .drained
     }
 
     // MARK: - Deadlines

@@ -70,7 +70,12 @@ final class Listener: @unchecked Sendable {
                 loop.queue.async {
                     let connection = Connection(fd: client, remoteAddress: remoteAddress, loop: loop, core: core)
                     loop.connections[ObjectIdentifier(connection)] = connection
-                    connection.start()
+                    let transport: (any Transport)? = if let tls = core.tls {
+                        TLSTransport(fd: client, context: tls)
+                    } else {
+                        PlainTransport(fd: client)
+                    }
+                    connection.start(transport: transport)
                     // Shutdown may have drained this loop between the admission and this block.
                     if core.isShuttingDown { connection.drain() }
                 }
@@ -95,6 +100,11 @@ final class Listener: @unchecked Sendable {
 
     /// Over capacity: answer 503 at once and close, so the client learns why instead of hanging.
     private func shed(_ client: Int32, remoteAddress: String, message: String) {
+        // A TLS client cannot read a plain 503, and a handshake here would cost what shedding saves.
+        guard core.tls == nil else {
+            Socket.close(client)
+            return
+        }
         let requestID = RequestID.generate()
         let response = HTTPResponse.error(.serviceUnavailable, message: message,
                                           type: HTTPErrorType.overloaded, requestID: requestID)

@@ -36,10 +36,12 @@ package final class HTTPServer: @unchecked Sendable {
 
     private let lifecycle = Locked(Lifecycle.idle)
 
-    package init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+    /// With `tls`, the listener speaks HTTPS only.
+    package init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, tls: TLSContext? = nil,
                 onRequestCompleted: (@Sendable (RequestRecord) -> Void)? = nil) {
         self.configuration = configuration
-        core = ServerCore(configuration: configuration, responder: responder, onRequestCompleted: onRequestCompleted)
+        core = ServerCore(configuration: configuration, responder: responder, tls: tls,
+                          onRequestCompleted: onRequestCompleted)
         loops = (0..<max(1, configuration.eventLoopCount)).map { EventLoop(index: $0) }
     }
 
@@ -47,6 +49,9 @@ package final class HTTPServer: @unchecked Sendable {
     deinit {
         shutdown(deadline: 0) {}
     }
+
+    /// The TLS context, when the listener speaks HTTPS (`reload()` rotates its certificate).
+    package var tls: TLSContext? { core.tls }
 
     /// Connections currently open (including ones being drained).
     package var openConnectionCount: Int { core.openConnections }

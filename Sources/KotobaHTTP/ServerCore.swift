@@ -3,6 +3,8 @@ final class ServerCore: @unchecked Sendable {
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
     let onRequestCompleted: (@Sendable (RequestRecord) -> Void)?
+    /// Set when the listener speaks HTTPS only.
+    let tls: TLSContext?
 
     private struct Counters {
         var open = 0
@@ -15,9 +17,10 @@ final class ServerCore: @unchecked Sendable {
 
     private let counters = Locked(Counters())
 
-    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, tls: TLSContext?,
          onRequestCompleted: (@Sendable (RequestRecord) -> Void)?) {
         self.configuration = configuration
+        self.tls = tls
         self.responder = responder
         self.onRequestCompleted = onRequestCompleted
     }

@@ -55,7 +55,14 @@ package final class Service: Sendable {
             }
         }
         let responder = Self.edge(router, configuration: configuration, keys: keys, metrics: metrics)
-        let server = HTTPServer(configuration: configuration.httpServer, responder: responder) { record in
+        let tls = try Self.tlsContext(configuration.tls)
+        if let tls {
+            metrics.registry.sampled("kotoba_tls_certificate_expiry_seconds",
+                                     help: "Seconds until the served certificate expires (negative once it has).") {
+                Double(tls.secondsToExpiry)
+            }
+        }
+        let server = HTTPServer(configuration: configuration.httpServer, responder: responder, tls: tls) { record in
             metrics.record(route: record.route, method: record.method.rawValue, status: record.status,
                            seconds: record.duration, requestBytes: record.requestBytes,
                            responseBytes: record.responseBytes,
@@ -91,15 +98,38 @@ package final class Service: Sendable {
         return ServerHeaderResponder(wrapped: responder)
     }
 
-    /// Re-reads what can change without a restart (the API keys file); whatever fails to load keeps the old
-    /// value and is logged.
-    package func reload() {
-        guard let keys else { return }
+    /// The TLS context when both files are set; an unusable certificate or key names its key and path.
+    private static func tlsContext(_ settings: ServiceConfiguration.TLS) throws(StartupError) -> TLSContext? {
+        guard let certificate = settings.certFile, let key = settings.keyFile else { return nil }
         do {
-            let count = try keys.reload()
-            logger.notice("reloaded API keys", metadata: ["file": "\(keys.path)", "keys": .stringConvertible(count)])
+            return try TLSContext(.init(certificateFile: certificate, keyFile: key,
+                                        minimumVersion: settings.minVersion == .v1_3 ? .tls13 : .tls12))
         } catch {
-            logger.error("API keys not reloaded; the previous keys stay in force", metadata: ["error": "\(error)"])
+            throw .unusableFile(key: error.file == certificate ? "tls.cert_file" : "tls.key_file", path: error.file,
+                                reason: error.reason)
+        }
+    }
+
+    /// Re-reads what can change without a restart (the API keys file, the TLS certificate and key); whatever
+    /// fails to load keeps the old value and is logged.
+    package func reload() {
+        if let keys {
+            do {
+                let count = try keys.reload()
+                logger.notice("reloaded API keys", metadata: ["file": "\(keys.path)", "keys": .stringConvertible(count)])
+            } catch {
+                logger.error("API keys not reloaded; the previous keys stay in force", metadata: ["error": "\(error)"])
+            }
+        }
+        if let tls = server.tls {
+            do {
+                try tls.reload()
+                logger.notice("reloaded TLS certificate and key",
+                              metadata: ["cert_file": "\(tls.settings.certificateFile)",
+                                         "expires_in_days": .stringConvertible(tls.secondsToExpiry / 86_400)])
+            } catch {
+                logger.error("TLS certificate not reloaded; the previous one stays in force", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -111,6 +141,7 @@ package final class Service: Sendable {
         let port = try server.start()
         state.withLock { if $0.phase == .starting { $0.phase = .serving } }
         logger.notice("listening", metadata: ["host": "\(configuration.host)", "port": .stringConvertible(port),
+                                              "scheme": "\(server.tls == nil ? "http" : "https")",
                                               "version": "\(ServiceInfo.version)",
                                               "kernel_path": "\(ComputeEnvironment.kernelPath)",
                                               "blas_core": "\(ComputeEnvironment.blasCoreType)",

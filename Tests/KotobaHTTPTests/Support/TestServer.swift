@@ -11,13 +11,13 @@ final class TestServer: @unchecked Sendable {
         HTTPServerConfiguration.Timeouts(header: 1.0, body: 1.0, idleKeepAlive: 1.0, write: 1.0)
     }
 
-    init(responder: any HTTPResponder = EchoResponder(),
+    init(responder: any HTTPResponder = EchoResponder(), tls: TLSContext? = nil,
          configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 2,
                                                     timeouts: Self.shortTimeouts())
         configure(&configuration)
         let records = self.records
-        server = HTTPServer(configuration: configuration, responder: responder) { records.append($0) }
+        server = HTTPServer(configuration: configuration, responder: responder, tls: tls) { records.append($0) }
         port = try server.start()
     }
 
