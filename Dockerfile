@@ -30,12 +30,16 @@ COPY --from=build --chown=10001:10001 /out/Config /app/Config
 COPY --from=build --chown=10001:10001 /out/Models /app/Models
 USER 10001:10001
 # Listen on every interface inside the container; the file's 127.0.0.1 is for a developer's machine.
+# The file comes through KOTOBA_CONFIG so that `kotoba healthcheck` reads the same layers as `serve` and
+# speaks HTTPS exactly when the server does (set KOTOBA_TLS_CERT_FILE and KOTOBA_TLS_KEY_FILE, and mount them).
 ENV KOTOBA_HOST=0.0.0.0 \
     KOTOBA_PORT=8080 \
-    KOTOBA_LOG_FORMAT=json
+    KOTOBA_LOG_FORMAT=json \
+    KOTOBA_CONFIG=/app/Config/kotoba.json
 EXPOSE 8080
+# --insecure: the probe talks to its own process over loopback, whatever name the certificate carries.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-    CMD ["kotoba", "healthcheck", "--port", "8080", "--path", "/livez"]
+    CMD ["kotoba", "healthcheck", "--path", "/livez", "--insecure"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["kotoba"]
-CMD ["serve", "--config", "/app/Config/kotoba.json"]
+CMD ["serve"]

@@ -76,6 +76,14 @@ static inline long long kotoba_ssl_ctx_seconds_to_expiry(SSL_CTX *ctx) {
     return (long long)days * 86400 + seconds;
 }
 
+// Makes the handshake check that the peer's certificate names `host` (a DNS name or an IP address literal).
+static inline int kotoba_ssl_expect_host(SSL *ssl, const char *host) {
+    X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (X509_VERIFY_PARAM_set1_ip_asc(param, host) == 1) return 1;
+    return X509_VERIFY_PARAM_set1_host(param, host, strlen(host));
+}
+
 // The most recent error on this thread's OpenSSL error queue as text ("" when none); clears the queue.
 static inline void kotoba_ssl_last_error(char *buffer, size_t length) {
     unsigned long code = ERR_peek_last_error();

@@ -167,9 +167,65 @@ import Testing
         #expect(kotoba.process.isRunning)
     }
 
+    /// A self-signed certificate for localhost and 127.0.0.1, made by `openssl req` into `directory`.
+    private func makeCertificate(in directory: String, commonName: String) throws {
+        let made = try run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-keyout", "\(directory)/key.pem", "-out", "\(directory)/cert.pem", "-subj", "/CN=\(commonName)",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ])
+        #expect(made.status == 0, "\(made.output)")
+    }
+
+    @Test(.enabled(if: toolsPresent && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl"))
+    func httpsServeHealthcheckAndCertificateRotation() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kotoba-https-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try makeCertificate(in: directory, commonName: "first")
+        let tls = ["KOTOBA_TLS_CERT_FILE": "\(directory)/cert.pem", "KOTOBA_TLS_KEY_FILE": "\(directory)/key.pem"]
+        let (kotoba, port) = try serve(tls)
+        defer { kill(kotoba.process.processIdentifier, SIGKILL) }
+        #expect(kotoba.jsonLines.first { $0["msg"] as? String == "listening" }?["scheme"] as? String == "https")
+        let live = try run(Self.curl, ["--silent", "--cacert", "\(directory)/cert.pem", "https://localhost:\(port)/livez"])
+        #expect(live.output == #"{"status":"alive"}"#, "\(live.output)")
+
+        // healthcheck reads the same layers: HTTPS because of the variables, verified as asked.
+        func healthcheck(_ arguments: [String], _ environment: [String: String] = tls) throws -> Int32? {
+            try KotobaProcess(["healthcheck", "--port", "\(port)"] + arguments, environment: environment).exitStatus(within: 10)
+        }
+        #expect(try healthcheck(["--cacert", "\(directory)/cert.pem"]) == 0)
+        #expect(try healthcheck(["--insecure"]) == 0)
+        #expect(try healthcheck([]) == 1, "a self-signed certificate is not in the system store")
+        #expect(try healthcheck([], [:]) == 1, "plain HTTP to the HTTPS port")
+
+        func subject() throws -> String {
+            let output = try run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)"]).output
+            return output.split(separator: "\n").first { $0.hasPrefix("subject=") }.map(String.init) ?? output
+        }
+        #expect(try subject().contains("CN = first"))
+        try makeCertificate(in: directory, commonName: "second")
+        kill(kotoba.process.processIdentifier, SIGHUP)
+        #expect(KotobaProcess.eventually(within: 5) {
+            kotoba.jsonLines.contains { $0["msg"] as? String == "reloaded TLS certificate and key" }
+        })
+        #expect(try subject().contains("CN = second"))
+        try Data("not a key".utf8).write(to: URL(fileURLWithPath: "\(directory)/key.pem"))
+        kill(kotoba.process.processIdentifier, SIGHUP)
+        #expect(KotobaProcess.eventually(within: 5) {
+            kotoba.jsonLines.contains { $0["msg"] as? String == "TLS certificate not reloaded; the previous one stays in force" }
+        })
+        #expect(try subject().contains("CN = second"))
+        #expect(kotoba.process.isRunning)
+    }
+
     @Test func unusableEdgeFilesExitTwoNamingThem() throws {
         let empty = try Self.temporaryFile("# nothing\n")
+        let fixtures = KotobaProcess.repositoryRoot.appendingPathComponent("Tests/KotobaHTTPTests/TLSFixtures").path
         for (environment, message) in [
+            (["KOTOBA_TLS_CERT_FILE": "\(fixtures)/expired-cert.pem", "KOTOBA_TLS_KEY_FILE": "\(fixtures)/expired-key.pem"],
+             "tls.cert_file \"\(fixtures)/expired-cert.pem\": the certificate has expired"),
+            (["KOTOBA_TLS_CERT_FILE": "\(fixtures)/expired-cert.pem", "KOTOBA_TLS_KEY_FILE": "/nonexistent/key.pem"],
+             "tls.key_file \"/nonexistent/key.pem\": no such file"),
             (["KOTOBA_AUTH_API_KEYS_FILE": "/nonexistent/keys"], "auth.api_keys_file \"/nonexistent/keys\": cannot read"),
             (["KOTOBA_AUTH_API_KEYS_FILE": empty], "lists no key"),
             (["KOTOBA_TLS_CERT_FILE": "/c.pem"], "key \"tls.key_file\""),

@@ -12,8 +12,10 @@ private let streamSocket = SOCK_STREAM
 private let sendFlags: Int32 = 0
 #endif
 
-/// A one-shot HTTP/1.1 GET over a plain socket, for `kotoba healthcheck` (slim images have no curl) and
-/// for tests that talk to a `kotoba` subprocess.
+import KotobaHTTP
+
+/// A one-shot HTTP/1.1 GET over a plain socket or TLS, for `kotoba healthcheck` (slim images have no curl)
+/// and for tests that talk to a `kotoba` subprocess.
 ///
 /// It sends `Connection: close` and reads to end of stream, so it never needs to understand keep-alive.
 /// This is the service's only socket code; the server's lives in KotobaHTTP.
@@ -29,6 +31,9 @@ package enum HealthProbe {
         }
     }
 
+    /// How an HTTPS probe checks the server's certificate.
+    package typealias Verification = TLSClientSession.Verification
+
     /// Why no response came back.
     package enum Failure: Error, Equatable, CustomStringConvertible {
         case resolve(host: String, reason: String)
@@ -36,6 +41,7 @@ package enum HealthProbe {
         case timedOut(host: String, port: Int)
         case io(errno: Int32)
         case malformedResponse(String)
+        case tls(String)
 
         package var description: String {
             switch self {
@@ -44,6 +50,7 @@ package enum HealthProbe {
             case let .timedOut(host, port): "no answer from \(host):\(port) in time"
             case let .io(code): "socket error: \(String(cString: strerror(code)))"
             case let .malformedResponse(why): "malformed response: \(why)"
+            case let .tls(why): "TLS: \(why)"
             }
         }
     }
@@ -51,17 +58,52 @@ package enum HealthProbe {
     /// Largest response read; a probe answer is tiny, and the cap keeps a hostile peer from filling memory.
     static let maxResponseBytes = 4 * 1024 * 1024
 
-    package static func get(host: String, port: Int, path: String,
-                           timeout: Double = 2) throws(Failure) -> Response {
+    /// GETs `path`; with `tls`, over HTTPS checked as it says.
+    package static func get(host: String, port: Int, path: String, timeout: Double = 2,
+                           tls: Verification? = nil) throws(Failure) -> Response {
         let deadline = monotonicSeconds() + timeout
         let descriptor = try connect(host: host, port: port, deadline: deadline)
         defer { close(descriptor) }
+        var channel = Channel(descriptor: descriptor, session: nil, deadline: deadline, host: host, port: port)
+        if let tls {
+            do { channel.session = try TLSClientSession(fd: descriptor, host: host, verification: tls) } catch {
+                throw .tls(error.description)
+            }
+            try channel.run { $0.handshake() }
+        }
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let request = "GET \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: kotoba-probe\r\n"
             + "Accept: */*\r\nConnection: close\r\n\r\n"
-        try send(Array(request.utf8), on: descriptor, deadline: deadline, host: host, port: port)
-        let raw = try receiveAll(on: descriptor, deadline: deadline, host: host, port: port)
+        try send(Array(request.utf8), over: channel)
+        let raw = try receiveAll(over: channel)
         return try HealthProbe.parse(raw)
+    }
+
+    /// The connected socket, and the TLS session over it when there is one.
+    private struct Channel {
+        let descriptor: Int32
+        var session: TLSClientSession?
+        let deadline: Double
+        let host: String
+        let port: Int
+
+        /// Repeats a TLS call, polling for what it wants, until it is done; returns its byte count (0 at end).
+        func run(_ call: (TLSClientSession) -> TLSClientSession.Outcome) throws(Failure) -> Int {
+            guard let session else { return 0 }
+            while true {
+                let events: Int16
+                switch call(session) {
+                case let .done(count): return count
+                case .closed: return 0
+                case let .failed(why): throw .tls(why)
+                case .wantRead: events = Int16(POLLIN)
+                case .wantWrite: events = Int16(POLLOUT)
+                }
+                guard try wait(for: events, on: descriptor, deadline: deadline, host: host, port: port) else {
+                    throw .timedOut(host: host, port: port)
+                }
+            }
+        }
     }
 
     private static func connect(host: String, port: Int, deadline: Double) throws(Failure) -> Int32 {
@@ -100,9 +142,17 @@ package enum HealthProbe {
         throw .connect(host: host, port: port, errno: lastError)
     }
 
-    private static func send(_ bytes: [UInt8], on descriptor: Int32, deadline: Double,
-                             host: String, port: Int) throws(Failure) {
+    private static func send(_ bytes: [UInt8], over channel: Channel) throws(Failure) {
+        let (descriptor, deadline, host, port) = (channel.descriptor, channel.deadline, channel.host, channel.port)
         var offset = 0
+        if channel.session != nil {
+            while offset < bytes.count {
+                offset += try channel.run { session in
+                    bytes.withUnsafeBytes { session.write(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+                }
+            }
+            return
+        }
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { buffer in
                 systemSend(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset, sendFlags)
@@ -115,10 +165,18 @@ package enum HealthProbe {
         }
     }
 
-    private static func receiveAll(on descriptor: Int32, deadline: Double,
-                                   host: String, port: Int) throws(Failure) -> [UInt8] {
+    private static func receiveAll(over channel: Channel) throws(Failure) -> [UInt8] {
+        let (descriptor, deadline, host, port) = (channel.descriptor, channel.deadline, channel.host, channel.port)
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        if channel.session != nil {
+            while received.count < maxResponseBytes {
+                let count = try channel.run { session in chunk.withUnsafeMutableBytes { session.read(into: $0) } }
+                if count == 0 { return received }
+                received += chunk[0..<count]
+            }
+            throw .malformedResponse("longer than \(maxResponseBytes) bytes")
+        }
         while received.count < maxResponseBytes {
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count > 0 { received += chunk[0..<count]; continue }
