@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "KotobaTokenizersTests", dependencies: ["KotobaTokenizers", "KotobaJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaModelsTests", dependencies: ["KotobaModels", "KotobaTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaTasksTests", dependencies: ["KotobaTasks"], exclude: ["Fixtures"]),
-        .testTarget(name: "KotobaHTTPTests", dependencies: ["KotobaHTTP"], exclude: ["Corpus"]),
+        .testTarget(name: "KotobaHTTPTests", dependencies: ["KotobaHTTP"], exclude: ["Corpus", "TLSFixtures"]),
         .testTarget(name: "KotobaServiceTests", dependencies: ["KotobaService"]),
     ]
 )
