@@ -9,5 +9,5 @@ struct Kotoba: ParsableCommand {
         abstract: "An HTTP/1.1 JSON inference server for NLP models.",
         version: ServiceInfo.version,
         subcommands: [Serve.self, Healthcheck.self, FillMaskCommand.self, ClassifyCommand.self,
-                      NextSentenceCommand.self, EmbedCommand.self, TranslateCommand.self])
+                      NextSentenceCommand.self, EmbedCommand.self, TranslateCommand.self, SimilarCommand.self])
 }

@@ -13,16 +13,21 @@ struct ModelOptions: ParsableArguments {
 
 /// Sends `body` to the endpoint at `path` for the model and prints its JSON; exits 1 on an error answer.
 func runTask(_ options: ModelOptions, task: String, path: String, _ body: [String: Any]) throws {
+    var body = body
+    if options.truncation { body["truncation"] = true }
+    try runTask(directory: options.model, task: task, path: path, body)
+}
+
+/// `runTask` for a model directory named some other way.
+func runTask(directory: String, task: String, path: String, _ body: [String: Any]) throws {
     do {
         try ConfigurationLoader.checkKernelRequest(ProcessInfo.processInfo.environment)
     } catch {
         FileHandle.standardError.write(Data("kotoba: configuration error: \(error)\n".utf8))
         throw ExitCode(2)
     }
-    var body = body
-    if options.truncation { body["truncation"] = true }
     let data = try JSONSerialization.data(withJSONObject: body)
-    let outcome = LocalRun.run(task: task, directory: options.model, body: Array(data))
+    let outcome = LocalRun.run(task: task, directory: directory, body: Array(data))
     guard outcome.status == 200 else {
         FileHandle.standardError.write(Data("kotoba: \(outcome.status) \(outcome.body)\n".utf8))
         throw ExitCode.failure
@@ -107,5 +112,24 @@ struct TranslateCommand: ParsableCommand {
         if scores { body["return_scores"] = true }
         if alignments { body["return_alignments"] = true }
         try runTask(options, task: "translation", path: "/translate", body)
+    }
+}
+
+/// `kotoba similar --model DIR [--negative WORD]... [--top-k N] [--method 3cosmul] WORD...`
+struct SimilarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "similar", abstract: "Nearest words, or an analogy with --negative (POST /similar).")
+    @Option(help: "Word-vector directory (vectors.bin or vectors.txt).") var model: String
+    @Option(help: "A word to subtract; repeat for more.") var negative: [String] = []
+    @Option(name: .customLong("top-k"), help: "Words to return (default 10).") var topK: Int?
+    @Option(help: "3cosadd (default, gensim's most_similar) or 3cosmul (most_similar_cosmul).") var method: String?
+    @Argument(help: "Words to add.") var positive: [String]
+
+    func run() throws {
+        var body: [String: Any] = ["positive": positive]
+        if !negative.isEmpty { body["negative"] = negative }
+        if let topK { body["top_k"] = topK }
+        if let method { body["method"] = method }
+        try runTask(directory: model, task: "word-vectors", path: "/similar", body)
     }
 }

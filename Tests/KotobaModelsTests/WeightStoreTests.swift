@@ -121,7 +121,8 @@ import KotobaTensor
                       ("bert/bert-classifier", .bertForSequenceClassification), ("bert/distilbert-model", .distilBertModel),
                       ("bert/distilbert-mlm", .distilBertForMaskedLM),
                       ("bert/distilbert-classifier", .distilBertForSequenceClassification),
-                      ("marian", .marianMTModel), ("seq2seq/gru_bahdanau_bi", .kotobaSeq2SeqModel)])
+                      ("marian", .marianMTModel), ("seq2seq/gru_bahdanau_bi", .kotobaSeq2SeqModel),
+                      ("word2vec/skipgram-bin", .word2vec), ("word2vec/cbow-txt", .word2vec)])
     func registryLinesLoadWhatTheyClaim(fixture: String, architecture: ModelArchitecture) throws {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures").appendingPathComponent(fixture)
@@ -142,12 +143,13 @@ import KotobaTensor
             case .nextSentence: #expect(model is any NextSentencePredictor, "\(fixture)")
             case .featureExtraction: #expect(model is any SentenceEncoder, "\(fixture)")
             case .translation: #expect(model is MarianMTModel || model is Seq2SeqModel, "\(fixture)")
+            case .wordVectors: #expect(model is WordVectors, "\(fixture)")
             }
         }
     }
 
     @Test func unknownModelTypeListsTheSupportedOnes() throws {
-        #expect(throws: ModelError.unsupportedArchitecture(name: "gpt2", supported: ["bert", "distilbert", "kotoba-seq2seq", "marian"])) {
+        #expect(throws: ModelError.unsupportedArchitecture(name: "gpt2", supported: ["bert", "distilbert", "kotoba-seq2seq", "marian", "word2vec"])) {
             try ModelRegistry.architecture(for: header(#"{"model_type":"gpt2","architectures":["GPT2LMHeadModel"]}"#))
         }
     }

@@ -14,6 +14,9 @@ enum ServedFixtures {
     static let taskReferenceURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../KotobaTasksTests/Fixtures/bert/reference.json").standardized
 
+    static let wordVectorsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../KotobaModelsTests/Fixtures/word2vec").standardized
+
     static func path(_ name: String) -> String { bertDirectory.appendingPathComponent(name).path }
 
     /// One model per task, each its task's default.
@@ -26,6 +29,9 @@ enum ServedFixtures {
         ModelSpec(name: "marian", task: "translation", path: translationDirectory.path, isDefault: true),
         ModelSpec(name: "rnn", task: "translation", path: translationDirectory.deletingLastPathComponent()
             .appendingPathComponent("translation-rnn").path),
+        ModelSpec(name: "words", task: "word-vectors", path: wordVectorsDirectory.appendingPathComponent("skipgram-bin").path,
+                  isDefault: true),
+        ModelSpec(name: "words-cbow", task: "word-vectors", path: wordVectorsDirectory.appendingPathComponent("cbow-txt").path),
     ]
 
     static let catalog: ModelCatalog = {

@@ -13,6 +13,8 @@ public enum ModelArchitecture: String, Sendable, CaseIterable {
     case distilBertForSequenceClassification = "DistilBertForSequenceClassification"
     case marianMTModel = "MarianMTModel"
     case kotobaSeq2SeqModel = "KotobaSeq2SeqModel"
+    /// word2vec vectors (`vectors.bin` / `vectors.txt`); recognised by those files, since such folders have no config.
+    case word2vec = "Word2Vec"
 
     /// The `model_type` whose checkpoints this class reads.
     public var modelType: String { ModelRegistry.entry(for: self).modelType }
@@ -30,6 +32,8 @@ public enum ModelCapability: String, Sendable, CaseIterable {
     case featureExtraction = "feature-extraction"
     /// An encoder–decoder: `MarianMTModel` or `Seq2SeqModel`.
     case translation
+    /// `WordVectors`: a vector per word, for similarity and analogies.
+    case wordVectors = "word-vectors"
 }
 
 /// One architecture Kotoba reads: its `model_type`, and the loader of each capability it offers.
@@ -80,6 +84,7 @@ public enum ModelRegistry {
         .init(.marianMTModel, "marian", familyDefault: true, [.translation: { try MarianMTModel(directory: $0) }]),
         .init(.kotobaSeq2SeqModel, Seq2SeqConfig.modelType, familyDefault: true,
               [.translation: { try Seq2SeqModel.load(directory: $0) }]),
+        .init(.word2vec, "word2vec", familyDefault: true, [.wordVectors: { try WordVectors.load(directory: $0) }]),
     ]
 
     /// The two fields every transformers config carries that say which class wrote it.
@@ -121,11 +126,17 @@ public enum ModelRegistry {
         }
     }
 
-    /// The architecture of the model in `directory`, from its `config.json`.
+    /// The architecture of the model in `directory`, from its `config.json`; a folder without one that holds
+    /// word2vec's `vectors.bin` or `vectors.txt` is word vectors.
     ///
     /// An unknown `model_type`, or an `architectures` entry Kotoba does not implement, is
     /// `ModelError.unsupportedArchitecture` listing what is supported, so the operator sees the choice at load time.
     public static func architecture(of directory: URL) throws(ModelError) -> ModelArchitecture {
+        let config = directory.appendingPathComponent("config.json")
+        if !FileManager.default.fileExists(atPath: config.path),
+           WordVectors.fileNames.contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
+            return .word2vec
+        }
         let header = try ConfigFile.decode(Header.self, from: directory.appendingPathComponent("config.json"))
         return try architecture(for: header)
     }

@@ -22,6 +22,12 @@ struct CheckpointFacts: Sendable, Equatable {
 
     static func read(directory: URL) throws(Failure) -> CheckpointFacts {
         let configURL = directory.appendingPathComponent("config.json")
+        if !FileManager.default.fileExists(atPath: configURL.path) {
+            for name in ["vectors.bin", "vectors.txt"] {
+                let url = directory.appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: url.path) { return try wordVectors(url) }
+            }
+        }
         let config: JSONValue
         do { config = try JSONValue.parse(Data(contentsOf: configURL)) } catch {
             throw Failure(file: configURL.path, reason: "\(error)")
@@ -55,6 +61,20 @@ struct CheckpointFacts: Sendable, Equatable {
         let digest = weights.withUnsafeBytes { SHA256.hex(of: $0) }
         return CheckpointFacts(architecture: architecture, maxPositions: maxPositions, labels: labels,
                                parameterCount: parameters, weightsSHA256: digest)
+    }
+
+    /// A word2vec folder has no config: the header line gives the size, the file its digest.
+    static func wordVectors(_ url: URL) throws(Failure) -> CheckpointFacts {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw Failure(file: url.path, reason: "\(error)")
+        }
+        let header = data.prefix(64).prefix { $0 != 0x0A }.split(separator: 0x20).compactMap { Int(String(decoding: $0, as: UTF8.self)) }
+        guard header.count == 2 else { throw Failure(file: url.path, reason: "no \"<words> <dimensions>\" header line") }
+        let (product, overflow) = header[0].multipliedReportingOverflow(by: header[1])
+        guard !overflow else { throw Failure(file: url.path, reason: "the header's size overflows") }
+        return CheckpointFacts(architecture: "Word2Vec", maxPositions: nil, labels: nil, parameterCount: product,
+                               weightsSHA256: data.withUnsafeBytes { SHA256.hex(of: $0) })
     }
 
     /// Sum of the element counts of every tensor in a safetensors header (8-byte little-endian length, then

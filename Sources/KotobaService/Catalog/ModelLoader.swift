@@ -6,18 +6,25 @@ package struct ModelMetadata: Sendable, Equatable {
     package var parameterCount: Int?
     /// Longest input the model accepts, in tokens, special tokens included.
     package var maxInputTokens: Int?
-    /// SHA-256 of `model.safetensors`, lowercase hex.
+    /// SHA-256 of `model.safetensors` (word vectors: of the vectors file), lowercase hex.
     package var weightsSHA256: String?
     /// Output labels in id order, for classifiers.
     package var labels: [String]?
+    /// Words, for word vectors.
+    package var vocabularySize: Int?
+    /// Vector length, for word vectors.
+    package var dimensions: Int?
 
     package init(architecture: String, parameterCount: Int? = nil, maxInputTokens: Int? = nil,
-                weightsSHA256: String? = nil, labels: [String]? = nil) {
+                weightsSHA256: String? = nil, labels: [String]? = nil, vocabularySize: Int? = nil,
+                dimensions: Int? = nil) {
         self.architecture = architecture
         self.parameterCount = parameterCount
         self.maxInputTokens = maxInputTokens
         self.weightsSHA256 = weightsSHA256
         self.labels = labels
+        self.vocabularySize = vocabularySize
+        self.dimensions = dimensions
     }
 }
 

@@ -21,6 +21,7 @@ package enum ServeRunner {
                                                        TaskRoutes.nextSentence(inputs)),
             EmbeddingModel.task: Loader.selfChecked(EmbeddingModel.init, TaskRoutes.embed(inputs)),
             TranslationModel.task: Loader.selfChecked(TranslationModel.init, TaskRoutes.translate(inputs)),
+            WordVectorsModel.task: Loader.selfChecked(WordVectorsModel.init, TaskRoutes.similar),
         ]
     }
 

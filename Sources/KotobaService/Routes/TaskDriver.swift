@@ -3,22 +3,21 @@ import Foundation
 import KotobaHTTP
 import KotobaTasks
 
-/// A queue item holding one input tokenized by its task: the batch budget reads its token count from it.
-protocol CarriesPreparedInput {
-    var preparedInput: PreparedInput { get }
+/// A queue item: the batch budget reads what it costs, in tokens (an input tokenized by its task, or the
+/// words of a word-vector query).
+protocol QueueItem {
+    var tokenCount: Int { get }
 }
 
-extension PreparedInput: CarriesPreparedInput {
-    var preparedInput: PreparedInput { self }
-}
+extension PreparedInput: QueueItem {}
 
-extension PreparedItem: CarriesPreparedInput {
-    var preparedInput: PreparedInput { input }
+extension PreparedItem: QueueItem {
+    var tokenCount: Int { input.tokenCount }
 }
 
 /// What one endpoint contributes to the shared request path: how to read its body, how to turn the request
 /// into queue items for a model, and how to write the model's outputs back.
-struct TaskCall<Model: ServedModel, Parsed: Sendable>: Sendable where Model.Item: CarriesPreparedInput {
+struct TaskCall<Model: ServedModel, Parsed: Sendable>: Sendable where Model.Item: QueueItem {
     /// Reads and validates the body; also returns the model name the request asks for (nil: the default).
     var parse: @Sendable (RequestFields) throws(APIError) -> (model: String?, request: Parsed)
     /// Tokenizes the inputs (once: the items carry the ids to the model) and checks the options; refuses what
@@ -99,7 +98,7 @@ enum TaskDriver {
                 let arrived = started - Double(waited.components.seconds) - Double(waited.components.attoseconds) / 1e18
                 let deadline = try deadline(request.headers, defaultSeconds: hub.defaultTimeoutSeconds, from: arrived)
                 let prepared = try call.prepare(model, parsed)
-                let tokens = prepared.map(\.preparedInput.tokenCount)
+                let tokens = prepared.map(\.tokenCount)
                 let tokenized = DispatchTime.now()
                 let tokenizationSeconds = seconds(from: started, to: tokenized)
                 hub.metrics.tokenization.observe(tokenizationSeconds, labels)

@@ -1,7 +1,8 @@
 import KotobaHTTP
 import KotobaTasks
 
-/// `POST /fill-mask`, `/classify` (alias `/sentiment`), `/next-sentence`, `/embed`, `/translate`: the task
+/// `POST /fill-mask`, `/classify` (alias `/sentiment`), `/next-sentence`, `/embed`, `/translate`, `/similar`,
+/// `/word-vectors`: the task
 /// endpoints, each a `TaskCall` on the shared `TaskDriver` path (and, for the start-up self-check, run
 /// directly against a freshly loaded model).
 enum TaskRoutes {
@@ -13,6 +14,8 @@ enum TaskRoutes {
         route(&router, "/next-sentence", context, nextSentence(maxInputs))
         route(&router, "/embed", context, embed(maxInputs))
         route(&router, "/translate", context, translate(maxInputs))
+        route(&router, "/similar", context, similar)
+        route(&router, "/word-vectors", context, wordVectors(maxInputs))
         TokenizeRoute.register(into: &router, context)
         HuggingFaceRoute.register(into: &router, context)
     }
@@ -53,6 +56,27 @@ enum TaskRoutes {
                 TranslationResultBody($0, scores: request.returnScores)
             }))
         }
+    }
+
+    static let similar = TaskCall<WordVectorsModel, SimilarRequest>(
+        parse: { fields throws(APIError) in
+            let request = try SimilarRequest.read(fields)
+            return (request.model, request)
+        },
+        prepare: { model, request throws(APIError) in try request.prepare(model) },
+        encode: { name, _, _, outputs in
+            guard case let .similar(words)? = outputs.first else { return WireJSON.encode(ResultsBody<SimilarWordBody>(model: name, results: [])) }
+            return WireJSON.encode(ResultsBody(model: name, results: words.map { SimilarWordBody(word: $0.word, score: $0.score) }))
+        })
+
+    static func wordVectors(_ maxInputs: Int) -> TaskCall<WordVectorsModel, WordVectorsRequest> {
+        TaskCall(parse: { fields throws(APIError) in
+            let request = try WordVectorsRequest.read(fields, maxInputs: maxInputs)
+            return (request.model, request)
+        }, prepare: { _, request in [.lookup(request.words)] }, encode: { name, _, _, outputs in
+            guard case let .vectors(vectors)? = outputs.first else { return WireJSON.encode(WordVectorsBody(model: name, vectors: [])) }
+            return WireJSON.encode(WordVectorsBody(model: name, vectors: vectors))
+        })
     }
 
     private static func route<Model: ServedModel, Parsed: Sendable>(

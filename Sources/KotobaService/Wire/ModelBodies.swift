@@ -18,9 +18,12 @@ struct ModelBody: Encodable {
     var maxInputTokens: Int?
     var weightsSHA256: String?
     var labels: [String]?
+    var vocabularySize: Int?
+    var dimensions: Int?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, task, architecture, parameters, labels
+        case id, object, task, architecture, parameters, labels, dimensions
+        case vocabularySize = "vocab_size"
         case ownedBy = "owned_by"
         case isDefault = "default"
         case maxInputTokens = "max_input_tokens"
@@ -36,5 +39,7 @@ struct ModelBody: Encodable {
         maxInputTokens = metadata.maxInputTokens
         weightsSHA256 = metadata.weightsSHA256
         labels = metadata.labels
+        vocabularySize = metadata.vocabularySize
+        dimensions = metadata.dimensions
     }
 }
