@@ -6,7 +6,8 @@ tokenizer_config.json (MarianTokenizer.save_pretrained), and golden.json (greedy
 Before writing golden.json it checks that `MarianTokenizer.from_pretrained(export)` gives the ids training
 used (train_marian.encode) on the golden sources, the first 500 dev and the first 200 test pairs, both sides.
 
-    python training/export_marian.py --direction en-ja      # re-export from the run's checkpoint.pt
+    python training/export_marian.py --direction en-ja              # re-export from the run's checkpoint.pt
+    python training/export_marian.py --direction ja-en --from best  # from best.pt (the best dev-BLEU epoch)
 """
 
 from __future__ import annotations
@@ -135,15 +136,19 @@ def export(model: MarianMTModel, src_spm: Path, tgt_spm: Path, vocab: dict[str, 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--direction", choices=("en-ja", "ja-en"), default="en-ja")
+    ap.add_argument("--from", dest="source", choices=("latest", "best"), default="latest",
+                    help="checkpoint.pt (where training stopped) or best.pt (the epoch with the best dev BLEU)")
     args = ap.parse_args()
     name = f"translate-{args.direction}-marian"
-    state = common.load_checkpoint(common.RUNS / name / "checkpoint.pt")
+    run = common.RUNS / name
+    state = common.load_checkpoint(run / ("best.pt" if args.source == "best" else "checkpoint.pt"))
+    # best.pt keeps the model and the run's arguments only; the arguments are the same in both.
     saved = argparse.Namespace(**state["args"])
     src_lang, tgt_lang = args.direction.split("-")
     src_spm, tgt_spm, _, _, vocab = load_tokenizers(saved, src_lang, tgt_lang, None)
     model = MarianMTModel(model_config(len(vocab), saved))
     model.load_state_dict(state["model"])
-    print(f"checkpoint at step {state['step']}")
+    print(f"{args.source} checkpoint at step {state['step']}" + (f", dev BLEU {state['dev_bleu']:.2f}" if "dev_bleu" in state else ""))
     export(model, src_spm, tgt_spm, vocab, args.direction, common.RUNS / "export" / name)
 
 
