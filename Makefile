@@ -1,5 +1,5 @@
 # The two commands README.md documents: `make run` and `make test`.
-.PHONY: deps build run test lint hf-client bench
+.PHONY: deps build run test lint hf-client k8s bench
 
 CONFIG ?= Config/kotoba.json
 
@@ -18,7 +18,11 @@ lint:
 hf-client:
 	@scripts/install-hf-client.sh
 
+# Renders and validates deploy/kubernetes; KubernetesManifestTests reads what it renders.
+k8s:
+	@scripts/validate-kubernetes.sh
+
 # The whole suite on this CPU's kernels, then the numeric suites on the baseline ones (scripts/test-other-kernels.sh).
-test: deps lint hf-client
+test: deps lint hf-client k8s
 	swift test --parallel
 	scripts/test-other-kernels.sh

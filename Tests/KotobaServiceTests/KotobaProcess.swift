@@ -22,11 +22,12 @@ final class KotobaProcess: @unchecked Sendable {
     }
 
     /// Starts `kotoba` with exactly `environment`, so the test does not depend on the caller's KOTOBA_* variables.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
         let executable = try #require(Self.executable, "build the kotoba product first (swift build)")
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
+        if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = FileHandle.nullDevice
         let pipe = Pipe()
         process.standardError = pipe
