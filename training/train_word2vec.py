@@ -117,7 +117,7 @@ def main():
     scores_path.write_text(json.dumps(results, indent=1) + "\n")
     full = KeyedVectors.load(str(run / f"{best}.kv"))
     kept = full.index_to_key[:args.ship_words]
-    cut = KeyedVectors(vector_size=full.vector_size, count=len(kept))
+    cut = KeyedVectors(vector_size=full.vector_size)
     cut.add_vectors(kept, full.vectors[:len(kept)])
     export = RUNS / "export" / "word2vec-en"
     export.mkdir(parents=True, exist_ok=True)
@@ -125,6 +125,11 @@ def main():
     check = KeyedVectors.load_word2vec_format(str(export / "vectors.bin"), binary=True)
     example = check.most_similar(positive=["king", "woman"], negative=["man"], topn=5)
     results["example_king_man_woman"] = [[w, round(float(s), 4)] for w, s in example]
+    # The server's start-up self-check (GoldenCheck): gensim's answer to the README's analogy, from the
+    # exported file itself.
+    golden = {"request": {"positive": ["king", "woman"], "negative": ["man"], "top_k": 5},
+              "results": [{"word": w, "score": float(s)} for w, s in example]}
+    (export / "kotoba-golden.json").write_text(json.dumps(golden, indent=1) + "\n")
     scores_path.write_text(json.dumps(results, indent=1) + "\n")
     (export / "scores.json").write_text(json.dumps(results, indent=1) + "\n")
     log.info(f"shipped {best}: {len(kept):,} words, {os.path.getsize(export / 'vectors.bin') / 1e6:.1f} MB; "

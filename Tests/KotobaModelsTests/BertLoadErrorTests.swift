@@ -68,7 +68,7 @@ import KotobaTensor
         var config = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         config["model_type"] = "roberta"
         try JSONSerialization.data(withJSONObject: config).write(to: url)
-        #expect(throws: ModelError.unsupportedArchitecture(name: "roberta", supported: ["bert", "distilbert", "kotoba-seq2seq", "marian"])) {
+        #expect(throws: ModelError.unsupportedArchitecture(name: "roberta", supported: ["bert", "distilbert", "kotoba-seq2seq", "marian", "word2vec"])) {
             try ModelRegistry.architecture(of: directory)
         }
     }

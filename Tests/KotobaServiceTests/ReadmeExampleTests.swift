@@ -5,7 +5,7 @@ import Testing
 @testable import KotobaService
 
 /// The README's task examples (`$ curl -s localhost:8080/PATH -d 'BODY'` followed by its output) sent
-/// through the router with the fixture models under the README's names: each output must be what the README
+/// through the router with the fixture models (and the shipped word vectors) under the README's names: each output must be what the README
 /// shows, numbers within a tolerance (request ids are not compared).
 @Suite struct ReadmeExampleTests {
     struct Example: CustomTestStringConvertible {
@@ -37,6 +37,9 @@ import Testing
             ModelSpec(name: "bert-nsp", task: "next-sentence", path: fixtures.appendingPathComponent("bert-nsp").path, isDefault: true),
             ModelSpec(name: "embedder", task: "feature-extraction", path: fixtures.appendingPathComponent("bert-model").path, isDefault: true),
             ModelSpec(name: "opus-tiny", task: "translation", path: ServedFixtures.translationDirectory.path, isDefault: true),
+            // The shipped vectors themselves (20 MB load in a second): the README shows their king − man + woman.
+            ModelSpec(name: "word2vec-en", task: "word-vectors",
+                      path: KotobaProcess.repositoryRoot.appendingPathComponent("Models/word2vec-en").path, isDefault: true),
         ]
         let catalog = ModelCatalog(models: specs, loaders: ServeRunner.builtInLoaders,
                                    logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })

@@ -183,7 +183,7 @@ import Testing
         let nsp = try ServedFixtures.json(ServedFixtures.send(router, .get, "/v1/models/nsp", body: ""))
         #expect(nsp["labels"] as? [String] == ["is_next", "not_next"])
         let list = try ServedFixtures.json(ServedFixtures.send(router, .get, "/v1/models", body: ""))
-        #expect((list["data"] as? [[String: Any]])?.map { $0["id"] as? String } == ["mlm", "distilbert-mlm", "sentiment", "nsp", "embedder", "marian", "rnn"])
+        #expect((list["data"] as? [[String: Any]])?.map { $0["id"] as? String } == ["mlm", "distilbert-mlm", "sentiment", "nsp", "embedder", "marian", "rnn", "words", "words-cbow"])
     }
 
     @Test func translateMatchesTransformersGenerate() throws {

@@ -87,6 +87,8 @@ enum GoldenCheck {
             return nil
         case let (got as String, want as String):
             return got == want ? nil : "\(path): \"\(got)\" ≠ \"\(want)\""
+        case (is NSNull, is NSNull):
+            return nil
         case let (got as NSNumber, want as NSNumber):
             if Self.isBoolean(got) || Self.isBoolean(want) || (Self.isIntegral(got) && Self.isIntegral(want)) {
                 return got == want ? nil : "\(path): \(got) ≠ \(want)"
