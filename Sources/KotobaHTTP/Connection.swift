@@ -6,6 +6,8 @@ final class Connection: @unchecked Sendable {
 
     let fd: Int32
     let remoteAddress: String
+    /// The client's address without the port: what the per-client connection cap counts.
+    let clientAddress: String
     /// Strong on purpose: the loop's table holds us until close, and we must not outlive it unsafely.
     let loop: EventLoop
     let core: ServerCore
@@ -15,6 +17,7 @@ final class Connection: @unchecked Sendable {
     init(fd: Int32, remoteAddress: String, loop: EventLoop, core: ServerCore) {
         self.fd = fd
         self.remoteAddress = remoteAddress
+        clientAddress = Socket.host(of: remoteAddress)
         self.loop = loop
         self.core = core
         let responder = core.responder
@@ -28,7 +31,7 @@ final class Connection: @unchecked Sendable {
         guard let transport else {
             Socket.close(fd)
             loop.connections[ObjectIdentifier(self)] = nil
-            core.connectionClosed()
+            core.connectionClosed(client: clientAddress)
             return
         }
         io = ConnectionIO(connection: self, transport: transport)
@@ -97,7 +100,7 @@ final class Connection: @unchecked Sendable {
             case .close:
                 io.cancel()
                 loop.connections[ObjectIdentifier(self)] = nil
-                core.connectionClosed()
+                core.connectionClosed(client: clientAddress)
             }
         }
         // Reported after the list so the machine never sees a completion before its own actions ran.

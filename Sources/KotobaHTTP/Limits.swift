@@ -9,18 +9,22 @@ package struct HTTPServerConfiguration: Sendable {
     package var eventLoopCount: Int
     /// Connections beyond this are answered 503 and closed at accept.
     package var maxConnections: Int
+    /// Connections one client address may hold open; beyond it, 429 and close at accept (0: no cap). Keeps
+    /// one client trickling bytes on thousands of connections from taking every slot.
+    package var maxConnectionsPerClient: Int
     package var backlog: Int
     package var limits: Limits
     package var timeouts: Timeouts
 
     package init(host: String = "0.0.0.0", port: Int = 8080,
                 eventLoopCount: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)),
-                maxConnections: Int = 4096, backlog: Int = 1024,
+                maxConnections: Int = 4096, maxConnectionsPerClient: Int = 0, backlog: Int = 1024,
                 limits: Limits = Limits(), timeouts: Timeouts = Timeouts()) {
         self.host = host
         self.port = port
         self.eventLoopCount = eventLoopCount
         self.maxConnections = maxConnections
+        self.maxConnectionsPerClient = maxConnectionsPerClient
         self.backlog = backlog
         self.limits = limits
         self.timeouts = timeouts

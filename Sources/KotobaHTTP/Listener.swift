@@ -54,11 +54,17 @@ final class Listener: @unchecked Sendable {
             guard !stopped else { return }
             switch Socket.accept(fd) {
             case let .accepted(client, remoteAddress):
-                switch core.reserveConnection() {
+                let address = Socket.host(of: remoteAddress)
+                switch core.reserveConnection(client: address) {
                 case .admitted:
                     break
                 case .overCapacity:
                     shed(client, remoteAddress: remoteAddress, message: "too many open connections; retry later")
+                    continue
+                case .clientOverCapacity:
+                    shed(client, remoteAddress: remoteAddress, status: .tooManyRequests,
+                         message: "too many open connections from \(address) "
+                             + "(at most \(core.configuration.maxConnectionsPerClient)); close some, or reuse them")
                     continue
                 case .shuttingDown:
                     shed(client, remoteAddress: remoteAddress, message: "server is shutting down")
@@ -99,15 +105,15 @@ final class Listener: @unchecked Sendable {
     }
 
     /// Over capacity: answer 503 at once and close, so the client learns why instead of hanging.
-    private func shed(_ client: Int32, remoteAddress: String, message: String) {
+    private func shed(_ client: Int32, remoteAddress: String, status: HTTPStatus = .serviceUnavailable,
+                      message: String) {
         // A TLS client cannot read a plain 503, and a handshake here would cost what shedding saves.
         guard core.tls == nil else {
             Socket.close(client)
             return
         }
         let requestID = RequestID.generate()
-        let response = HTTPResponse.error(.serviceUnavailable, message: message,
-                                          type: HTTPErrorType.overloaded, requestID: requestID)
+        let response = HTTPResponse.error(status, message: message, type: HTTPErrorType.overloaded, requestID: requestID)
         let bytes = ResponseEncoder.encode(response, requestID: requestID, close: true, omitBody: false,
                                            keepAliveHeader: false, date: &date)
         // Discard what the client already sent: closing with unread input would send RST, and a client
@@ -120,7 +126,7 @@ final class Listener: @unchecked Sendable {
         Socket.close(client)
         var sent = 0
         if case let .bytes(count) = written { sent = count }
-        core.record(RequestRecord(method: HTTPMethod(rawValue: "-"), path: "-", route: nil, status: 503,
+        core.record(RequestRecord(method: HTTPMethod(rawValue: "-"), path: "-", route: nil, status: status.code,
                                   requestBytes: 0, responseBytes: sent, duration: 0, requestID: requestID,
                                   remoteAddress: remoteAddress))
     }

@@ -70,6 +70,7 @@ package final class HTTPServer: @unchecked Sendable {
         }
         if alreadyStarted { throw .alreadyStarted }
         Socket.ignoreSIGPIPE()
+        Socket.raiseDescriptorLimit()
         let (fd, port) = try Socket.listen(host: config.host, port: config.port, backlog: config.backlog)
         let listener = Listener(fd: fd, queue: acceptQueue, core: core, loops: loops)
         let started = lifecycle.withLock { state -> Bool in

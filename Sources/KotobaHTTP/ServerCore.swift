@@ -8,6 +8,8 @@ final class ServerCore: @unchecked Sendable {
 
     private struct Counters {
         var open = 0
+        /// Open connections per client address, for `maxConnectionsPerClient`.
+        var perClient: [String: Int] = [:]
         var inFlight = 0
         var shuttingDown = false
         var listenerClosed = false
@@ -33,22 +35,31 @@ final class ServerCore: @unchecked Sendable {
     enum Admission {
         case admitted
         case overCapacity
+        case clientOverCapacity
         case shuttingDown
     }
 
-    /// Counts a new connection unless that would pass `maxConnections` or the server is stopping.
-    func reserveConnection() -> Admission {
+    /// Counts a new connection from `client` (its address without the port) unless that would pass
+    /// `maxConnections` or `maxConnectionsPerClient`, or the server is stopping.
+    func reserveConnection(client: String) -> Admission {
         counters.withLock { counters in
             if counters.shuttingDown { return .shuttingDown }
             guard counters.open < configuration.maxConnections else { return .overCapacity }
+            let cap = configuration.maxConnectionsPerClient
+            let held = counters.perClient[client, default: 0]
+            guard cap == 0 || held < cap else { return .clientOverCapacity }
             counters.open += 1
+            if cap > 0 { counters.perClient[client] = held + 1 }
             return .admitted
         }
     }
 
-    func connectionClosed() {
+    func connectionClosed(client: String) {
         let done = counters.withLock { counters -> [@Sendable () -> Void] in
             counters.open -= 1
+            if let held = counters.perClient[client] {
+                counters.perClient[client] = held > 1 ? held - 1 : nil
+            }
             return Self.takeCompletionsIfDone(&counters)
         }
         for completion in done { completion() }

@@ -86,6 +86,29 @@ enum Socket {
         return .accepted(fd: fd, remoteAddress: describe(&storage))
     }
 
+    /// The address part of `describe`'s "host:port" or "[v6]:port".
+    static func host(of remoteAddress: String) -> String {
+        if remoteAddress.hasPrefix("["), let end = remoteAddress.firstIndex(of: "]") {
+            return String(remoteAddress[remoteAddress.index(after: remoteAddress.startIndex)..<end])
+        }
+        guard let colon = remoteAddress.lastIndex(of: ":") else { return remoteAddress }
+        return String(remoteAddress[..<colon])
+    }
+
+    /// Raises this process's soft open-file limit to its hard limit (many systems start at 1,024, which a few
+    /// hundred slow clients exhaust); returns the limit in force afterwards.
+    @discardableResult
+    static func raiseDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
+
     static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         let count = recv(fd, buffer.baseAddress, buffer.count, 0)
         if count > 0 { return .bytes(count) }

@@ -51,7 +51,7 @@ import Testing
         let values: [String: String] = [
             "host": "::1", "port": "1", "event_loops": "2", "max_connections": "3",
             "limits.max_uri_length": "100", "limits.max_header_bytes": "1000", "limits.max_header_count": "5",
-            "limits.max_body_bytes": "6", "timeouts.header_seconds": "7", "timeouts.body_seconds": "8",
+            "limits.max_body_bytes": "6", "limits.max_connections_per_client": "22", "timeouts.header_seconds": "7", "timeouts.body_seconds": "8",
             "timeouts.idle_keep_alive_seconds": "9", "timeouts.write_seconds": "10", "drain_seconds": "11",
             "shutdown_deadline_seconds": "12", "log.format": "json", "log.level": "debug",
             "models": #"[{"name": "m", "task": "fill-mask", "path": "Models/m"}]"#,
@@ -77,6 +77,7 @@ import Testing
         expected.limits.maxHeaderBytes = 1000
         expected.limits.maxHeaderCount = 5
         expected.limits.maxBodyBytes = 6
+        expected.limits.maxConnectionsPerClient = 22
         expected.timeouts = .init()
         expected.timeouts.headerSeconds = 7
         expected.timeouts.bodySeconds = 8

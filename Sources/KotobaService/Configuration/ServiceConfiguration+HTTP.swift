@@ -7,7 +7,7 @@ extension ServiceConfiguration {
         HTTPServerConfiguration(
             host: host, port: port,
             eventLoopCount: eventLoops > 0 ? eventLoops : max(1, ProcessInfo.processInfo.activeProcessorCount),
-            maxConnections: maxConnections,
+            maxConnections: maxConnections, maxConnectionsPerClient: limits.maxConnectionsPerClient,
             limits: .init(maxURILength: limits.maxURILength, maxHeaderBytes: limits.maxHeaderBytes,
                           maxHeaderCount: limits.maxHeaderCount, maxBodyBytes: limits.maxBodyBytes),
             timeouts: .init(header: timeouts.headerSeconds, body: timeouts.bodySeconds,

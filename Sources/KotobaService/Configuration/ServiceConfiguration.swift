@@ -124,6 +124,9 @@ package struct ServiceConfiguration: Sendable, Equatable {
         package var maxHeaderCount = 100
         /// Largest body, in bytes (413 above).
         package var maxBodyBytes = 1024 * 1024
+        /// Connections one client address may hold open (429 above; 0: no cap), so that one address trickling
+        /// bytes on many connections cannot take every slot. Clients behind one NAT or proxy share it.
+        package var maxConnectionsPerClient = 256
 
         package init() {}
     }
