@@ -77,9 +77,13 @@ import Testing
 
     @Test func topKIsAPartialSortThatLeavesOutTheQuery() {
         let scores: [Float] = [0.1, 0.9, 0.5, 0.9, 0.3, 0.7]
-        let best = WordVectors.topK(3, of: scores.count, excluding: [1]) { scores[$0] }
-        #expect(best == [SimilarWord(row: 3, score: 0.9), SimilarWord(row: 5, score: 0.7), SimilarWord(row: 2, score: 0.5)])
-        #expect(WordVectors.topK(10, of: 3, excluding: []) { scores[$0] }.map(\.row) == [1, 2, 0])
-        #expect(WordVectors.topK(0, of: 3, excluding: []) { scores[$0] }.isEmpty)
+        scores.withUnsafeBufferPointer { all in
+            let best = WordVectors.topK(3, of: all, excluding: [1])
+            #expect(best == [SimilarWord(row: 3, score: 0.9), SimilarWord(row: 5, score: 0.7), SimilarWord(row: 2, score: 0.5)])
+            #expect(WordVectors.topK(10, of: UnsafeBufferPointer(rebasing: all[0..<3]), excluding: []).map(\.row) == [1, 2, 0])
+            #expect(WordVectors.topK(0, of: all, excluding: []).isEmpty)
+            // Ties keep the lower row: rows 1 and 3 both score 0.9.
+            #expect(WordVectors.topK(1, of: all, excluding: []) == [SimilarWord(row: 1, score: 0.9)])
+        }
     }
 }

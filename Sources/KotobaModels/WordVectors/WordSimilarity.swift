@@ -60,27 +60,29 @@ extension WordVectors {
                 }
             }
         }
+        // Each query's scores as one contiguous row, then a partial top-k over it.
+        var row = [Float](repeating: 0, count: count)
         return queries.enumerated().map { index, query in
-            let excluded = query.positive + query.negative
             let start = firstColumn[index]
-            return scores.withUnsafeBufferPointer { all in
+            scores.withUnsafeBufferPointer { all in
                 switch query.method {
                 case .add:
-                    return Self.topK(query.topK, of: count, excluding: excluded) { all[$0 * columnCount + start] }
+                    for word in 0..<count { row[word] = all[word * columnCount + start] }
                 case .multiply:
                     let positives = query.positive.count
                     let terms = positives + query.negative.count
-                    return Self.topK(query.topK, of: count, excluding: excluded) { word in
+                    for word in 0..<count {
                         var numerator: Float = 1
                         var denominator: Float = 1
                         for term in 0..<terms {
                             let shifted = (1 + all[word * columnCount + start + term]) / 2
                             if term < positives { numerator *= shifted } else { denominator *= shifted }
                         }
-                        return numerator / (denominator + 0.000001)
+                        row[word] = numerator / (denominator + 0.000001)
                     }
                 }
             }
+            return row.withUnsafeBufferPointer { Self.topK(query.topK, of: $0, excluding: query.positive + query.negative) }
         }
     }
 
@@ -115,17 +117,20 @@ extension WordVectors {
         columns.append(contentsOf: mean)
     }
 
-    /// The `k` best of `count` scores, best first (ties: the lower row first), leaving out `excluded`;
-    /// a bounded min-heap, so the cost is count · log k rather than a full sort.
-    static func topK(_ k: Int, of count: Int, excluding excluded: [Int],
-                     score: (Int) -> Float) -> [SimilarWord] {
+    /// The `k` best of `scores`, best first (ties: the lower row first), leaving out `excluded`; a bounded
+    /// min-heap whose root is checked first, so most rows cost one comparison.
+    static func topK(_ k: Int, of scores: UnsafeBufferPointer<Float>, excluding excluded: [Int]) -> [SimilarWord] {
         guard k > 0 else { return [] }
         // Heap order: the worst kept candidate at the root. "Worse" is a lower score, or on a tie a higher row.
         func worse(_ a: SimilarWord, _ b: SimilarWord) -> Bool { a.score < b.score || (a.score == b.score && a.row > b.row) }
         var heap: [SimilarWord] = []
         heap.reserveCapacity(k)
-        for row in 0..<count where !excluded.contains(row) {
-            let candidate = SimilarWord(row: row, score: score(row))
+        for row in 0..<scores.count {
+            let score = scores[row]
+            // Rows arrive in increasing order, so a tie with the root never displaces it.
+            if heap.count == k, score <= heap[0].score { continue }
+            if excluded.contains(row) { continue }
+            let candidate = SimilarWord(row: row, score: score)
             if heap.count < k {
                 heap.append(candidate)
                 var child = heap.count - 1
@@ -135,7 +140,7 @@ extension WordVectors {
                     heap.swapAt(child, parent)
                     child = parent
                 }
-            } else if worse(heap[0], candidate) {
+            } else {
                 heap[0] = candidate
                 var parent = 0
                 while true {
