@@ -105,6 +105,41 @@ import Testing
         #expect(results(batcher, [[7]], tokens: 50) == [.success([14])])
     }
 
+    @Test func aRequestWithMoreInputsThanABatchIsSplitAndAnsweredOnceInOrder() {
+        let model = DoublingModel()
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(size: 4, tokens: 25), pool: pool, run: model.run)
+        let items = Array(0..<10)
+        #expect(results(batcher, [items], tokens: 5) == [.success(items.map { $0 * 2 })])
+        // Four rows of 5 tokens fit both budgets; five would pass the 25-token one.
+        #expect(model.batches.current == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+    }
+
+    /// The parts of a large request go behind the requests that were waiting, so those run between its parts.
+    @Test func requestsWaitingBehindASplitRequestRunBetweenItsParts() {
+        let gate = DispatchSemaphore(value: 0)
+        let model = DoublingModel(gate: gate)
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(size: 4, wait: 0), pool: pool, run: model.run)
+        let answers = Locked<[Int: Result<[Int], BatchError>]>([:])
+        let group = DispatchGroup()
+        for (index, items) in [[-1], Array(0..<10), [100]].enumerated() {
+            group.enter()
+            batcher.submit(items, tokens: items.map { _ in 1 }, deadline: .now() + 5) { result in
+                answers.withLock { $0[index] = result.map(\.0) }
+                group.leave()
+            }
+            if index == 0 { #expect(KotobaProcess.eventually(within: 2) { model.batches.current.count == 1 }) }
+        }
+        for _ in 0..<4 { gate.signal() }
+        _ = group.wait(timeout: .now() + 10)
+        #expect(answers.current[1] == .success(Array(0..<10).map { $0 * 2 }))
+        #expect(answers.current[2] == .success([200]))
+        #expect(model.batches.current == [[-1], [0, 1, 2, 3], [100, 4, 5, 6], [7, 8, 9]], "\(model.batches.current)")
+    }
+
     @Test func aFullQueueRefusesWithARetryAfter() {
         let gate = DispatchSemaphore(value: 0)
         let model = DoublingModel(gate: gate)

@@ -14,7 +14,8 @@ package struct BatchTiming: Sendable, Equatable {
 /// One request's inputs, waiting for or inside a batch, finished exactly once.
 ///
 /// Three parties race to finish a job: its batch, its deadline timer and its client's disconnect. Whoever
-/// comes first answers; the others find it finished and do nothing, so a reply is never sent twice.
+/// comes first answers; the others find it finished and do nothing, so a reply is never sent twice. A job
+/// larger than one batch runs in parts (`record`), and is answered when its last part is done.
 final class BatchJob<Item: Sendable, Output: Sendable>: Sendable {
     typealias Completion = @Sendable (Result<([Output], BatchTiming), BatchError>) -> Void
 
@@ -25,6 +26,16 @@ final class BatchJob<Item: Sendable, Output: Sendable>: Sendable {
     let submittedAt: DispatchTime
     let deadline: DispatchTime
     private let completion: Locked<Completion?>
+    private let progress: Locked<Progress>
+
+    /// The outputs of the parts run so far, and their timing.
+    private struct Progress {
+        var outputs: [Output?]
+        var received = 0
+        var firstStart: DispatchTime?
+        var inferenceSeconds = 0.0
+        var batchSize = 0
+    }
 
     init(id: UInt64, items: [Item], tokens: [Int], submittedAt: DispatchTime, deadline: DispatchTime,
          completion: @escaping Completion) {
@@ -35,6 +46,31 @@ final class BatchJob<Item: Sendable, Output: Sendable>: Sendable {
         self.submittedAt = submittedAt
         self.deadline = deadline
         self.completion = Locked(completion)
+        progress = Locked(Progress(outputs: Array(repeating: nil, count: items.count)))
+    }
+
+    /// Stores the outputs of items `range`, run in a batch of `batchSize` that started at `started` and took
+    /// `seconds`; answers the job once every item has its output, or at once with a failure.
+    func record(_ result: Result<[Output], BatchError>, for range: Range<Int>, started: DispatchTime,
+                seconds: Double, batchSize: Int) {
+        switch result {
+        case let .failure(error):
+            finish(.failure(error))
+        case let .success(outputs):
+            let complete = progress.withLock { progress -> ([Output], BatchTiming)? in
+                for (index, output) in zip(range, outputs) { progress.outputs[index] = output }
+                progress.received += range.count
+                progress.firstStart = progress.firstStart ?? started
+                progress.inferenceSeconds += seconds
+                progress.batchSize = max(progress.batchSize, batchSize)
+                guard progress.received == items.count, let first = progress.firstStart else { return nil }
+                let timing = BatchTiming(
+                    queueSeconds: Double(first.uptimeNanoseconds - submittedAt.uptimeNanoseconds) / 1e9,
+                    inferenceSeconds: progress.inferenceSeconds, batchSize: progress.batchSize)
+                return (progress.outputs.compactMap { $0 }, timing)
+            }
+            if let complete { finish(.success(complete)) }
+        }
     }
 
     /// The longest item's tokens: what every row of a batch holding this job is padded to, at least.

@@ -4,11 +4,13 @@ import KotobaTasks
 
 /// Dynamic batching for one model: requests that arrive together run as one batch on the inference pool.
 ///
-/// A batch is cut from the front of the queue (oldest first, so no request is overtaken) until the next
-/// request would pass `maxBatchSize` or `maxBatchTokens`, counted padded (rows × the longest input: what the
-/// padded forward pass costs, so one long input with many short ones is not mistaken for a cheap batch); the
-/// first request always goes, so one larger than the budget runs alone rather than never. An idle model waits at most `maxWait` after the oldest request
-/// arrived; a busy one cuts the next batch the moment the running one ends, which is where batches grow.
+/// A batch is cut from the front of the queue (oldest first) item by item until the next item would pass
+/// `maxBatchSize` or `maxBatchTokens`, counted padded (rows × the longest input: what the padded forward pass
+/// costs, so one long input with many short ones is not mistaken for a cheap batch); the first item always
+/// goes. A request with more than fits is split: the batch takes what fits and the rest of the request goes
+/// to the back of the queue, so the requests waiting behind it run between its parts instead of after all of
+/// them, and no batch is larger than the budgets say. An idle model waits at most `maxWait` after the oldest
+/// request arrived; a busy one cuts the next batch the moment the running one ends, which is where batches grow.
 /// One batch runs per model at a time: BLAS already spreads a batch over cores, and requests queueing behind
 /// a running batch are what make the next one large.
 package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
@@ -29,6 +31,8 @@ package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
 
     private struct State {
         var queue: [BatchJob<Item, Output>] = []
+        /// Items of a split job already handed to batches, by job id.
+        var taken: [UInt64: Int] = [:]
         var nextID: UInt64 = 0
         var running = false
         var timerArmed = false
@@ -100,18 +104,25 @@ package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
     }
 
     private func remove(_ job: BatchJob<Item, Output>) {
-        state.withLock { state in state.queue.removeAll { $0.id == job.id } }
+        state.withLock { state in
+            state.queue.removeAll { $0.id == job.id }
+            state.taken[job.id] = nil
+        }
     }
 
+    /// Part of a job in a batch: the job and which of its items.
+    private typealias Segment = (job: BatchJob<Item, Output>, range: Range<Int>)
+
     /// Starts a batch if the model is idle and one is due, else arms the max-wait timer.
-    private enum Next { case nothing, wait(DispatchTime), run([BatchJob<Item, Output>]) }
+    private enum Next { case nothing, wait(DispatchTime), run([Segment]) }
 
     private func schedule() {
         let next = state.withLock { state -> Next in
+            for job in state.queue where job.isFinished { state.taken[job.id] = nil }
             state.queue.removeAll(where: \.isFinished)
             guard !state.running, let oldest = state.queue.first else { return .nothing }
             let due = oldest.submittedAt + limits.maxWait
-            let rows = state.queue.reduce(0) { $0 + $1.items.count }
+            let rows = state.queue.reduce(0) { $0 + $1.items.count - state.taken[$1.id, default: 0] }
             let full = rows >= limits.maxBatchSize
                 || rows * (state.queue.map(\.longestInput).max() ?? 0) >= limits.maxBatchTokens
             guard full || DispatchTime.now() >= due else {
@@ -119,14 +130,28 @@ package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
                 state.timerArmed = true
                 return .wait(due)
             }
-            var batch: [BatchJob<Item, Output>] = []
+            var batch: [Segment] = []
             var inputs = 0, longest = 0
             while let job = state.queue.first {
-                let (grownInputs, grownLongest) = (inputs + job.items.count, max(longest, job.longestInput))
-                if !batch.isEmpty && (grownInputs > limits.maxBatchSize
+                let start = state.taken[job.id, default: 0]
+                var end = start
+                while end < job.items.count {
+                    let (grownInputs, grownLongest) = (inputs + 1, max(longest, job.tokens[end]))
+                    if inputs > 0 && (grownInputs > limits.maxBatchSize
                                       || grownInputs * grownLongest > limits.maxBatchTokens) { break }
-                batch.append(state.queue.removeFirst())
-                (inputs, longest) = (grownInputs, grownLongest)
+                    (inputs, longest) = (grownInputs, grownLongest)
+                    end += 1
+                }
+                guard end > start else { break }
+                batch.append((job, start..<end))
+                state.queue.removeFirst()
+                if end < job.items.count {
+                    // The rest of the request waits behind the others, so they run between its parts.
+                    state.taken[job.id] = end
+                    state.queue.append(job)
+                    break
+                }
+                state.taken[job.id] = nil
             }
             state.running = true
             return .run(batch)
@@ -148,30 +173,28 @@ package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
         }
     }
 
-    private func execute(_ batch: [BatchJob<Item, Output>]) {
-        let live = batch.filter { !$0.isFinished }
+    private func execute(_ batch: [Segment]) {
+        let live = batch.filter { !$0.job.isFinished }
         guard !live.isEmpty else { return }
         let started = DispatchTime.now()
-        let items = live.flatMap(\.items)
+        let items = live.flatMap { Array($0.job.items[$0.range]) }
         // Which job each flattened item belongs to, so the model can ask whether anyone still waits for it.
-        let owners = live.enumerated().flatMap { index, job in Array(repeating: index, count: job.items.count) }
+        let owners = live.enumerated().flatMap { index, segment in Array(repeating: index, count: segment.range.count) }
         let results = run(items) { item in
-            let job = live[owners[item]]
+            let job = live[owners[item]].job
             return job.isFinished || DispatchTime.now() >= job.deadline
         }
         let ended = DispatchTime.now()
         let seconds = Double(ended.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         state.withLock { $0.averageBatchSeconds = 0.8 * $0.averageBatchSeconds + 0.2 * seconds }
-        let tokens = live.flatMap(\.tokens)
+        let tokens = live.flatMap { Array($0.job.tokens[$0.range]) }
         metrics?.recordBatch(model: model, size: items.count, tokens: tokens, seconds: seconds)
         var cursor = 0
-        for job in live {
-            let slice = results.count == items.count ? Array(results[cursor..<(cursor + job.items.count)]) : []
-            cursor += job.items.count
-            let timing = BatchTiming(
-                queueSeconds: Double(started.uptimeNanoseconds - job.submittedAt.uptimeNanoseconds) / 1e9,
-                inferenceSeconds: seconds, batchSize: items.count)
-            job.finish(Self.collect(slice, expected: job.items.count).map { ($0, timing) })
+        for (job, range) in live {
+            let slice = results.count == items.count ? Array(results[cursor..<(cursor + range.count)]) : []
+            cursor += range.count
+            job.record(Self.collect(slice, expected: range.count), for: range, started: started, seconds: seconds,
+                       batchSize: items.count)
         }
     }
 
@@ -194,9 +217,10 @@ package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
 
 /// Bounds on batches and the queue.
 package struct BatchLimits: Sendable, Equatable {
-    /// Most inputs in one batch (a request with more runs alone).
+    /// Most inputs in one batch (a request with more is split over several batches).
     package var maxBatchSize: Int
-    /// Most padded tokens in one batch, rows × the longest input (a request with more runs alone).
+    /// Most padded tokens in one batch, rows × the longest input (a request with more is split; one input
+    /// longer than this runs alone).
     package var maxBatchTokens: Int
     /// Seconds an idle model waits for a batch to fill.
     package var maxWait: Double
