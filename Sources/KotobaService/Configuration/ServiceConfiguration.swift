@@ -94,7 +94,7 @@ package struct ServiceConfiguration: Sendable, Equatable {
     package struct Batching: Sendable, Equatable {
         /// Most requests in one batch.
         package var maxBatchSize = 32
-        /// Most tokens (summed over the batch's inputs) in one batch; a larger request runs alone.
+        /// Most padded tokens (rows × the longest input) in one batch; a larger request is split over batches.
         package var maxBatchTokens = 16_384
         /// How long an idle model waits after a request arrives for others to join its batch.
         package var maxWaitSeconds = 0.002
