@@ -4,7 +4,7 @@ import KotobaTasks
 package enum BatchError: Error, Sendable, Equatable {
     /// The model's queue was full; `retryAfterSeconds` estimates when it will have drained.
     case queueFull(capacity: Int, retryAfterSeconds: Int)
-    /// The request's deadline passed while it waited or ran.
+    /// The request's deadline passed while it waited or ran; `milliseconds` is how long after queueing.
     case deadlineExceeded(milliseconds: Int)
     /// The client disconnected; nobody is waiting for the answer.
     case clientGone

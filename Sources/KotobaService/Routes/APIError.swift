@@ -84,7 +84,11 @@ enum APIError: Error, Equatable {
         case let .batch(error):
             switch error {
             case let .queueFull(capacity, retry): "the model's queue is full (\(capacity) requests); retry in \(retry) s"
-            case let .deadlineExceeded(milliseconds): "no result within the request's deadline of \(milliseconds) ms"
+            // The deadline counts from arrival, so the time left once queued can be 0 ms for a 1 ms deadline:
+            // say what the number is rather than calling it the deadline.
+            case let .deadlineExceeded(milliseconds):
+                "no result before the request's deadline (X-Request-Timeout-Ms, else requests.timeout_seconds, "
+                    + "counted from arrival), which passed \(milliseconds) ms after the request was queued"
             case .shuttingDown: "the service is shutting down"
             case .clientGone: "the client disconnected"
             case let .failed(why): "inference failed: \(why)"
