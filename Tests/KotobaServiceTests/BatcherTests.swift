@@ -116,6 +116,28 @@ import Testing
         #expect(model.batches.current == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
     }
 
+    /// The attention-memory bound splits by rows × longest²: 4 bytes per head, 2 heads, inputs of 10 tokens
+    /// cost 800 bytes a row, so a 2,000-byte bound takes two rows at a time.
+    @Test func theMemoryBoundSplitsByTheSquareOfTheLength() {
+        let model = DoublingModel()
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        var bounded = limits(size: 64, tokens: 10_000)
+        bounded.maxBatchMemoryBytes = 2_000
+        bounded.memoryBytesPerSquaredToken = 8
+        #expect(bounded.memoryBytes(rows: 2, longest: 10) == 1_600)
+        #expect(bounded.memoryBytes(rows: 3, longest: 10) == 2_400)
+        #expect(bounded.memoryBytes(rows: .max, longest: .max) == .max)
+        let batcher = Batcher<Int, Int>(model: "m", limits: bounded, pool: pool, run: model.run)
+        #expect(results(batcher, [Array(0..<5)], tokens: 10) == [.success([0, 2, 4, 6, 8])])
+        #expect(model.batches.current == [[0, 1], [2, 3], [4]])
+        // Models without attention (0 bytes per squared token) are not bounded by it.
+        let free = DoublingModel()
+        let unbounded = Batcher<Int, Int>(model: "w", limits: limits(size: 64, tokens: 10_000), pool: pool, run: free.run)
+        #expect(results(unbounded, [Array(0..<5)], tokens: 10) == [.success([0, 2, 4, 6, 8])])
+        #expect(free.batches.current == [[0, 1, 2, 3, 4]])
+    }
+
     /// The parts of a large request go behind the requests that were waiting, so those run between its parts.
     @Test func requestsWaitingBehindASplitRequestRunBetweenItsParts() {
         let gate = DispatchSemaphore(value: 0)

@@ -56,7 +56,7 @@ import Testing
             "shutdown_deadline_seconds": "12", "log.format": "json", "log.level": "debug",
             "models": #"[{"name": "m", "task": "fill-mask", "path": "Models/m"}]"#,
             "batching.max_batch_size": "13", "batching.max_batch_tokens": "14", "batching.max_wait_seconds": "0.015",
-            "batching.queue_capacity": "16", "inference_workers": "17", "requests.timeout_seconds": "18",
+            "batching.queue_capacity": "16", "batching.max_batch_memory_bytes": "23", "inference_workers": "17", "requests.timeout_seconds": "18",
             "requests.max_inputs": "19", "auth.api_keys_file": "/etc/kotoba/keys", "auth.exempt_metrics": "true",
             "cors.allowed_origins": #"["https://a.example", "*"]"#, "cors.allowed_headers": #"["content-type"]"#,
             "cors.max_age_seconds": "20", "compression.enabled": "false", "compression.min_bytes": "21",
@@ -92,6 +92,7 @@ import Testing
         expected.batching.maxBatchTokens = 14
         expected.batching.maxWaitSeconds = 0.015
         expected.batching.queueCapacity = 16
+        expected.batching.maxBatchMemoryBytes = 23
         expected.inferenceWorkers = 17
         expected.requests.timeoutSeconds = 18
         expected.requests.maxInputs = 19

@@ -138,7 +138,10 @@ package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
                 while end < job.items.count {
                     let (grownInputs, grownLongest) = (inputs + 1, max(longest, job.tokens[end]))
                     if inputs > 0 && (grownInputs > limits.maxBatchSize
-                                      || grownInputs * grownLongest > limits.maxBatchTokens) { break }
+                                      || grownInputs * grownLongest > limits.maxBatchTokens
+                                      || limits.memoryBytes(rows: grownInputs, longest: grownLongest) > limits.maxBatchMemoryBytes) {
+                        break
+                    }
                     (inputs, longest) = (grownInputs, grownLongest)
                     end += 1
                 }
@@ -226,12 +229,28 @@ package struct BatchLimits: Sendable, Equatable {
     package var maxWait: Double
     /// Requests waiting (not yet in a batch); one more is refused.
     package var queueCapacity: Int
+    /// Most bytes of attention scores one batch may need (rows × longest² × `memoryBytesPerSquaredToken`);
+    /// a request needing more is split. One input needing more runs alone. `Int.max`: no bound.
+    package var maxBatchMemoryBytes: Int
+    /// What the model's attention costs per row per squared padded length (heads × 4 bytes); 0 for models
+    /// without attention, which this bound then leaves alone.
+    package var memoryBytesPerSquaredToken = 0
 
-    package init(maxBatchSize: Int, maxBatchTokens: Int, maxWait: Double, queueCapacity: Int) {
+    package init(maxBatchSize: Int, maxBatchTokens: Int, maxWait: Double, queueCapacity: Int,
+                maxBatchMemoryBytes: Int = .max) {
         precondition(maxBatchSize >= 1 && maxBatchTokens >= 1 && maxWait >= 0 && queueCapacity >= 1)
         self.maxBatchSize = maxBatchSize
         self.maxBatchTokens = maxBatchTokens
         self.maxWait = maxWait
         self.queueCapacity = queueCapacity
+        self.maxBatchMemoryBytes = maxBatchMemoryBytes
+    }
+
+    /// The attention scores of a batch of `rows` padded to `longest`, in bytes (saturating).
+    func memoryBytes(rows: Int, longest: Int) -> Int {
+        let (square, overflow1) = longest.multipliedReportingOverflow(by: longest)
+        let (perRow, overflow2) = square.multipliedReportingOverflow(by: memoryBytesPerSquaredToken)
+        let (total, overflow3) = perRow.multipliedReportingOverflow(by: rows)
+        return overflow1 || overflow2 || overflow3 ? .max : total
     }
 }

@@ -12,6 +12,9 @@ struct CheckpointFacts: Sendable, Equatable {
     var labels: [String]?
     var parameterCount: Int
     var weightsSHA256: String
+    /// Attention heads per layer (`num_attention_heads`, Marian's `encoder_attention_heads`), for the batch
+    /// memory bound; nil for models without attention.
+    var attentionHeads: Int? = nil
 
     /// Why a directory's facts could not be read.
     struct Failure: Error, CustomStringConvertible {
@@ -59,8 +62,12 @@ struct CheckpointFacts: Sendable, Equatable {
         }
         let parameters = try parameterCount(safetensors: weights, file: weightsURL.path)
         let digest = weights.withUnsafeBytes { SHA256.hex(of: $0) }
+        var heads: Int?
+        for key in ["num_attention_heads", "encoder_attention_heads", "n_heads"] {
+            if case let .integer(value)? = config[key], value > 0 { heads = value; break }
+        }
         return CheckpointFacts(architecture: architecture, maxPositions: maxPositions, labels: labels,
-                               parameterCount: parameters, weightsSHA256: digest)
+                               parameterCount: parameters, weightsSHA256: digest, attentionHeads: heads)
     }
 
     /// A word2vec folder has no config: the header line gives the size, the file its digest.

@@ -14,6 +14,8 @@ package struct ModelMetadata: Sendable, Equatable {
     package var vocabularySize: Int?
     /// Vector length, for word vectors.
     package var dimensions: Int?
+    /// Attention heads per layer: with the padded length, what one batch's attention scores cost.
+    package var attentionHeads: Int?
 
     package init(architecture: String, parameterCount: Int? = nil, maxInputTokens: Int? = nil,
                 weightsSHA256: String? = nil, labels: [String]? = nil, vocabularySize: Int? = nil,

@@ -100,6 +100,9 @@ package struct ServiceConfiguration: Sendable, Equatable {
         package var maxWaitSeconds = 0.002
         /// Requests waiting per model; one more is refused with 429.
         package var queueCapacity = 256
+        /// Bytes of attention scores one batch may need (rows × heads × longest² × 4): the largest activation,
+        /// so what bounds a batch's memory; a request needing more is split. 0: no bound.
+        package var maxBatchMemoryBytes = 128 * 1024 * 1024
 
         package init() {}
     }

@@ -27,7 +27,8 @@ final class InferenceHub: Sendable {
         pool = InferencePool(workers: configuration.inferenceWorkers)
         let batching = configuration.batching
         limits = BatchLimits(maxBatchSize: batching.maxBatchSize, maxBatchTokens: batching.maxBatchTokens,
-                             maxWait: batching.maxWaitSeconds, queueCapacity: batching.queueCapacity)
+                             maxWait: batching.maxWaitSeconds, queueCapacity: batching.queueCapacity,
+                             maxBatchMemoryBytes: batching.maxBatchMemoryBytes > 0 ? batching.maxBatchMemoryBytes : .max)
         defaultTimeoutSeconds = configuration.requests.timeoutSeconds
         maxInputs = configuration.requests.maxInputs
         self.metrics = metrics
@@ -39,6 +40,9 @@ final class InferenceHub: Sendable {
     func batcher<Model: ServedModel>(for name: String, _ model: Model) -> Batcher<Model.Item, Model.Output> {
         batchers.withLock { all in
             if let existing = all.byModel[name] as? Batcher<Model.Item, Model.Output> { return existing }
+            var limits = self.limits
+            // One layer's attention scores, Float32 per head per (query, key) pair: the largest activation.
+            limits.memoryBytesPerSquaredToken = (model.metadata.attentionHeads ?? 0) * MemoryLayout<Float>.size
             let made = Batcher<Model.Item, Model.Output>(model: name, limits: limits, pool: pool,
                                                          metrics: metrics.batch) { items, isCancelled in
                 model.runBatch(items, isCancelled: isCancelled)

@@ -98,5 +98,6 @@ extension ModelMetadata {
     init(_ facts: CheckpointFacts, maxInputTokens: Int, labels: [String]? = nil) {
         self.init(architecture: facts.architecture, parameterCount: facts.parameterCount,
                   maxInputTokens: maxInputTokens, weightsSHA256: facts.weightsSHA256, labels: labels)
+        attentionHeads = facts.attentionHeads
     }
 }
