@@ -39,10 +39,12 @@ package final class Service: Sendable {
         let catalog = ModelCatalog(models: configuration.models, loaders: loaders, logger: logger)
         // The server's counters are read at scrape time, and the server needs the router (which needs the
         // metrics) to exist first, so the metrics reach the server through this box.
-        let serverBox = Locked<HTTPServer?>(nil)
+        // Weak: the server's completion hook holds the metrics, so a strong reference here would be a cycle
+        // that keeps a dropped Service (and its event loops) alive.
+        let serverBox = Locked(WeakServer())
         let metrics = ServiceMetrics(
-            inFlightRequests: { serverBox.current?.inFlightRequestCount ?? 0 },
-            openConnections: { serverBox.current?.openConnectionCount ?? 0 },
+            inFlightRequests: { serverBox.current.server?.inFlightRequestCount ?? 0 },
+            openConnections: { serverBox.current.server?.openConnectionCount ?? 0 },
             modelStates: { catalog.entries.map { ($0.spec.name, $0.spec.task, $0.state.name) } })
         let state = self.state
         let inference = InferenceHub(configuration: configuration, metrics: metrics.tasks, logger: logger)
@@ -69,7 +71,7 @@ package final class Service: Sendable {
                            keyID: record.logFields.first { $0.name == "key_id" }?.value)
             logger.info("request", metadata: RequestLog.metadata(for: record))
         }
-        serverBox.withLock { $0 = server }
+        serverBox.withLock { $0.server = server }
         self.configuration = configuration
         self.catalog = catalog
         self.metrics = metrics
@@ -216,4 +218,9 @@ package final class Service: Sendable {
         }
         for completion in waiting { completion() }
     }
+}
+
+/// A weak reference to the server, for the metrics' closures.
+private struct WeakServer {
+    weak var server: HTTPServer?
 }
