@@ -181,6 +181,8 @@ final class ConnectionIO: @unchecked Sendable {
 
     /// The write source runs while a write or a read waits for the socket to take bytes, and only then.
     private func updateWriteSource() {
+        // A cancelled source must stay resumed: dispatch traps on releasing a suspended one.
+        guard !cancelled else { return }
         let wanted = waitingToWrite || readWaitsForWritable
         if wanted && writeSuspended {
             writeSuspended = false
