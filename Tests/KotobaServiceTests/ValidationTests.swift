@@ -99,6 +99,8 @@ struct InvalidRequest: Sendable, CustomTestStringConvertible {
         .init("no_repeat_ngram_size fraction", "/translate", #"{"text": "Tom", "no_repeat_ngram_size": 1.5}"#, 422, "validation"),
         .init("length_penalty as string", "/translate", #"{"text": "Tom", "length_penalty": "high"}"#, 422, "validation"),
         .init("length_penalty out of range", "/translate", #"{"text": "Tom", "length_penalty": 100}"#, 422, "validation"),
+        .init("repetition_penalty zero", "/translate", #"{"text": "Tom", "repetition_penalty": 0}"#, 422, "validation"),
+        .init("repetition_penalty as string", "/translate", #"{"text": "Tom", "repetition_penalty": "high"}"#, 422, "validation"),
         .init("text_pair on translate", "/translate", #"{"text": "Tom", "text_pair": "x"}"#, 422, "validation"),
         .init("unknown route", "/fill_mask", #"{"text": "a [MASK]"}"#, 404, "not_found"),
     ]

@@ -129,6 +129,40 @@ import Testing
             try task.run(["Tom"], options: TranslationOptions(noRepeatNgramSize: -1))
         }
     }
+
+    /// `repetition_penalty` against transformers' `generate` (training/fixtures/translation_repetition.py): greedy
+    /// on logits, beam search on log-probabilities (penalties above and below 1), ids exactly, scores within 1e-4.
+    @Test func repetitionPenaltyMatchesTransformersGenerate() throws {
+        struct Output: Decodable { var ids: [Int]; var score: Float? }
+        struct Case: Decodable {
+            var text: String
+            var greedy_rp15: [Output]
+            var beam3_rp2_n2: [Output]
+            var beam3_rp07_lp05: [Output]
+        }
+        struct Reference: Decodable { var cases: [Case] }
+        let url = Self.directory.appendingPathComponent("reference_repetition.json")
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        let task = try TranslationTask.load(directory: Self.directory)
+        let settings: [(TranslationOptions, KeyPath<Case, [Output]>)] = [
+            (TranslationOptions(beamSize: 1, maxNewTokens: 12, repetitionPenalty: 1.5), \.greedy_rp15),
+            (TranslationOptions(beamSize: 3, maxNewTokens: 12, numReturnSequences: 2, repetitionPenalty: 2), \.beam3_rp2_n2),
+            (TranslationOptions(beamSize: 3, maxNewTokens: 12, lengthPenalty: 0.5, repetitionPenalty: 0.7), \.beam3_rp07_lp05),
+        ]
+        for (options, key) in settings {
+            let got = try task.run(reference.cases.map(\.text), options: options)
+            for (result, example) in zip(got, reference.cases) {
+                let want = example[keyPath: key]
+                #expect(result.translations.map(\.tokens) == want.map { Self.generated($0.ids) }, "\(example.text) \(key)")
+                for (translation, output) in zip(result.translations, want) where output.score != nil {
+                    #expect(abs(translation.score - output.score!) < 1e-4, "\(example.text): \(translation.score) vs \(output.score!)")
+                }
+            }
+        }
+        #expect(throws: TaskError.invalidInput("repetition_penalty must be a positive number")) {
+            try task.run(["Tom"], options: TranslationOptions(repetitionPenalty: 0))
+        }
+    }
 }
 
 /// The Translation task on the kotoba-seq2seq format (GRU + Bahdanau, as shipped) against

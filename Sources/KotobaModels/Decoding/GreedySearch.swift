@@ -60,13 +60,23 @@ public struct GreedySearch: Sendable {
             do { result = try decoder.step(tokens: active.map { sequences[$0][sequences[$0].count - 1] }, state: state) } catch {
                 throw .model(error)
             }
+            // transformers' greedy search runs its processors on the logits; the repetition penalty is the one whose
+            // outcome differs on log-probabilities (it divides positive scores), so it goes first, on the logits.
+            var logits = result.logits
+            if rules.repetitionPenalty != 1 {
+                logits.storage.withUnsafeMutableBufferPointer { all in
+                    for (r, b) in active.enumerated() {
+                        rules.penalizeRepeats(all.baseAddress! + r * vocabulary, vocabulary: vocabulary, sequence: sequences[b])
+                    }
+                }
+            }
             var logProbs: Tensor
-            do { logProbs = try result.logits.logSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
+            do { logProbs = try logits.logSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
             var keep: [Int] = []
             logProbs.storage.withUnsafeMutableBufferPointer { lp in
                 for (r, b) in active.enumerated() {
                     let row = lp.baseAddress! + r * vocabulary
-                    rules.apply(row, vocabulary: vocabulary, sequence: sequences[b])
+                    rules.apply(row, vocabulary: vocabulary, sequence: sequences[b], penalizingRepeats: false)
                     // argmax of log-softmax == argmax of the logits; the first maximum wins, as torch.argmax.
                     var best = 0
                     for v in 1..<vocabulary where row[v] > row[best] { best = v }

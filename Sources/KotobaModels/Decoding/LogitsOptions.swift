@@ -17,6 +17,9 @@ public struct LogitsOptions: Sendable, Equatable {
     public var eosTokenIDs: [Int]?
     /// transformers' `renormalize_logits`: log-softmax the scores again after the rules above.
     public var renormalizesLogits: Bool
+    /// transformers' `repetition_penalty` (Keskar et al. 2019): the score of every token already in the decoder
+    /// sequence is divided by it when positive, multiplied when negative; 1 disables it.
+    public var repetitionPenalty: Float = 1
 
     /// Options with transformers' defaults for everything not given.
     public init(noRepeatNgramSize: Int = 0, bannedTokens: [Int] = [], bannedSequences: [[Int]] = [],
@@ -34,6 +37,9 @@ public struct LogitsOptions: Sendable, Equatable {
 
     func validate(vocabulary: Int) throws(GenerationError) {
         guard noRepeatNgramSize >= 0 else { throw .invalidOption(name: "noRepeatNgramSize", reason: "must be ≥ 0") }
+        guard repetitionPenalty.isFinite && repetitionPenalty > 0 else {
+            throw .invalidOption(name: "repetitionPenalty", reason: "must be a positive number")
+        }
         guard minLength >= 0 else { throw .invalidOption(name: "minLength", reason: "must be ≥ 0") }
         for token in bannedTokens where token < 0 || token >= vocabulary {
             throw .invalidOption(name: "bannedTokens", reason: "holds \(token), outside the vocabulary of \(vocabulary)")
@@ -53,6 +59,7 @@ public struct LogitsOptions: Sendable, Equatable {
     func rules(decoderEOS: Int, maxLength: Int) -> LogitsRules {
         LogitsRules(noRepeatNgramSize: noRepeatNgramSize, bannedTokens: bannedTokens, bannedSequences: bannedSequences,
                     minLength: minLength, forcesEOSAtMaxLength: forcesEOSAtMaxLength, renormalizes: renormalizesLogits,
-                    eosTokenIDs: eosTokenIDs ?? [decoderEOS], forcedEOSTokenID: forcedEOSTokenID, maxLength: maxLength)
+                    eosTokenIDs: eosTokenIDs ?? [decoderEOS], forcedEOSTokenID: forcedEOSTokenID, maxLength: maxLength,
+                    repetitionPenalty: repetitionPenalty)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import KotobaTensor
 
 /// The transformers logits processors Kotoba's searches apply, in the order `GenerationMixin._get_logits_processor`
-/// builds them (src/transformers/generation/utils.py, v5.24.0): `NoRepeatNGramLogitsProcessor`,
+/// builds them (src/transformers/generation/utils.py, v5.24.0): `RepetitionPenaltyLogitsProcessor`,
+/// `NoRepeatNGramLogitsProcessor`,
 /// `NoBadWordsLogitsProcessor` (single- and multi-token bad words), `MinLengthLogitsProcessor`,
 /// `ForcedEOSTokenLogitsProcessor`, and last `LogitNormalization` (`renormalize_logits`), which log-softmaxes the
 /// processed scores again.
@@ -25,10 +26,12 @@ struct LogitsRules: Sendable {
     let forcedEOSTokenID: Int
     /// Length limit of the decoder sequence, decoder_start included (transformers' `max_length`).
     let maxLength: Int
+    /// `repetition_penalty`; 1 is off.
+    let repetitionPenalty: Float
 
     init(noRepeatNgramSize: Int, bannedTokens: [Int], bannedSequences: [[Int]] = [], minLength: Int = 0,
          forcesEOSAtMaxLength: Bool, renormalizes: Bool, eosTokenIDs: [Int], forcedEOSTokenID: Int? = nil,
-         maxLength: Int) {
+         maxLength: Int, repetitionPenalty: Float = 1) {
         precondition(!eosTokenIDs.isEmpty, "a search needs an EOS token")
         self.noRepeatNgramSize = noRepeatNgramSize
         self.bannedTokens = bannedTokens
@@ -39,11 +42,15 @@ struct LogitsRules: Sendable {
         self.eosTokenIDs = eosTokenIDs
         self.forcedEOSTokenID = forcedEOSTokenID ?? eosTokenIDs[0]
         self.maxLength = maxLength
+        self.repetitionPenalty = repetitionPenalty
     }
 
     /// Applies the rules to the next-token scores of one row whose decoder sequence (decoder_start first) is
     /// `sequence`.
-    func apply(_ row: UnsafeMutablePointer<Float>, vocabulary: Int, sequence: [Int]) {
+    /// `penalizingRepeats: false` leaves out the repetition penalty, for a search that applied it to the logits
+    /// itself (greedy search penalises logits, not log-probabilities, as transformers does).
+    func apply(_ row: UnsafeMutablePointer<Float>, vocabulary: Int, sequence: [Int], penalizingRepeats: Bool = true) {
+        if penalizingRepeats { penalizeRepeats(row, vocabulary: vocabulary, sequence: sequence) }
         if noRepeatNgramSize > 0 {
             for token in NoRepeatNgram.banned(after: sequence, n: noRepeatNgramSize) { row[token] = -.infinity }
         }
@@ -60,5 +67,16 @@ struct LogitsRules: Sendable {
             row[forcedEOSTokenID] = 0
         }
         if renormalizes { VectorMath.formLogSoftmax(UnsafeMutableBufferPointer(start: row, count: vocabulary)) }
+    }
+
+    /// `RepetitionPenaltyLogitsProcessor`: transformers gathers every id of the sequence, decoder_start included,
+    /// and scatters the penalised scores back, so each distinct token is penalised once.
+    func penalizeRepeats(_ row: UnsafeMutablePointer<Float>, vocabulary: Int, sequence: [Int]) {
+        guard repetitionPenalty != 1 else { return }
+        var seen = Set<Int>()
+        for token in sequence where seen.insert(token).inserted && token >= 0 && token < vocabulary {
+            let score = row[token]
+            row[token] = score < 0 ? score * repetitionPenalty : score / repetitionPenalty
+        }
     }
 }

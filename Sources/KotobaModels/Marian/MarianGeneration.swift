@@ -55,21 +55,27 @@ struct MarianDecoding {
 
     /// `num_beams == 1`: greedy search; `max_length` counts the decoder start token, `maxNewTokens` does not.
     var greedyOptions: GreedyOptions {
-        GreedyOptions(maxNewTokens: options.maxLength - 1, noRepeatNgramSize: options.noRepeatNgramSize,
-                      bannedTokens: bannedTokens, bannedSequences: bannedSequences, minLength: options.minLength,
-                      forcesEOSAtMaxLength: options.forcedEOSTokenId != nil, forcedEOSTokenID: options.forcedEOSTokenId,
-                      eosTokenIDs: options.eosTokenIds, renormalizesLogits: options.renormalizeLogits,
-                      alignments: alignments)
+        var greedy = GreedyOptions(maxNewTokens: options.maxLength - 1, noRepeatNgramSize: options.noRepeatNgramSize,
+                                   bannedTokens: bannedTokens, bannedSequences: bannedSequences, minLength: options.minLength,
+                                   forcesEOSAtMaxLength: options.forcedEOSTokenId != nil,
+                                   forcedEOSTokenID: options.forcedEOSTokenId, eosTokenIDs: options.eosTokenIds,
+                                   renormalizesLogits: options.renormalizeLogits, alignments: alignments)
+        greedy.logits.repetitionPenalty = Float(options.repetitionPenalty)
+        return greedy
     }
 
     /// Beam search of `num_beams` beams returning `num_return_sequences` hypotheses.
     var beamOptions: BeamOptions {
-        BeamOptions(width: options.numBeams, lengthPenalty: options.lengthPenalty, maxNewTokens: options.maxLength - 1,
-                    earlyStopping: options.earlyStopping, noRepeatNgramSize: options.noRepeatNgramSize,
-                    bannedTokens: bannedTokens, bannedSequences: bannedSequences, minLength: options.minLength,
-                    forcesEOSAtMaxLength: options.forcedEOSTokenId != nil, forcedEOSTokenID: options.forcedEOSTokenId,
-                    eosTokenIDs: options.eosTokenIds, renormalizesLogits: options.renormalizeLogits,
-                    nBest: options.numReturnSequences, alignments: alignments)
+        var beam = BeamOptions(width: options.numBeams, lengthPenalty: options.lengthPenalty,
+                               maxNewTokens: options.maxLength - 1, earlyStopping: options.earlyStopping,
+                               noRepeatNgramSize: options.noRepeatNgramSize, bannedTokens: bannedTokens,
+                               bannedSequences: bannedSequences, minLength: options.minLength,
+                               forcesEOSAtMaxLength: options.forcedEOSTokenId != nil,
+                               forcedEOSTokenID: options.forcedEOSTokenId, eosTokenIDs: options.eosTokenIds,
+                               renormalizesLogits: options.renormalizeLogits, nBest: options.numReturnSequences,
+                               alignments: alignments)
+        beam.logits.repetitionPenalty = Float(options.repetitionPenalty)
+        return beam
     }
 }
 

@@ -20,6 +20,8 @@ public struct MarianGenerationConfig: Sendable, Equatable {
     public var earlyStopping: EarlyStopping = .heuristic
     /// `no_repeat_ngram_size`; 0 disables it.
     public var noRepeatNgramSize: Int = 0
+    /// `repetition_penalty`; 1 disables it.
+    public var repetitionPenalty: Double = 1
     /// `num_return_sequences`: hypotheses per source, at most `numBeams`.
     public var numReturnSequences: Int = 1
     /// `bad_words_ids`: token sequences that may never be generated (Marian bans its pad token).
@@ -65,6 +67,7 @@ public struct MarianGenerationConfig: Sendable, Equatable {
         if let v = raw.length_penalty { lengthPenalty = v }
         if let v = raw.early_stopping { earlyStopping = v.value }
         if let v = raw.no_repeat_ngram_size { noRepeatNgramSize = v }
+        if let v = raw.repetition_penalty { repetitionPenalty = v }
         if let v = raw.num_return_sequences { numReturnSequences = v }
         if let v = raw.bad_words_ids { badWordsIds = v }
         if let v = raw.forced_eos_token_id { forcedEOSTokenId = v.ids.first }
@@ -89,6 +92,9 @@ public struct MarianGenerationConfig: Sendable, Equatable {
         }
         guard noRepeatNgramSize >= 0 else { throw .invalidOption(name: "no_repeat_ngram_size", reason: "must be ≥ 0") }
         guard lengthPenalty.isFinite else { throw .invalidOption(name: "length_penalty", reason: "must be finite") }
+        guard repetitionPenalty.isFinite && repetitionPenalty > 0 else {
+            throw .invalidOption(name: "repetition_penalty", reason: "must be a positive number")
+        }
         guard !eosTokenIds.isEmpty else { throw .invalidOption(name: "eos_token_id", reason: "is empty") }
         guard badWordsIds.allSatisfy({ !$0.isEmpty }) else { throw .invalidOption(name: "bad_words_ids", reason: "holds an empty list") }
         if let vocabularySize {
@@ -104,7 +110,7 @@ public struct MarianGenerationConfig: Sendable, Equatable {
 /// The keys of `generation_config.json` Kotoba honours, spelled as transformers writes them.
 private struct RawGenerationConfig: Decodable {
     var max_length, min_length, num_beams, no_repeat_ngram_size, num_return_sequences: Int?
-    var length_penalty: Double?
+    var length_penalty, repetition_penalty: Double?
     var early_stopping: RawEarlyStopping?
     var bad_words_ids: [[Int]]?
     var forced_eos_token_id, eos_token_id: TokenIds?

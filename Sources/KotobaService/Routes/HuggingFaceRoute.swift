@@ -11,7 +11,7 @@ import KotobaJSON
 /// | text-classification | `top_k`, `function_to_apply`, `truncation` | `[[{label, score}]]`, one list per input |
 /// | next-sentence | `truncation`; `inputs` `{text, text_pair}` | as text-classification |
 /// | feature-extraction | top level: `truncate`, `truncation_direction`, `normalize` | `[float]` (`[[float]]` for a list) |
-/// | translation | `generate_parameters` (`num_beams`, `max_new_tokens`, `num_return_sequences`, `no_repeat_ngram_size`, `length_penalty`), `truncation`, `clean_up_tokenization_spaces` | `[{translation_text}]` |
+/// | translation | `generate_parameters` (`num_beams`, `max_new_tokens`, `num_return_sequences`, `no_repeat_ngram_size`, `length_penalty`, `repetition_penalty`), `truncation`, `clean_up_tokenization_spaces` | `[{translation_text}]` |
 enum HuggingFaceRoute {
     static func register(into router: inout RouteTable, _ context: RouteContext) {
         router.register(.post, "/models/{name}") { request, requestContext, parameters, reply in
@@ -167,13 +167,14 @@ enum HuggingFaceRoute {
                 }
                 let generate = try parameters.object("generate_parameters") ?? RequestFields.empty("generate_parameters")
                 try generate.rejectUnknown(["num_beams", "max_new_tokens", "num_return_sequences", "no_repeat_ngram_size",
-                                            "length_penalty"])
+                                            "length_penalty", "repetition_penalty"])
                 let options = TranslationOptions(beamSize: try generate.integer("num_beams", in: 1...16),
                                                  maxNewTokens: try generate.integer("max_new_tokens", in: 1...1024),
                                                  numReturnSequences: try generate.integer("num_return_sequences", in: 1...16) ?? 1,
                                                  truncate: truncate,
                                                  noRepeatNgramSize: try generate.integer("no_repeat_ngram_size", in: 0...32),
-                                                 lengthPenalty: try generate.number("length_penalty", in: -10...10))
+                                                 lengthPenalty: try generate.number("length_penalty", in: -10...10),
+                                                 repetitionPenalty: try generate.number("repetition_penalty", in: 0.01...10))
                 let common = CommonRequest(texts: texts, isList: isList, model: nil, truncate: truncate, side: .right)
                 return (nil, TranslateRequest(common: common, options: options, returnScores: false))
             },

@@ -1,7 +1,8 @@
 import KotobaTasks
 
 /// `POST /translate`: `beam_size` (1–16), `max_new_tokens` (1–1024), `num_return_sequences`,
-/// `no_repeat_ngram_size` (0–32), `length_penalty` (-10…10), `return_scores`, `return_alignments`.
+/// `no_repeat_ngram_size` (0–32), `length_penalty` (-10…10), `repetition_penalty` (0.01…10), `return_scores`,
+/// `return_alignments`.
 struct TranslateRequest: TaskRequest {
     typealias Model = TranslationModel
 
@@ -12,7 +13,7 @@ struct TranslateRequest: TaskRequest {
     static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> TranslateRequest {
         let common = try CommonRequest.read(
             fields, extra: ["beam_size", "max_new_tokens", "num_return_sequences", "no_repeat_ngram_size",
-                            "length_penalty", "return_scores", "return_alignments"],
+                            "length_penalty", "repetition_penalty", "return_scores", "return_alignments"],
             maxInputs: maxInputs)
         let options = TranslationOptions(beamSize: try fields.integer("beam_size", in: 1...16),
                                          maxNewTokens: try fields.integer("max_new_tokens", in: 1...1024),
@@ -20,7 +21,8 @@ struct TranslateRequest: TaskRequest {
                                          truncate: common.truncate, side: common.side,
                                          alignments: try fields.bool("return_alignments") ?? false,
                                          noRepeatNgramSize: try fields.integer("no_repeat_ngram_size", in: 0...32),
-                                         lengthPenalty: try fields.number("length_penalty", in: -10...10))
+                                         lengthPenalty: try fields.number("length_penalty", in: -10...10),
+                                         repetitionPenalty: try fields.number("repetition_penalty", in: 0.01...10))
         return TranslateRequest(common: common, options: options, returnScores: try fields.bool("return_scores") ?? false)
     }
 

@@ -50,10 +50,13 @@ package struct TranslationOptions: Sendable, Equatable {
     /// `length_penalty`: beam scores are `Σ log p / length ** lengthPenalty`; nil keeps the generation config's
     /// (1 for recurrent models).
     package var lengthPenalty: Double?
+    /// `repetition_penalty`: scores of tokens already generated are divided by it (multiplied when negative);
+    /// nil keeps the generation config's (1, off, for recurrent models).
+    package var repetitionPenalty: Double?
 
     package init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false,
                 side: TruncationSide = .right, alignments: Bool = false, noRepeatNgramSize: Int? = nil,
-                lengthPenalty: Double? = nil) {
+                lengthPenalty: Double? = nil, repetitionPenalty: Double? = nil) {
         self.beamSize = beamSize
         self.maxNewTokens = maxNewTokens
         self.numReturnSequences = numReturnSequences
@@ -62,6 +65,7 @@ package struct TranslationOptions: Sendable, Equatable {
         self.alignments = alignments
         self.noRepeatNgramSize = noRepeatNgramSize
         self.lengthPenalty = lengthPenalty
+        self.repetitionPenalty = repetitionPenalty
     }
 }
 
@@ -157,6 +161,9 @@ package struct TranslationTask: Sendable {
         if let penalty = options.lengthPenalty, !penalty.isFinite {
             throw .invalidInput("length_penalty must be a finite number")
         }
+        if let penalty = options.repetitionPenalty, !(penalty.isFinite && penalty > 0) {
+            throw .invalidInput("repetition_penalty must be a positive number")
+        }
         let beams = options.beamSize ?? defaultBeamSize
         guard (1...beams).contains(options.numReturnSequences) else {
             throw .invalidInput("num_return_sequences must be from 1 to the beam size \(beams), "
@@ -236,6 +243,7 @@ package struct TranslationTask: Sendable {
         generation.numReturnSequences = options.numReturnSequences
         if let size = options.noRepeatNgramSize { generation.noRepeatNgramSize = size }
         if let penalty = options.lengthPenalty { generation.lengthPenalty = penalty }
+        if let penalty = options.repetitionPenalty { generation.repetitionPenalty = penalty }
         return try model.generate(sources, options: generation, alignments: options.alignments,
                                   isCancelled: isCancelled)
     }
@@ -245,16 +253,17 @@ package struct TranslationTask: Sendable {
     private func recurrent(_ model: Seq2SeqModel, _ sources: [[Int]], _ options: TranslationOptions, beams: Int,
                            isCancelled: @escaping @Sendable () -> Bool) throws(GenerationError) -> [[Hypothesis]] {
         let maxNewTokens = options.maxNewTokens ?? model.config.maxLength
+        let repetitionPenalty = Float(options.repetitionPenalty ?? 1)
         if beams == 1 {
-            let search = GreedySearch(GreedyOptions(maxNewTokens: maxNewTokens,
-                                                    noRepeatNgramSize: options.noRepeatNgramSize ?? 0,
-                                                    alignments: options.alignments))
-            return try search(model, sources: sources, isCancelled: isCancelled).map { [$0] }
+            var greedy = GreedyOptions(maxNewTokens: maxNewTokens, noRepeatNgramSize: options.noRepeatNgramSize ?? 0,
+                                       alignments: options.alignments)
+            greedy.logits.repetitionPenalty = repetitionPenalty
+            return try GreedySearch(greedy)(model, sources: sources, isCancelled: isCancelled).map { [$0] }
         }
-        let search = BeamSearch(BeamOptions(width: beams, lengthPenalty: options.lengthPenalty ?? 1,
-                                            maxNewTokens: maxNewTokens, earlyStopping: .heuristic,
-                                            noRepeatNgramSize: options.noRepeatNgramSize ?? 0,
-                                            nBest: options.numReturnSequences, alignments: options.alignments))
-        return try search(model, sources: sources, isCancelled: isCancelled)
+        var beam = BeamOptions(width: beams, lengthPenalty: options.lengthPenalty ?? 1, maxNewTokens: maxNewTokens,
+                               earlyStopping: .heuristic, noRepeatNgramSize: options.noRepeatNgramSize ?? 0,
+                               nBest: options.numReturnSequences, alignments: options.alignments)
+        beam.logits.repetitionPenalty = repetitionPenalty
+        return try BeamSearch(beam)(model, sources: sources, isCancelled: isCancelled)
     }
 }
