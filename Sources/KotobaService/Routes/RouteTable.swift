@@ -20,6 +20,7 @@ struct RouteTable {
         ModelRoutes.register(into: &table, context)
         TaskRoutes.register(into: &table, context)
         OpenAPIRoute.register(into: &table)
+        PlaygroundRoute.register(into: &table)
         return table
     }
 }
