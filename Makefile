@@ -1,5 +1,5 @@
 # The two commands README.md documents: `make run` and `make test`.
-.PHONY: deps build run test lint hf-client k8s bench
+.PHONY: deps build run test lint hf-client k8s browser bench
 
 CONFIG ?= Config/kotoba.json
 
@@ -18,11 +18,15 @@ lint:
 hf-client:
 	@scripts/install-hf-client.sh
 
+# Chromium, its driver and Selenium for the playground's browser test (which skips, saying why, without them).
+browser:
+	@scripts/install-browser-test.sh
+
 # Renders and validates deploy/kubernetes; KubernetesManifestTests reads what it renders.
 k8s:
 	@scripts/validate-kubernetes.sh
 
 # The whole suite on this CPU's kernels, then the numeric suites on the baseline ones (scripts/test-other-kernels.sh).
-test: deps lint hf-client k8s
+test: deps lint hf-client k8s browser
 	swift test --parallel
 	scripts/test-other-kernels.sh

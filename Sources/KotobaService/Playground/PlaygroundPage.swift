@@ -176,7 +176,9 @@ $("similar-run").onclick = async () => {
   if (json) bars(json.results.map((r) => ({ label: r.word, score: r.score })));
 };
 
+let current = null;
 function select(tab) {
+  current = tab;
   for (const s of sections) s.classList.toggle("active", s.dataset.task === tab);
   for (const b of $("tabs").children) b.classList.toggle("active", b.dataset.task === tab);
   $("answer").textContent = ""; $("timing").textContent = ""; $("json").textContent = "";
@@ -206,7 +208,9 @@ async function load() {
   }
   $("empty").style.display = tasks.length ? "none" : "block";
   if (!tasks.length) $("empty").textContent = "No models are loaded.";
-  if ($("tabs").firstChild) select($("tabs").firstChild.dataset.task);
+  // A reload (the key field changed) keeps the tab the user is on.
+  if (current && tasks.includes(current)) select(current);
+  else if ($("tabs").firstChild) select($("tabs").firstChild.dataset.task);
 }
 $("key").addEventListener("change", load);
 load();
