@@ -8,10 +8,10 @@ package enum AcceptEncoding {
         var anyWeight: Double?
         for element in FieldList.elements(value) {
             let parts = element.split(separator: ";", omittingEmptySubsequences: false)
-            let coding = trimmed(parts[0]).lowercased()
+            let coding = parts[0].trimmingOWS().lowercased()
             var weight = 1.0
             for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map(trimmed)
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingOWS() }
                 guard pair.count == 2, pair[0].lowercased() == "q" else { continue }
                 // An unreadable weight counts as 0: refusing to compress is always safe.
                 weight = Double(pair[1]).flatMap { (0...1).contains($0) ? $0 : nil } ?? 0
@@ -23,9 +23,5 @@ package enum AcceptEncoding {
             }
         }
         return (gzipWeight ?? anyWeight ?? 0) > 0
-    }
-
-    private static func trimmed(_ text: Substring) -> String {
-        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -179,7 +179,7 @@ enum ContentLength {
     }
 }
 
-private extension Substring {
+extension Substring {
     /// Drops optional whitespace (SP / HTAB) at both ends.
     func trimmingOWS() -> String {
         let isTrimmed: (Character) -> Bool = { $0 == " " || $0 == "\t" }

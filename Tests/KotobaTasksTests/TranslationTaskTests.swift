@@ -95,36 +95,57 @@ import Testing
         #expect(throws: TaskError.self) { try task.run(["Tom"], options: TranslationOptions(maxNewTokens: 1000)) }
     }
 
-    /// Per-request generation controls against transformers' `generate` with the same keyword arguments
-    /// (training/fixtures/translation_controls.py): ids exactly, beam scores within 1e-4.
-    @Test func requestGenerationControlsMatchTransformersGenerate() throws {
+    /// One sentence of a `generate` reference file (training/fixtures/generate_references.py): its text and, per
+    /// setting name, the sequences transformers returned.
+    struct GenerateCase: Decodable {
         struct Output: Decodable { var ids: [Int]; var score: Float? }
-        struct Case: Decodable {
-            var text: String
-            var greedy_ngram1: [Output]
-            var beam3_ngram2_lp05_n2: [Output]
-            var beam3_lpneg1: [Output]
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
         }
-        struct Controls: Decodable { var cases: [Case] }
-        let url = Self.directory.appendingPathComponent("reference_controls.json")
-        let reference = try JSONDecoder().decode(Controls.self, from: Data(contentsOf: url))
+        var text: String
+        var outputs: [String: [Output]]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            text = try container.decode(String.self, forKey: Key(stringValue: "text"))
+            outputs = [:]
+            for key in container.allKeys where key.stringValue != "text" {
+                outputs[key.stringValue] = try container.decode([Output].self, forKey: key)
+            }
+        }
+    }
+
+    /// Runs each (options, setting name) on the reference file's sentences: ids exactly, beam scores within 1e-4.
+    private func expectMatchesGenerate(_ file: String, _ settings: [(TranslationOptions, String)]) throws {
+        struct Reference: Decodable { var cases: [GenerateCase] }
+        let url = Self.directory.appendingPathComponent(file)
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
         let task = try TranslationTask.load(directory: Self.directory)
-        let settings: [(TranslationOptions, KeyPath<Case, [Output]>)] = [
-            (TranslationOptions(beamSize: 1, maxNewTokens: 12, noRepeatNgramSize: 1), \.greedy_ngram1),
-            (TranslationOptions(beamSize: 3, maxNewTokens: 12, numReturnSequences: 2, noRepeatNgramSize: 2,
-                                lengthPenalty: 0.5), \.beam3_ngram2_lp05_n2),
-            (TranslationOptions(beamSize: 3, maxNewTokens: 12, lengthPenalty: -1), \.beam3_lpneg1),
-        ]
-        for (options, key) in settings {
+        for (options, name) in settings {
             let got = try task.run(reference.cases.map(\.text), options: options)
             for (result, example) in zip(got, reference.cases) {
-                let want = example[keyPath: key]
-                #expect(result.translations.map(\.tokens) == want.map { Self.generated($0.ids) }, "\(example.text) \(key)")
+                let want = try #require(example.outputs[name], "\(file) has no \(name)")
+                #expect(result.translations.map(\.tokens) == want.map { Self.generated($0.ids) }, "\(example.text) \(name)")
                 for (translation, output) in zip(result.translations, want) where output.score != nil {
                     #expect(abs(translation.score - output.score!) < 1e-4, "\(example.text): \(translation.score) vs \(output.score!)")
                 }
             }
         }
+    }
+
+    /// Per-request generation controls against transformers' `generate` with the same keyword arguments
+    /// (training/fixtures/translation_controls.py): ids exactly, beam scores within 1e-4.
+    @Test func requestGenerationControlsMatchTransformersGenerate() throws {
+        try expectMatchesGenerate("reference_controls.json", [
+            (TranslationOptions(beamSize: 1, maxNewTokens: 12, noRepeatNgramSize: 1), "greedy_ngram1"),
+            (TranslationOptions(beamSize: 3, maxNewTokens: 12, numReturnSequences: 2, noRepeatNgramSize: 2,
+                                lengthPenalty: 0.5), "beam3_ngram2_lp05_n2"),
+            (TranslationOptions(beamSize: 3, maxNewTokens: 12, lengthPenalty: -1), "beam3_lpneg1"),
+        ])
+        let task = try TranslationTask.load(directory: Self.directory)
         #expect(throws: TaskError.invalidInput("no_repeat_ngram_size must be at least 0, got -1")) {
             try task.run(["Tom"], options: TranslationOptions(noRepeatNgramSize: -1))
         }
@@ -133,32 +154,12 @@ import Testing
     /// `repetition_penalty` against transformers' `generate` (training/fixtures/translation_repetition.py): greedy
     /// on logits, beam search on log-probabilities (penalties above and below 1), ids exactly, scores within 1e-4.
     @Test func repetitionPenaltyMatchesTransformersGenerate() throws {
-        struct Output: Decodable { var ids: [Int]; var score: Float? }
-        struct Case: Decodable {
-            var text: String
-            var greedy_rp15: [Output]
-            var beam3_rp2_n2: [Output]
-            var beam3_rp07_lp05: [Output]
-        }
-        struct Reference: Decodable { var cases: [Case] }
-        let url = Self.directory.appendingPathComponent("reference_repetition.json")
-        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        try expectMatchesGenerate("reference_repetition.json", [
+            (TranslationOptions(beamSize: 1, maxNewTokens: 12, repetitionPenalty: 1.5), "greedy_rp15"),
+            (TranslationOptions(beamSize: 3, maxNewTokens: 12, numReturnSequences: 2, repetitionPenalty: 2), "beam3_rp2_n2"),
+            (TranslationOptions(beamSize: 3, maxNewTokens: 12, lengthPenalty: 0.5, repetitionPenalty: 0.7), "beam3_rp07_lp05"),
+        ])
         let task = try TranslationTask.load(directory: Self.directory)
-        let settings: [(TranslationOptions, KeyPath<Case, [Output]>)] = [
-            (TranslationOptions(beamSize: 1, maxNewTokens: 12, repetitionPenalty: 1.5), \.greedy_rp15),
-            (TranslationOptions(beamSize: 3, maxNewTokens: 12, numReturnSequences: 2, repetitionPenalty: 2), \.beam3_rp2_n2),
-            (TranslationOptions(beamSize: 3, maxNewTokens: 12, lengthPenalty: 0.5, repetitionPenalty: 0.7), \.beam3_rp07_lp05),
-        ]
-        for (options, key) in settings {
-            let got = try task.run(reference.cases.map(\.text), options: options)
-            for (result, example) in zip(got, reference.cases) {
-                let want = example[keyPath: key]
-                #expect(result.translations.map(\.tokens) == want.map { Self.generated($0.ids) }, "\(example.text) \(key)")
-                for (translation, output) in zip(result.translations, want) where output.score != nil {
-                    #expect(abs(translation.score - output.score!) < 1e-4, "\(example.text): \(translation.score) vs \(output.score!)")
-                }
-            }
-        }
         #expect(throws: TaskError.invalidInput("repetition_penalty must be a positive number")) {
             try task.run(["Tom"], options: TranslationOptions(repetitionPenalty: 0))
         }

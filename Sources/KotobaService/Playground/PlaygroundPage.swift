@@ -95,9 +95,9 @@ function headers() {
   return h;
 }
 
-function show(element, text, isError) {
-  element.textContent = text;
-  element.className = element.id === "answer" ? "answer" + (isError ? " error" : "") : element.className;
+function show(text, isError) {
+  $("answer").textContent = text;
+  $("answer").className = "answer" + (isError ? " error" : "");
 }
 
 async function call(path, body) {
@@ -115,7 +115,7 @@ async function call(path, body) {
   $("timing").textContent = "HTTP " + response.status + " · " + Math.round(performance.now() - started) + " ms round trip"
     + (timing.length ? " · " + timing.join(" · ") : "");
   if (!response.ok) {
-    show($("answer"), (json.error_type || "error") + ": " + (json.error || text), true);
+    show((json.error_type || "error") + ": " + (json.error || text), true);
     return null;
   }
   return json;
@@ -146,7 +146,7 @@ function model(select) { return $(select).value || undefined; }
 $("translate-run").onclick = async () => {
   const json = await call("/translate", { text: $("translate-text").value, model: model("translate-model"),
     beam_size: Number($("translate-beam").value), num_return_sequences: Number($("translate-n").value), return_scores: true });
-  if (json) show($("answer"), json.results[0].translations.map((t) => t.translation_text).join("\n"));
+  if (json) show(json.results[0].translations.map((t) => t.translation_text).join("\n"));
 };
 $("classify-run").onclick = async () => {
   const json = await call("/classify", { text: $("classify-text").value, model: model("classify-model") });
@@ -166,7 +166,7 @@ $("embed-run").onclick = async () => {
   const [a, b] = json.results.map((r) => r.embedding);
   let dot = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
-  show($("answer"), "cosine similarity " + (dot / Math.sqrt(na * nb)).toFixed(4));
+  show("cosine similarity " + (dot / Math.sqrt(na * nb)).toFixed(4));
 };
 $("similar-run").onclick = async () => {
   const words = (id) => $(id).value.split(/\s+/).filter(Boolean);

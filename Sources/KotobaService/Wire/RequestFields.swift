@@ -116,13 +116,14 @@ struct RequestFields {
         }
     }
 
-    /// A list of strings (or one string, as a list of one).
-    func stringList(_ key: String) throws(APIError) -> [String]? {
+    /// A list of strings (or one string, as a list of one); `allowingEmpty` accepts `[]` (an optional list
+    /// spelled out empty, such as `/similar`'s `negative`).
+    func stringList(_ key: String, allowingEmpty: Bool = false) throws(APIError) -> [String]? {
         guard let value = raw(key) else { return nil }
         switch value {
         case let .string(text): return [try nonEmpty(text, path(key))]
         case let .array(items):
-            guard !items.isEmpty else { throw .invalid("\(path(key)) is an empty list") }
+            guard !items.isEmpty || allowingEmpty else { throw .invalid("\(path(key)) is an empty list") }
             var texts: [String] = []
             for (index, item) in items.enumerated() {
                 guard case let .string(text) = item else {

@@ -1,4 +1,3 @@
-import KotobaJSON
 import KotobaTasks
 
 /// `POST /similar`: `{"positive": [...], "negative": [...], "top_k": 10, "method": "3cosadd", "model": ...}`,
@@ -16,7 +15,7 @@ struct SimilarRequest: Sendable {
         try fields.rejectUnknown(keys)
         let positive = try fields.stringList("positive") ?? []
         // `"negative": []` is gensim's default spelled out, not an empty input.
-        let negative = fields.raw("negative")?.arrayValue?.isEmpty == true ? [] : try fields.stringList("negative") ?? []
+        let negative = try fields.stringList("negative", allowingEmpty: true) ?? []
         guard !positive.isEmpty else { throw .invalid("positive is required: one word or more") }
         guard positive.count + negative.count <= 100 else {
             throw .invalid("at most 100 words in positive and negative together")
