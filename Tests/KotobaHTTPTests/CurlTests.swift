@@ -7,16 +7,7 @@ import Testing
     static let curl = "/usr/bin/curl"
 
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.curl)
-        process.arguments = ["--silent", "--show-error", "--max-time", "5"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runProcess(Self.curl, ["--silent", "--show-error", "--max-time", "5"] + arguments)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: curl), "curl is not installed at /usr/bin/curl"))

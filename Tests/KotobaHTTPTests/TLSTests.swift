@@ -22,7 +22,7 @@ struct TestCertificate {
 
     /// Writes a fresh key and certificate over the files.
     func regenerate(commonName: String) throws {
-        let made = try TLSTests.run(Self.openssl, [
+        let made = try runProcess(Self.openssl, [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
             "-keyout", key, "-out", certificate, "-subj", "/CN=\(commonName)",
             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
@@ -38,26 +38,8 @@ struct TestCertificate {
 /// HTTPS on the server's own event loops, against curl, Python's ssl module and openssl s_client.
 @Suite(.serialized, .enabled(if: TestCertificate.available, "needs openssl, curl and python3"))
 struct TLSTests {
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     private func curl(_ certificate: TestCertificate, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Self.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "5", "--cacert", certificate.certificate]
+        try runProcess("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "5", "--cacert", certificate.certificate]
                      + arguments)
     }
 
@@ -85,7 +67,7 @@ struct TLSTests {
         let echoed = try curl(certificate, ["--data-binary", "@\(bodyFile.path)", "\(base)/big"])
         #expect(echoed.output == "POST /big body=\(large)")
         // Without the CA the certificate is refused by the client, as it should be.
-        #expect(try Self.run("/usr/bin/curl", ["--silent", "--max-time", "5", "\(base)/x"]).status != 0)
+        #expect(try runProcess("/usr/bin/curl", ["--silent", "--max-time", "5", "\(base)/x"]).status != 0)
     }
 
     @Test func pythonsSSLClientVerifiesAndTalksHTTP11() throws {
@@ -102,7 +84,7 @@ struct TLSTests {
         connection.request("GET", "/again")
         print(connection.getresponse().read().decode())
         """
-        let result = try Self.run("/usr/bin/python3", ["-c", script, certificate.certificate, "\(server.port)"])
+        let result = try runProcess("/usr/bin/python3", ["-c", script, certificate.certificate, "\(server.port)"])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output == "200 POST /py body=hello TLSv1.3 http/1.1\nGET /again body=\n", "\(result.output)")
     }
@@ -111,7 +93,7 @@ struct TLSTests {
         let certificate = try TestCertificate()
         let server = try TestServer(tls: try certificate.context())
         func handshake(_ options: [String]) throws -> Bool {
-            let result = try Self.run(TestCertificate.openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)"] + options,
+            let result = try runProcess(TestCertificate.openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)"] + options,
                                       input: "")
             return result.output.contains("Cipher is") && !result.output.contains("Cipher is (NONE)")
         }
@@ -123,7 +105,7 @@ struct TLSTests {
         #expect(try !handshake(["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"]))  // CBC with SHA-1
 
         let strict = try TestServer(tls: try certificate.context(.tls13))
-        let refused = try Self.run(TestCertificate.openssl, ["s_client", "-connect", "127.0.0.1:\(strict.port)", "-tls1_2"],
+        let refused = try runProcess(TestCertificate.openssl, ["s_client", "-connect", "127.0.0.1:\(strict.port)", "-tls1_2"],
                                    input: "")
         #expect(!refused.output.contains("Cipher is ECDHE"), "\(refused.output)")
     }
@@ -181,7 +163,7 @@ struct TLSTests {
         let context = try certificate.context()
         let server = try TestServer(tls: context)
         func subject() throws -> String {
-            let output = try Self.run(TestCertificate.openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)"], input: "").output
+            let output = try runProcess(TestCertificate.openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)"], input: "").output
             return output.split(separator: "\n").first { $0.hasPrefix("subject=") }.map(String.init) ?? output
         }
         #expect(try subject().contains("CN = first"))

@@ -28,19 +28,6 @@ import Testing
         return (kotoba, try #require((listening["port"] as? NSNumber)?.intValue))
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     /// Kilobytes from a `/proc/<pid>/status` line (`VmRSS`, `VmHWM`).
     private func memoryKB(_ pid: Int32, _ field: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
@@ -55,7 +42,7 @@ import Testing
         let base = "http://127.0.0.1:\(port)"
 
         // curl --compressed asks for gzip and inflates; the headers show it was used.
-        let curl = try run(Self.curl, ["--silent", "--compressed", "--dump-header", "/dev/stderr", "\(base)/openapi.json"])
+        let curl = try runProcess(Self.curl, ["--silent", "--compressed", "--dump-header", "/dev/stderr", "\(base)/openapi.json"])
         #expect(curl.status == 0)
         #expect(curl.output.lowercased().contains("content-encoding: gzip"), "\(curl.output.prefix(400))")
         #expect(curl.output.lowercased().contains("vary: accept-encoding"))
@@ -93,7 +80,7 @@ import Testing
         except urllib.error.HTTPError as error:
             print("truncated", error.code, json.loads(error.read())["error_type"])
         """
-        let python = try run(Self.python, ["-c", script, base])
+        let python = try runProcess(Self.python, ["-c", script, base])
         #expect(python.status == 0, "\(python.output)")
         #expect(python.output.split(separator: "\n").map(String.init) == [
             "gzip 404 not_found", "deflate 404 not_found", "deflate 404 not_found", "gzip 3.1.0", "None 3.1.0",
@@ -109,7 +96,7 @@ import Testing
         let bomb = FileManager.default.temporaryDirectory.appendingPathComponent("kotoba-bomb-\(UUID().uuidString).gz").path
         defer { try? FileManager.default.removeItem(atPath: bomb) }
         // 1 GiB of zeros in about 1 MiB of gzip: just under the 1 MiB wire limit, a thousand times the inflated one.
-        let make = try run(Self.python, ["-c", """
+        let make = try runProcess(Self.python, ["-c", """
             import gzip, sys
             with gzip.open(sys.argv[1], "wb", compresslevel=9) as f:
                 for _ in range(1024): f.write(bytes(1 << 20))
@@ -122,7 +109,7 @@ import Testing
                 ["--next", "--silent", "--output", "/dev/null", "--write-out", "%{http_code}\n", "-H", "Content-Encoding: gzip",
                  "--data-binary", "@\(bomb)", "http://127.0.0.1:\(port)/classify"]
             }
-            let sent = try run(Self.curl, Array(arguments.dropFirst()))
+            let sent = try runProcess(Self.curl, Array(arguments.dropFirst()))
             #expect(sent.output.split(separator: "\n") == Array(repeating: "413", count: 8), "\(sent.output)")
         }
         let peak = try #require(memoryKB(pid, "VmHWM"))
@@ -139,18 +126,18 @@ import Testing
         defer { kill(kotoba.process.processIdentifier, SIGKILL) }
         let base = "http://127.0.0.1:\(port)"
         func status(_ path: String, _ headers: [String] = []) throws -> String {
-            try run(Self.curl, ["--silent", "--output", "/dev/null", "--write-out", "%{http_code}"]
+            try runProcess(Self.curl, ["--silent", "--output", "/dev/null", "--write-out", "%{http_code}"]
                     + headers.flatMap { ["-H", $0] } + ["\(base)\(path)"]).output
         }
         #expect(try status("/livez") == "200")
         #expect(try status("/v1/models") == "401")
         #expect(try status("/v1/models", ["Authorization: Bearer \(Self.key)"]) == "200")
-        let refused = try run(Self.curl, ["--silent", "--include", "-H", "Origin: https://app.example.com",
+        let refused = try runProcess(Self.curl, ["--silent", "--include", "-H", "Origin: https://app.example.com",
                                           "--data-binary", #"{"text": "hi"}"#, "\(base)/classify"])
         #expect(refused.output.hasPrefix("HTTP/1.1 401"), "\(refused.output)")
         #expect(refused.output.contains("Access-Control-Allow-Origin: https://app.example.com"))
         #expect(refused.output.contains("WWW-Authenticate: Bearer"))
-        let preflight = try run(Self.curl, ["--silent", "--include", "-X", "OPTIONS", "-H", "Origin: https://app.example.com",
+        let preflight = try runProcess(Self.curl, ["--silent", "--include", "-X", "OPTIONS", "-H", "Origin: https://app.example.com",
                                             "-H", "Access-Control-Request-Method: POST", "\(base)/classify"])
         #expect(preflight.output.hasPrefix("HTTP/1.1 204"), "\(preflight.output)")
         #expect(preflight.output.contains("Access-Control-Allow-Origin: https://app.example.com"))
@@ -169,7 +156,7 @@ import Testing
 
     /// A self-signed certificate for localhost and 127.0.0.1, made by `openssl req` into `directory`.
     private func makeCertificate(in directory: String, commonName: String) throws {
-        let made = try run("/usr/bin/openssl", [
+        let made = try runProcess("/usr/bin/openssl", [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
             "-keyout", "\(directory)/key.pem", "-out", "\(directory)/cert.pem", "-subj", "/CN=\(commonName)",
             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
@@ -186,7 +173,7 @@ import Testing
         let (kotoba, port) = try serve(tls)
         defer { kill(kotoba.process.processIdentifier, SIGKILL) }
         #expect(kotoba.jsonLines.first { $0["msg"] as? String == "listening" }?["scheme"] as? String == "https")
-        let live = try run(Self.curl, ["--silent", "--cacert", "\(directory)/cert.pem", "https://localhost:\(port)/livez"])
+        let live = try runProcess(Self.curl, ["--silent", "--cacert", "\(directory)/cert.pem", "https://localhost:\(port)/livez"])
         #expect(live.output == #"{"status":"alive"}"#, "\(live.output)")
 
         // healthcheck reads the same layers: HTTPS because of the variables, verified as asked.
@@ -199,7 +186,7 @@ import Testing
         #expect(try healthcheck([], [:]) == 1, "plain HTTP to the HTTPS port")
 
         func subject() throws -> String {
-            let output = try run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)"]).output
+            let output = try runProcess("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)"]).output
             return output.split(separator: "\n").first { $0.hasPrefix("subject=") }.map(String.init) ?? output
         }
         #expect(try subject().contains("CN = first"))

@@ -44,13 +44,7 @@ import Testing
         let script = try #require(page.components(separatedBy: "<script>").last?.components(separatedBy: "</script>").first)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kotoba-playground-\(UUID().uuidString).js")
         try Data(script.utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/node")
-        process.arguments = ["--check", file.path]
-        let pipe = Pipe()
-        process.standardError = pipe
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+        let check = try runProcess("/usr/bin/node", ["--check", file.path])
+        #expect(check.status == 0, "\(check.output)")
     }
 }
