@@ -42,6 +42,25 @@ import Testing
         return requests.indices.map { answers.current[$0] ?? .failure(.failed("no answer")) }
     }
 
+    /// Submits `requests` (items with their token counts) while the first one holds the gated model, so the
+    /// rest queue and are cut into batches together; then opens the gate for every batch and waits.
+    private func resultsBehindAHeldModel(_ batcher: Batcher<Int, Int>, _ model: DoublingModel, gate: DispatchSemaphore,
+                                         _ requests: [(items: [Int], tokens: [Int])]) -> [Int: Result<[Int], BatchError>] {
+        let answers = Locked<[Int: Result<[Int], BatchError>]>([:])
+        let group = DispatchGroup()
+        for (index, request) in requests.enumerated() {
+            group.enter()
+            batcher.submit(request.items, tokens: request.tokens, deadline: .now() + 5) { result in
+                answers.withLock { $0[index] = result.map(\.0) }
+                group.leave()
+            }
+            if index == 0 { #expect(KotobaProcess.eventually(within: 2) { model.batches.current.count == 1 }) }
+        }
+        for _ in requests.flatMap(\.items) { gate.signal() }
+        _ = group.wait(timeout: .now() + 10)
+        return answers.current
+    }
+
     @Test func concurrentRequestsShareBatchesAndGetTheirOwnResults() {
         let model = DoublingModel()
         let pool = InferencePool(workers: 2)
@@ -77,21 +96,10 @@ import Testing
         defer { pool.stop() }
         let model = DoublingModel(gate: gate)
         let batcher = Batcher<Int, Int>(model: "m", limits: limits(tokens: 60, wait: 0), pool: pool, run: model.run)
-        // The first request holds the model while the rest queue, so they are cut into batches together.
-        let answers = Locked<[Int: Result<[Int], BatchError>]>([:])
-        let group = DispatchGroup()
         let tokens = [1, 20, 2, 2, 2, 2]
-        for (index, count) in tokens.enumerated() {
-            group.enter()
-            batcher.submit([index], tokens: [count], deadline: .now() + 5) { result in
-                answers.withLock { $0[index] = result.map(\.0) }
-                group.leave()
-            }
-            if index == 0 { #expect(KotobaProcess.eventually(within: 2) { model.batches.current.count == 1 }) }
-        }
-        for _ in tokens { gate.signal() }
-        _ = group.wait(timeout: .now() + 10)
-        #expect(answers.current.count == tokens.count)
+        let answers = resultsBehindAHeldModel(batcher, model, gate: gate,
+                                              tokens.enumerated().map { ([$0.offset], [$0.element]) })
+        #expect(answers.count == tokens.count)
         // 20, 2, 2 pad to 3 × 20 = 60, the budget; a fourth row would make 80. Counting real tokens (28 for all
         // five) would have put them in one batch.
         #expect(model.batches.current == [[0], [1, 2, 3], [4, 5]], "\(model.batches.current)")
@@ -145,20 +153,10 @@ import Testing
         let pool = InferencePool(workers: 1)
         defer { pool.stop() }
         let batcher = Batcher<Int, Int>(model: "m", limits: limits(size: 4, wait: 0), pool: pool, run: model.run)
-        let answers = Locked<[Int: Result<[Int], BatchError>]>([:])
-        let group = DispatchGroup()
-        for (index, items) in [[-1], Array(0..<10), [100]].enumerated() {
-            group.enter()
-            batcher.submit(items, tokens: items.map { _ in 1 }, deadline: .now() + 5) { result in
-                answers.withLock { $0[index] = result.map(\.0) }
-                group.leave()
-            }
-            if index == 0 { #expect(KotobaProcess.eventually(within: 2) { model.batches.current.count == 1 }) }
-        }
-        for _ in 0..<4 { gate.signal() }
-        _ = group.wait(timeout: .now() + 10)
-        #expect(answers.current[1] == .success(Array(0..<10).map { $0 * 2 }))
-        #expect(answers.current[2] == .success([200]))
+        let answers = resultsBehindAHeldModel(batcher, model, gate: gate,
+                                              [[-1], Array(0..<10), [100]].map { ($0, $0.map { _ in 1 }) })
+        #expect(answers[1] == .success(Array(0..<10).map { $0 * 2 }))
+        #expect(answers[2] == .success([200]))
         #expect(model.batches.current == [[-1], [0, 1, 2, 3], [100, 4, 5, 6], [7, 8, 9]], "\(model.batches.current)")
     }
 
