@@ -14,10 +14,10 @@ final class Connection: @unchecked Sendable {
     private var machine: ConnectionStateMachine
     private var io: ConnectionIO!
 
-    init(fd: Int32, remoteAddress: String, loop: EventLoop, core: ServerCore) {
+    init(fd: Int32, remoteAddress: String, clientAddress: String, loop: EventLoop, core: ServerCore) {
         self.fd = fd
         self.remoteAddress = remoteAddress
-        clientAddress = Socket.host(of: remoteAddress)
+        self.clientAddress = clientAddress
         self.loop = loop
         self.core = core
         let responder = core.responder

@@ -74,7 +74,8 @@ final class Listener: @unchecked Sendable {
                 nextLoop = (nextLoop + 1) % loops.count
                 let core = self.core
                 loop.queue.async {
-                    let connection = Connection(fd: client, remoteAddress: remoteAddress, loop: loop, core: core)
+                    let connection = Connection(fd: client, remoteAddress: remoteAddress, clientAddress: address,
+                                                loop: loop, core: core)
                     loop.connections[ObjectIdentifier(connection)] = connection
                     let transport: (any Transport)? = if let tls = core.tls {
                         TLSTransport(fd: client, context: tls)
