@@ -1,5 +1,6 @@
 import Foundation
 import KotobaJSON
+import KotobaTasks
 
 /// What `/v1/models` reports about a checkpoint directory, read from its files rather than from the model
 /// object: the architecture and limits in config.json, the parameter count in the safetensors header, and
@@ -26,7 +27,7 @@ struct CheckpointFacts: Sendable, Equatable {
     static func read(directory: URL) throws(Failure) -> CheckpointFacts {
         let configURL = directory.appendingPathComponent("config.json")
         if !FileManager.default.fileExists(atPath: configURL.path) {
-            for name in ["vectors.bin", "vectors.txt"] {
+            for name in WordVectorsTask.fileNames {
                 let url = directory.appendingPathComponent(name)
                 if FileManager.default.fileExists(atPath: url.path) { return try wordVectors(url) }
             }
@@ -80,7 +81,7 @@ struct CheckpointFacts: Sendable, Equatable {
         guard header.count == 2 else { throw Failure(file: url.path, reason: "no \"<words> <dimensions>\" header line") }
         let (product, overflow) = header[0].multipliedReportingOverflow(by: header[1])
         guard !overflow else { throw Failure(file: url.path, reason: "the header's size overflows") }
-        return CheckpointFacts(architecture: "Word2Vec", maxPositions: nil, labels: nil, parameterCount: product,
+        return CheckpointFacts(architecture: WordVectorsTask.architectureName, maxPositions: nil, labels: nil, parameterCount: product,
                                weightsSHA256: data.withUnsafeBytes { SHA256.hex(of: $0) })
     }
 

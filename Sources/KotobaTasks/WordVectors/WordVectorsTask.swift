@@ -24,6 +24,11 @@ package struct WordVectorsTask: Sendable {
         return WordVectorsTask(vectors: vectors)
     }
 
+    /// The files a word-vector folder holds (one of them), as the model registry recognises it.
+    package static var fileNames: [String] { WordVectors.fileNames }
+    /// The architecture name `/v1/models` shows for such a folder.
+    package static var architectureName: String { ModelArchitecture.word2vec.rawValue }
+
     package var vocabularySize: Int { vectors.words.count }
     package var dimensions: Int { vectors.dimensions }
 
