@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import KotobaHTTP
 @testable import KotobaService
 
 /// deploy/kubernetes as scripts/validate-kubernetes.sh renders it (make test runs it first): the Deployment's
@@ -147,17 +148,11 @@ struct KubernetesManifestTests {
         #expect(kotoba.exitStatus(within: 20) == 0)
     }
 
+    /// A port nothing listens on now: the server code's own listen, on port 0, then closed.
     private func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var bound = address
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: bound.sin_port))
+        let (fd, port) = try Socket.listen(host: "127.0.0.1", port: 0, backlog: 1)
+        Socket.close(fd)
+        return port
     }
 }
 
