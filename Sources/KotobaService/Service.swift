@@ -18,8 +18,8 @@ package final class Service: Sendable {
     let logger: Logger
     /// The routes behind the edge: API keys, CORS, compression and the `Server` header.
     let responder: any HTTPResponder
-    /// The API keys in force, when `auth.api_keys_file` is set (re-read by `reload`).
-    let keys: KeyStore?
+    /// What `reload` re-reads: API keys, TLS pair, models.
+    let reloader: Reloader
     private let server: HTTPServer
     private let state = Locked(State())
     private let timerQueue = DispatchQueue(label: "kotoba.service.lifecycle")
@@ -31,12 +31,16 @@ package final class Service: Sendable {
         var listenerCloseRequested = false
     }
 
-    /// `loaders` maps task names to loaders; a configured model whose task is missing fails to load.
-    /// Throws when a file the edge needs (API keys) cannot be used.
-    package init(configuration: ServiceConfiguration, loaders: [String: any ModelLoader] = [:],
-                logger: Logger? = nil) throws(StartupError) {
+    /// `loaders` maps task names to loaders; a configured model whose task is missing fails to load. It is
+    /// evaluated once per load pass (start, then each reload), so caches inside the loaders live for one pass.
+    /// `reread` gives the configuration as it is now, for reloads; by default the one started with, so a
+    /// reload still picks up model files replaced in place.
+    /// Throws when a file the edge needs (API keys, TLS pair) cannot be used.
+    package init(configuration: ServiceConfiguration,
+                 loaders: @autoclosure @escaping @Sendable () -> [String: any ModelLoader] = [:],
+                 reread: Reloader.ConfigurationSource? = nil, logger: Logger? = nil) throws(StartupError) {
         let logger = logger ?? configuration.log.makeLogger()
-        let catalog = ModelCatalog(models: configuration.models, loaders: loaders, logger: logger)
+        let catalog = ModelCatalog(models: configuration.models, makeLoaders: loaders, logger: logger)
         // The server's counters are read at scrape time, and the server needs the router (which needs the
         // metrics) to exist first, so the metrics reach the server through this box.
         // Weak: the server's completion hook holds the metrics, so a strong reference here would be a cycle
@@ -47,16 +51,12 @@ package final class Service: Sendable {
             openConnections: { serverBox.current.server?.openConnectionCount ?? 0 },
             modelStates: { catalog.entries.map { ($0.spec.name, $0.spec.task, $0.state.name) } })
         let state = self.state
-        let inference = InferenceHub(configuration: configuration, metrics: metrics.tasks, logger: logger)
-        let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase },
-                                                 inference: inference))
         var keys: KeyStore?
         if let path = configuration.auth.apiKeysFile {
             do { keys = try KeyStore(path: path) } catch {
                 throw .unusableFile(key: "auth.api_keys_file", path: path, reason: error.reason)
             }
         }
-        let responder = Self.edge(router, configuration: configuration, keys: keys, metrics: metrics)
         let tls = try Self.tlsContext(configuration.tls)
         if let tls {
             metrics.registry.sampled("kotoba_tls_certificate_expiry_seconds",
@@ -64,6 +64,15 @@ package final class Service: Sendable {
                 Double(tls.secondsToExpiry)
             }
         }
+        let reloader = Reloader(started: configuration, reread: reread ?? { configuration }, catalog: catalog,
+                                keys: keys, tls: tls, metrics: metrics, logger: logger)
+        let inference = InferenceHub(configuration: configuration, metrics: metrics.tasks, logger: logger)
+        catalog.onRetire { [weak inference] name, loadID in inference?.retire(name: name, loadID: loadID) }
+        var reload: (@Sendable (_ completion: @escaping @Sendable (ReloadReport) -> Void) -> Void)?
+        if configuration.admin.enabled { reload = { completion in reloader.reload(completion: completion) } }
+        let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase },
+                                                 inference: inference, reload: reload))
+        let responder = Self.edge(router, configuration: configuration, keys: keys, metrics: metrics)
         let server = HTTPServer(configuration: configuration.httpServer, responder: responder, tls: tls) { record in
             metrics.record(route: record.route, method: record.method.rawValue, status: record.status,
                            seconds: record.duration, requestBytes: record.requestBytes,
@@ -78,7 +87,7 @@ package final class Service: Sendable {
         self.inference = inference
         self.logger = logger
         self.responder = responder
-        self.keys = keys
+        self.reloader = reloader
         self.server = server
     }
 
@@ -112,27 +121,10 @@ package final class Service: Sendable {
         }
     }
 
-    /// Re-reads what can change without a restart (the API keys file, the TLS certificate and key); whatever
-    /// fails to load keeps the old value and is logged.
-    package func reload() {
-        if let keys {
-            do {
-                let count = try keys.reload()
-                logger.notice("reloaded API keys", metadata: ["file": "\(keys.path)", "keys": .stringConvertible(count)])
-            } catch {
-                logger.error("API keys not reloaded; the previous keys stay in force", metadata: ["error": "\(error)"])
-            }
-        }
-        if let tls = server.tls {
-            do {
-                try tls.reload()
-                logger.notice("reloaded TLS certificate and key",
-                              metadata: ["cert_file": "\(tls.settings.certificateFile)",
-                                         "expires_in_days": .stringConvertible(tls.secondsToExpiry / 86_400)])
-            } catch {
-                logger.error("TLS certificate not reloaded; the previous one stays in force", metadata: ["error": "\(error)"])
-            }
-        }
+    /// Re-reads what can change without a restart: the API keys file and the TLS pair at once, the models in
+    /// the background (`ModelCatalog.reload`); whatever fails to load keeps its previous version and is logged.
+    package func reload(completion: @escaping @Sendable (ReloadReport) -> Void = { _ in }) {
+        reloader.reload(completion: completion)
     }
 
     package var phase: ServicePhase { state.current.phase }

@@ -56,7 +56,8 @@ struct Serve: ParsableCommand {
             FileHandle.standardError.write(Data("kotoba: configuration error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let status = ServeRunner.run(configuration: configuration)
+        // A reload reads the same layers again: the file as it is then, the same variables and flags.
+        let status = ServeRunner.run(configuration: configuration, reread: { try loadConfiguration() })
         if status != 0 { throw ExitCode(status) }
     }
 

@@ -88,7 +88,8 @@ import Testing
         let client = RequestContext(requestID: "leaving")
         let answer = Locked<HTTPResponse?>(nil)
         let request = HTTPRequest(method: .post, target: "/fill-mask", body: Array(#"{"text": "a [MASK] dog"}"#.utf8))
-        let batcher = context.inference.batcher(for: "mlm", try #require(modelForTest()))
+        let loadID = try #require(context.catalog.entries.first { $0.spec.name == "mlm" }).loadID
+        let batcher = context.inference.batcher(for: "mlm", loadID: loadID, try #require(modelForTest()))
         router.respond(to: request, context: client) { response in answer.withLock { $0 = response } }
         waitUntil { batcher.queueDepth == 1 }
         client.markClientGone()

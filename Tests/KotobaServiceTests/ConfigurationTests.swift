@@ -61,6 +61,7 @@ import Testing
             "cors.allowed_origins": #"["https://a.example", "*"]"#, "cors.allowed_headers": #"["content-type"]"#,
             "cors.max_age_seconds": "20", "compression.enabled": "false", "compression.min_bytes": "21",
             "tls.cert_file": "/tls/cert.pem", "tls.key_file": "/tls/key.pem", "tls.min_version": "1.3",
+            "admin.enabled": "true",
         ]
         #expect(Set(values.keys) == Set(ConfigurationKey.all.map(\.path)))
         let environment = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map {
@@ -93,6 +94,7 @@ import Testing
         expected.batching.maxWaitSeconds = 0.015
         expected.batching.queueCapacity = 16
         expected.batching.maxBatchMemoryBytes = 23
+        expected.admin.enabled = true
         expected.inferenceWorkers = 17
         expected.requests.timeoutSeconds = 18
         expected.requests.maxInputs = 19

@@ -15,9 +15,11 @@ import Testing
         return url.path
     }
 
-    private func service(keys: String? = nil, exemptMetrics: Bool = false, origins: [String] = []) throws -> Service {
+    private func service(keys: String? = nil, exemptMetrics: Bool = false, origins: [String] = [],
+                         admin: Bool = false) throws -> Service {
         var configuration = ServiceConfiguration()
         configuration.port = 0
+        configuration.admin.enabled = admin
         configuration.auth.apiKeysFile = try keys.map(keysFile)
         configuration.auth.exemptMetrics = exemptMetrics
         configuration.cors.allowedOrigins = origins
@@ -69,6 +71,18 @@ import Testing
         }
         let post = ServedFixtures.send(service.responder, .post, "/classify", body: #"{"text": "hi"}"#)
         #expect(post.status.code == 401)
+    }
+
+    @Test func adminReloadIsServedOnlyWhenEnabledAndThenNeedsAKey() throws {
+        #expect(ServedFixtures.send(try service().responder, .post, "/admin/reload", body: "").status.code == 404)
+        let open = ServedFixtures.send(try service(admin: true).responder, .post, "/admin/reload", body: "")
+        #expect(open.status.code == 200)
+        #expect(try ServedFixtures.json(open)["status"] as? String == "ok")
+        let guarded = try service(keys: Self.key + "\n", admin: true)
+        #expect(ServedFixtures.send(guarded.responder, .post, "/admin/reload", body: "").status.code == 401)
+        let allowed = ServedFixtures.send(guarded.responder, .post, "/admin/reload", bytes: [],
+                                          headers: ["Authorization": "Bearer \(Self.key)"])
+        #expect(allowed.status.code == 200)
     }
 
     @Test func eitherHeaderCarriesTheKeyAndTheIdReachesTheLog() throws {

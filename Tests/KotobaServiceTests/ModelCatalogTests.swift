@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import KotobaHTTP
 import Testing
 @testable import KotobaService
 
@@ -99,5 +100,159 @@ extension ModelCatalog {
         #expect(catalog.defaultModel(for: "classify")?.spec.name == "c")
         #expect(catalog.defaultModel(for: "next-sentence") == nil, "two candidates and no default: ambiguous")
         #expect(catalog.defaultModel(for: "translation") == nil)
+    }
+}
+
+/// Reloads: the list follows the configuration, replaced files load again, failures keep what serves.
+@Suite struct ModelCatalogReloadTests {
+    let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    /// A folder per model name under a fresh temporary directory, each holding one weights file.
+    final class Folders: Sendable {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kotoba-reload-\(UUID().uuidString)")
+
+        func path(_ name: String) -> String { root.appendingPathComponent(name).path }
+
+        func make(_ names: String...) throws {
+            for name in names {
+                try FileManager.default.createDirectory(atPath: path(name), withIntermediateDirectories: true)
+                try Data("weights of \(name)".utf8).write(to: URL(fileURLWithPath: path(name) + "/model.safetensors"))
+            }
+        }
+
+        /// Replaces the weights file by rename, as deployments do.
+        func replace(_ name: String) throws {
+            let staged = URL(fileURLWithPath: path(name) + "/.model.safetensors.new")
+            try Data("new weights of \(name)".utf8).write(to: staged)
+            #expect(rename(staged.path, path(name) + "/model.safetensors") == 0)
+        }
+
+        func spec(_ name: String, task: String = "fill-mask") -> ModelSpec {
+            ModelSpec(name: name, task: task, path: path(name))
+        }
+
+        deinit { try? FileManager.default.removeItem(at: root) }
+    }
+
+    func reloadAndWait(_ catalog: ModelCatalog, to specs: [ModelSpec]) -> ReloadReport {
+        let report = Locked<ReloadReport?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        catalog.reload(readModels: { specs }) { result in
+            report.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return report.current ?? ReloadReport()
+    }
+
+    @Test func reloadAddsReplacesRemovesAndKeepsTheRest() throws {
+        let folders = Folders()
+        try folders.make("kept", "changed", "gone", "added")
+        let catalog = ModelCatalog(models: [folders.spec("kept"), folders.spec("changed"), folders.spec("gone")],
+                                   loaders: ["fill-mask": RecordingLoader()], logger: logger)
+        catalog.loadAllAndWait()
+        let before = Dictionary(uniqueKeysWithValues: catalog.entries.map { ($0.spec.name, $0.loadID) })
+        let retired = Locked<[String: UInt64]>([:])
+        catalog.onRetire { name, id in retired.withLock { $0[name] = id } }
+
+        try folders.replace("changed")
+        var kept = folders.spec("kept")
+        kept.isDefault = true
+        let report = reloadAndWait(catalog, to: [folders.spec("added"), kept, folders.spec("changed")])
+
+        #expect(report.added == ["added"])
+        #expect(report.replaced == ["changed"])
+        #expect(report.removed == ["gone"])
+        #expect(report.unchanged == ["kept"])
+        #expect(report.succeeded)
+        // The new order is the configuration's; the kept model is the same load with its new flag.
+        #expect(catalog.entries.map(\.spec.name) == ["added", "kept", "changed"])
+        let after = Dictionary(uniqueKeysWithValues: catalog.entries.map { ($0.spec.name, $0.loadID) })
+        #expect(after["kept"] == before["kept"])
+        #expect(catalog.entries[1].spec.isDefault)
+        #expect(after["changed"] != before["changed"])
+        #expect(retired.current == ["changed": before["changed"] ?? 0, "gone": before["gone"] ?? 0])
+        #expect(catalog.allReady)
+
+        // Nothing changed since: a second reload keeps every load.
+        let again = reloadAndWait(catalog, to: [folders.spec("added"), kept, folders.spec("changed")])
+        #expect(again.unchanged == ["added", "kept", "changed"])
+        #expect(catalog.entries.map(\.loadID) == [after["added"], after["kept"], after["changed"]])
+    }
+
+    @Test func aFailedReloadKeepsTheServingVersionAndANewFailureIsNotReady() throws {
+        let folders = Folders()
+        try folders.make("served", "new")
+        let broken = Locked<Set<String>>([])
+        let catalog = ModelCatalog(models: [folders.spec("served")],
+                                   makeLoaders: { ["fill-mask": RecordingLoader(broken: broken.current)] }, logger: logger)
+        catalog.loadAllAndWait()
+        let servingID = catalog.entries[0].loadID
+
+        broken.withLock { $0 = ["served", "new"] }
+        try folders.replace("served")
+        let report = reloadAndWait(catalog, to: [folders.spec("served"), folders.spec("new")])
+        #expect(!report.succeeded)
+        #expect(report.failed == ["served": "weights for served are unreadable", "new": "weights for new are unreadable"])
+        let served = catalog.entries[0]
+        #expect(served.state.isReady && served.loadID == servingID, "the previous version keeps serving")
+        #expect(served.reloadError == "weights for served are unreadable")
+        #expect(catalog.entries[1].state.name == "failed")
+        #expect(!catalog.allReady, "a model that never loaded is not ready")
+        let (status, body) = ProbeRoutes.readiness(phase: .serving, entries: catalog.entries)
+        #expect(status == .serviceUnavailable)
+        #expect(body.models.map(\.reloadError) == ["weights for served are unreadable", nil])
+
+        // Mended files load at the next reload, which clears the error.
+        broken.withLock { $0 = [] }
+        let mended = reloadAndWait(catalog, to: [folders.spec("served"), folders.spec("new")])
+        #expect(mended.succeeded)
+        #expect(mended.replaced == ["served", "new"])
+        #expect(catalog.allReady)
+        #expect(catalog.entries[0].reloadError == nil && catalog.entries[0].loadID != servingID)
+    }
+
+    @Test func anUnreadableConfigurationChangesNothing() throws {
+        let folders = Folders()
+        try folders.make("a")
+        let catalog = ModelCatalog(models: [folders.spec("a")], loaders: ["fill-mask": RecordingLoader()], logger: logger)
+        catalog.loadAllAndWait()
+        let report = Locked<ReloadReport?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        struct Unreadable: Error, CustomStringConvertible { var description: String { "kotoba.json: not JSON" } }
+        catalog.reload(readModels: { throw Unreadable() }) { result in
+            report.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        #expect(report.current?.configurationError == "kotoba.json: not JSON")
+        #expect(report.current?.succeeded == false)
+        #expect(catalog.entries.map(\.spec.name) == ["a"] && catalog.allReady)
+    }
+
+    @Test func reloadsAskedForDuringOneAreCoalescedIntoOneMore() throws {
+        let folders = Folders()
+        try folders.make("a")
+        let gate = DispatchSemaphore(value: 0)
+        let catalog = ModelCatalog(models: [folders.spec("a")], loaders: ["fill-mask": RecordingLoader(gate: gate)],
+                                   logger: logger)
+        catalog.loadAll()
+        let reads = Locked(0)
+        let answered = Locked(0)
+        let done = DispatchSemaphore(value: 0)
+        // The first load holds the pass queue, so all five wait: one pass reads the configuration for all.
+        for _ in 0..<5 {
+            catalog.reload(readModels: {
+                reads.withLock { $0 += 1 }
+                return [folders.spec("a")]
+            }) { _ in
+                answered.withLock { $0 += 1 }
+                done.signal()
+            }
+        }
+        gate.signal()
+        for _ in 0..<5 { done.wait() }
+        #expect(reads.current == 1)
+        #expect(answered.current == 5)
     }
 }

@@ -93,7 +93,7 @@ import Testing
         let service = try Service(configuration: configuration(drain: 0), logger: quiet)
         _ = try service.start()
         let before = Locked<Result<[Int], BatchError>?>(nil)
-        service.inference.batcher(for: "echo", Echo()).submit([1], tokens: [1], deadline: .now() + 5) { result in
+        service.inference.batcher(for: "echo", loadID: 0, Echo()).submit([1], tokens: [1], deadline: .now() + 5) { result in
             before.withLock { $0 = result.map(\.0) }
         }
         #expect(KotobaProcess.eventually(within: 2) { before.current != nil })
@@ -105,7 +105,7 @@ import Testing
         let after = Locked<Result<[Int], BatchError>?>(nil)
         // The batcher made before the drain and one made after it both refuse.
         for name in ["echo", "late"] {
-            service.inference.batcher(for: name, Echo()).submit([2], tokens: [1], deadline: .now() + 5) { result in
+            service.inference.batcher(for: name, loadID: 0, Echo()).submit([2], tokens: [1], deadline: .now() + 5) { result in
                 after.withLock { $0 = result.map(\.0) }
             }
             #expect(after.current == .failure(.shuttingDown), "\(name)")

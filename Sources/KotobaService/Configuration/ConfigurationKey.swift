@@ -90,6 +90,7 @@ package struct ConfigurationKey {
                          \.tls.certFile),
             optionalPath("tls.key_file", "PEM private key of tls.cert_file", \.tls.keyFile),
             choice("tls.min_version", "oldest TLS version accepted: 1.2 or 1.3", \.tls.minVersion),
+            flag("admin.enabled", "serve POST /admin/reload (behind API keys when they are set)", \.admin.enabled),
             ConfigurationKey(path: "models", help: "models to load: [{\"name\", \"task\", \"path\", \"default\"}]") {
                 configuration, raw, source throws(ConfigurationError) in
                 configuration.models = try ModelSpec.parseList(raw, source: source)

@@ -40,8 +40,19 @@ package struct ServiceConfiguration: Sendable, Equatable {
     package var compression = Compression()
     /// HTTPS.
     package var tls = TLS()
+    /// Operator endpoints.
+    package var admin = Admin()
 
     package init() {}
+
+    /// Endpoints that change the running service.
+    package struct Admin: Sendable, Equatable {
+        /// Serves `POST /admin/reload`; off by default, since anyone who can reach it can make the service
+        /// reload (behind API keys when `auth.api_keys_file` is set).
+        package var enabled = false
+
+        package init() {}
+    }
 
     /// Who may call the service.
     package struct Auth: Sendable, Equatable {

@@ -26,11 +26,13 @@ package enum ServeRunner {
     }
 
     /// Blocks until the service has stopped; returns the process exit status (0 after a clean shutdown,
-    /// 1 when the listener could not open, 2 when a file the configuration names is unusable).
+    /// 1 when the listener could not open, 2 when a file the configuration names is unusable). `reread`
+    /// gives the configuration afresh for each reload.
     package static func run(configuration: ServiceConfiguration,
-                           loaders: [String: any ModelLoader] = builtInLoaders) -> Int32 {
+                           loaders: @autoclosure @escaping @Sendable () -> [String: any ModelLoader] = builtInLoaders,
+                           reread: Reloader.ConfigurationSource? = nil) -> Int32 {
         let service: Service
-        do { service = try Service(configuration: configuration, loaders: loaders) } catch {
+        do { service = try Service(configuration: configuration, loaders: loaders(), reread: reread) } catch {
             // Worded like `kotoba serve`'s other configuration errors, which also exit 2.
             FileHandle.standardError.write(Data("kotoba: configuration error: \(error)\n".utf8))
             return 2

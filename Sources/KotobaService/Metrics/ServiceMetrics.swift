@@ -20,6 +20,8 @@ package final class ServiceMetrics: Sendable {
     package let authRefusals: CounterFamily
     /// Requests answered per API key id (the key's non-secret digest prefix).
     package let requestsByKey: CounterFamily
+    /// Reloads finished, by result.
+    package let reloads: CounterFamily
 
     /// Latency buckets in seconds: probes answer in well under a millisecond, a long translation takes seconds.
     package static let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -44,6 +46,9 @@ package final class ServiceMetrics: Sendable {
         requestsByKey = registry.counter("kotoba_requests_by_key_total",
                                          help: "Requests answered per API key id (a prefix of the key's SHA-256).",
                                          labels: ["key_id"])
+        reloads = registry.counter("kotoba_reloads_total",
+                                   help: "Reloads finished, by result (failed: a model or the configuration did not load).",
+                                   labels: ["result"])
         registry.sampled("kotoba_http_requests_in_flight", help: "Requests received and not yet answered.") {
             Double(inFlightRequests())
         }

@@ -77,6 +77,11 @@ package final class BatchMetrics: Sendable {
         }
     }
 
+    /// Stops reporting the queue of a model that is gone.
+    func unwatchQueue(model: String) {
+        depths.withLock { $0.removeAll { $0.model == model } }
+    }
+
     func recordBatch(model: String, size count: Int, tokens perInput: [Int], seconds: Double) {
         let total = perInput.reduce(0, +)
         size.observe(Double(perInput.count), [model])

@@ -14,7 +14,7 @@ private let sendFlags: Int32 = 0
 
 import KotobaHTTP
 
-/// A one-shot HTTP/1.1 GET over a plain socket or TLS, for `kotoba healthcheck` (slim images have no curl)
+/// A one-shot HTTP/1.1 request over a plain socket or TLS, for `kotoba healthcheck` (slim images have no curl)
 /// and for tests that talk to a `kotoba` subprocess.
 ///
 /// It sends `Connection: close` and reads to end of stream, so it never needs to understand keep-alive.
@@ -61,6 +61,12 @@ package enum HealthProbe {
     /// GETs `path`; with `tls`, over HTTPS checked as it says.
     package static func get(host: String, port: Int, path: String, timeout: Double = 2,
                            tls: Verification? = nil) throws(Failure) -> Response {
+        try request("GET", host: host, port: port, path: path, timeout: timeout, tls: tls)
+    }
+
+    /// Sends `method` to `path` with a JSON `body` (when not empty); with `tls`, over HTTPS checked as it says.
+    package static func request(_ method: String, host: String, port: Int, path: String, body: [UInt8] = [],
+                               timeout: Double = 2, tls: Verification? = nil) throws(Failure) -> Response {
         let deadline = monotonicSeconds() + timeout
         let descriptor = try connect(host: host, port: port, deadline: deadline)
         defer { close(descriptor) }
@@ -72,9 +78,12 @@ package enum HealthProbe {
             try channel.run { $0.handshake() }
         }
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let request = "GET \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: kotoba-probe\r\n"
-            + "Accept: */*\r\nConnection: close\r\n\r\n"
-        try send(Array(request.utf8), over: channel)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: kotoba-probe\r\n"
+            + "Accept: */*\r\nConnection: close\r\n"
+        if !body.isEmpty || method == "POST" {
+            head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        }
+        try send(Array((head + "\r\n").utf8) + body, over: channel)
         let raw = try receiveAll(over: channel)
         return try HealthProbe.parse(raw)
     }

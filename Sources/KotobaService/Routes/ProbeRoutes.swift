@@ -17,7 +17,8 @@ enum ProbeRoutes {
         }
     }
 
-    /// 200 only while serving with every configured model ready; otherwise 503 listing each reason.
+    /// 200 only while serving with every configured model ready; otherwise 503 listing each reason. A model
+    /// whose reload failed still serves its previous version, so it counts as ready (its entry says why).
     static func readiness(phase: ServicePhase, entries: [ModelCatalog.Entry]) -> (HTTPStatus, ReadinessBody) {
         var reasons: [String] = []
         switch phase {
@@ -30,7 +31,7 @@ enum ProbeRoutes {
         for entry in entries {
             var body = ModelStateBody(name: entry.spec.name, task: entry.spec.task, state: entry.state.name)
             switch entry.state {
-            case .ready: break
+            case .ready: body.reloadError = entry.reloadError
             case .pending: reasons.append("model \(entry.spec.name) is waiting to load")
             case .loading: reasons.append("model \(entry.spec.name) is loading")
             case let .failed(message):

@@ -9,14 +9,19 @@ struct RouteContext: Sendable {
     let phase: @Sendable () -> ServicePhase
     /// Batchers, the inference pool and request limits of the task endpoints.
     let inference: InferenceHub
+    /// Starts a reload and calls back with its report; nil unless `admin.enabled`, and then `/admin/reload`
+    /// is not served.
+    let reload: (@Sendable (_ completion: @escaping @Sendable (ReloadReport) -> Void) -> Void)?
 
     /// The routes' view of a service that owns `inference` (it closes the batchers when it drains).
     init(catalog: ModelCatalog, metrics: ServiceMetrics, phase: @escaping @Sendable () -> ServicePhase,
-         inference: InferenceHub) {
+         inference: InferenceHub,
+         reload: (@Sendable (_ completion: @escaping @Sendable (ReloadReport) -> Void) -> Void)? = nil) {
         self.catalog = catalog
         self.metrics = metrics
         self.phase = phase
         self.inference = inference
+        self.reload = reload
     }
 
     /// A context with a hub of its own, for tests that route requests without a `Service`.

@@ -21,6 +21,7 @@ struct RouteTable {
         TaskRoutes.register(into: &table, context)
         OpenAPIRoute.register(into: &table)
         PlaygroundRoute.register(into: &table)
+        AdminRoutes.register(into: &table, context)
         return table
     }
 }

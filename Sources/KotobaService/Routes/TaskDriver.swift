@@ -90,7 +90,7 @@ enum TaskDriver {
             do throws(APIError) {
                 let fields = try RequestFields.parse(request.body)
                 let (asked, parsed) = try call.parse(fields)
-                let (name, model) = try resolve(Model.self, named: fixedModel ?? asked, catalog: context.catalog)
+                let (name, model, loadID) = try resolve(Model.self, named: fixedModel ?? asked, catalog: context.catalog)
                 labels[0] = name
                 hub.metrics.requests.increment(labels)
                 // The deadline counts from arrival, so time spent waiting for a preparation thread counts too.
@@ -103,7 +103,7 @@ enum TaskDriver {
                 let tokenizationSeconds = seconds(from: started, to: tokenized)
                 hub.metrics.tokenization.observe(tokenizationSeconds, labels)
                 let labels = labels
-                hub.batcher(for: name, model).submit(prepared, tokens: tokens, deadline: deadline,
+                hub.batcher(for: name, loadID: loadID, model).submit(prepared, tokens: tokens, deadline: deadline,
                                                      context: requestContext) { result in
                     switch result {
                     case let .success((outputs, timing)):
@@ -146,10 +146,10 @@ enum TaskDriver {
         reply(error.response(requestID: request.id))
     }
 
-    /// The model a request names, or the task's default; errors say which of "unknown", "not ready",
-    /// "serves another task" or "ambiguous" applies.
+    /// The model a request names, or the task's default, with the id of its loaded version; errors say which
+    /// of "unknown", "not ready", "serves another task" or "ambiguous" applies.
     static func resolve<Model: ServedModel>(_ type: Model.Type, named name: String?,
-                                            catalog: ModelCatalog) throws(APIError) -> (String, Model) {
+                                            catalog: ModelCatalog) throws(APIError) -> (String, Model, UInt64) {
         let entries = catalog.entries
         if let name {
             guard let entry = entries.first(where: { $0.spec.name == name }) else {
@@ -161,12 +161,13 @@ enum TaskDriver {
             guard let model = loaded as? Model else {
                 throw .invalid("model \"\(name)\" serves \(entry.spec.task), not \(Model.task)")
             }
-            return (name, model)
+            return (name, model, entry.loadID)
         }
         let forTask = entries.filter { $0.spec.task == Model.task }
         guard !forTask.isEmpty else { throw .modelNotFound("no \(Model.task) model is configured") }
-        if let (spec, loaded) = catalog.defaultModel(for: Model.task), let model = loaded as? Model {
-            return (spec.name, model)
+        if let entry = catalog.defaultEntry(for: Model.task), case let .ready(loaded) = entry.state,
+           let model = loaded as? Model {
+            return (entry.spec.name, model, entry.loadID)
         }
         if forTask.filter({ $0.state.isReady }).count > 1 {
             throw .invalid("several \(Model.task) models are loaded and none is the default; name one in \"model\"")

@@ -19,8 +19,15 @@ final class InferenceHub: Sendable {
     private let batchers = Locked<Batchers>(Batchers())
 
     private struct Batchers {
-        var byModel: [String: any ModelBatcher] = [:]
+        var byModel: [Key: any ModelBatcher] = [:]
         var closed = false
+    }
+
+    /// One loaded version of a model: a reload that replaces the model gives its name a new load id, and the
+    /// new version a batcher of its own.
+    private struct Key: Hashable {
+        var name: String
+        var loadID: UInt64
     }
 
     init(configuration: ServiceConfiguration, metrics: TaskMetrics, logger: Logger) {
@@ -35,11 +42,12 @@ final class InferenceHub: Sendable {
         self.logger = logger
     }
 
-    /// The batcher of the model named `name`, made on first use. A name maps to one model, so to one batcher
-    /// type; the cast back from the map is the price of holding every model's batcher in one place.
-    func batcher<Model: ServedModel>(for name: String, _ model: Model) -> Batcher<Model.Item, Model.Output> {
-        batchers.withLock { all in
-            if let existing = all.byModel[name] as? Batcher<Model.Item, Model.Output> { return existing }
+    /// The batcher of the version `loadID` of the model named `name`, made on first use. A load is one model,
+    /// so one batcher type; the cast back from the map is the price of holding every batcher in one place.
+    func batcher<Model: ServedModel>(for name: String, loadID: UInt64, _ model: Model) -> Batcher<Model.Item, Model.Output> {
+        let key = Key(name: name, loadID: loadID)
+        return batchers.withLock { all in
+            if let existing = all.byModel[key] as? Batcher<Model.Item, Model.Output> { return existing }
             var limits = self.limits
             // One layer's attention scores, Float32 per head per (query, key) pair: the largest activation.
             limits.memoryBytesPerSquaredToken = (model.metadata.attentionHeads ?? 0) * MemoryLayout<Float>.size
@@ -48,9 +56,19 @@ final class InferenceHub: Sendable {
                 model.runBatch(items, isCancelled: isCancelled)
             }
             if all.closed { made.close() }
-            all.byModel[name] = made
+            all.byModel[key] = made
             return made
         }
+    }
+
+    /// Forgets the batcher of a version a reload replaced or removed. Requests that already hold it still run
+    /// on it; when the last has finished, it and the model it runs go.
+    func retire(name: String, loadID: UInt64) {
+        let nameGone = batchers.withLock { all -> Bool in
+            all.byModel[Key(name: name, loadID: loadID)] = nil
+            return !all.byModel.keys.contains { $0.name == name }
+        }
+        if nameGone { metrics.batch.unwatchQueue(model: name) }
     }
 
     /// Refuses new task requests (503 `shutting_down`) from now on; queued ones still run. Called when the

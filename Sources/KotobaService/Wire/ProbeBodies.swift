@@ -23,4 +23,35 @@ struct ModelStateBody: Encodable {
     var state: String
     /// Why loading failed; present only for `failed`.
     var error: String?
+    /// Why the last reload of a ready model failed; the version loaded before keeps serving.
+    var reloadError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, task, state, error
+        case reloadError = "reload_error"
+    }
+}
+
+/// `POST /admin/reload`: what the reload did, model by model.
+struct ReloadBody: Encodable {
+    /// `ok`, or `failed` when the configuration or a model did not load.
+    var status: String
+    var added: [String]
+    var replaced: [String]
+    var removed: [String]
+    var unchanged: [String]
+    /// Model name → why it did not load.
+    var failed: [String: String]
+    /// Why the configuration could not be read (nothing changed then).
+    var error: String?
+
+    init(_ report: ReloadReport) {
+        status = report.succeeded ? "ok" : "failed"
+        added = report.added
+        replaced = report.replaced
+        removed = report.removed
+        unchanged = report.unchanged
+        failed = report.failed
+        error = report.configurationError
+    }
 }
