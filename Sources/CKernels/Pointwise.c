@@ -49,7 +49,8 @@ int kotoba_isa_supported(kotoba_isa isa) {
 #if defined(__x86_64__)
     case KOTOBA_ISA_AVX2:
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        // F16C too: the linear kernel's AVX2 build converts half weights with it (every AVX2 CPU has it).
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     case KOTOBA_ISA_AVX512:
         __builtin_cpu_init();
         return __builtin_cpu_supports("avx512f");

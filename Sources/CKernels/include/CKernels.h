@@ -7,6 +7,7 @@
 #define KOTOBA_CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// x · Φ(x) through erf (Abramowitz & Stegun 7.1.26, |error| ≤ 5e-7), in place on `count` floats.
 void kotoba_gelu_erf(float *values, size_t count);
@@ -60,5 +61,25 @@ kotoba_isa_request kotoba_isa_request_status(void);
 
 /// One build's entry points, for tests that compare builds in one process; NULL when the CPU cannot run it.
 const struct kotoba_pointwise_table *kotoba_pointwise_for(kotoba_isa isa);
+
+/// y[r, o] = bias[o] + Σ_k x[r, k] · w[o, k] for r < rows and first_output ≤ o < end_output: the `nn.Linear`
+/// product with `w` in its `[out, in]` layout, read in place. For a few rows, where a BLAS library spends more time
+/// copying the weights into its own layout than multiplying. `bias` may be NULL; `y` is `[rows, out]`.
+void kotoba_linear_rows(const float *x, size_t rows, size_t in, const float *w, size_t out, const float *bias,
+                        float *y, size_t first_output, size_t end_output);
+
+/// `kotoba_linear_rows` with `w` stored as IEEE half floats (bit patterns): half the bytes to stream, and exactly
+/// the results `kotoba_linear_rows` gives on the same values as floats.
+void kotoba_linear_rows_f16(const float *x, size_t rows, size_t in, const uint16_t *w, size_t out,
+                            const float *bias, float *y, size_t first_output, size_t end_output);
+
+/// `kotoba_linear_rows_f16` in the build for `isa`, for tests that compare builds.
+void kotoba_linear_rows_f16_for(kotoba_isa isa, const float *x, size_t rows, size_t in, const uint16_t *w,
+                                size_t out, const float *bias, float *y, size_t first_output, size_t end_output);
+
+/// `kotoba_linear_rows` in the build for `isa`, for tests that compare builds; the caller checks
+/// `kotoba_isa_supported` first.
+void kotoba_linear_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, const float *w, size_t out,
+                            const float *bias, float *y, size_t first_output, size_t end_output);
 
 #endif

@@ -75,7 +75,7 @@ package enum HealthProbe {
             do { channel.session = try TLSClientSession(fd: descriptor, host: host, verification: tls) } catch {
                 throw .tls(error.description)
             }
-            try channel.run { $0.handshake() }
+            _ = try channel.run { $0.handshake() }
         }
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: kotoba-probe\r\n"

@@ -13,6 +13,9 @@ extension Tensor {
             throw .shapeMismatch(operation: "matmul", expected: transposeOther ? [n, k] : [k, n], found: other.shape)
         }
         let m = shape.dropLast().reduce(1, *)
+        if transposeOther, SkinnyLinear.suits(rows: m, inFeatures: k) {
+            return try linear(weight: other, bias: nil)
+        }
         var result = Tensor.outputStorage(count: m * n, overwritten: k > 0)
         storage.withUnsafeBufferPointer { a in
             other.storage.withUnsafeBufferPointer { b in
@@ -39,6 +42,24 @@ extension Tensor {
             throw .shapeMismatch(operation: "linear bias", expected: [outFeatures], found: bias.shape)
         }
         let m = shape.dropLast().reduce(1, *)
+        if SkinnyLinear.suits(rows: m, inFeatures: inFeatures) {
+            var result = Tensor.outputStorage(count: m * outFeatures, overwritten: true)
+            storage.withUnsafeBufferPointer { x in
+                weight.storage.withUnsafeBufferPointer { w in
+                    result.withUnsafeMutableBufferPointer { y in
+                        if let bias {
+                            bias.storage.withUnsafeBufferPointer { b in
+                                SkinnyLinear.run(x, rows: m, inFeatures: inFeatures, w, outFeatures: outFeatures,
+                                                 bias: b.baseAddress, y)
+                            }
+                        } else {
+                            SkinnyLinear.run(x, rows: m, inFeatures: inFeatures, w, outFeatures: outFeatures, bias: nil, y)
+                        }
+                    }
+                }
+            }
+            return Tensor(uncheckedShape: Array(shape.dropLast()) + [outFeatures], storage: result)
+        }
         var result = Tensor.outputStorage(count: m * outFeatures, overwritten: inFeatures > 0 || bias != nil)
         if let bias {
             result.withUnsafeMutableBufferPointer { c in

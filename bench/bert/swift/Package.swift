@@ -11,5 +11,9 @@ let package = Package(
             name: "BertBench",
             dependencies: [.product(name: "KotobaModels", package: "Kotoba")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        .executableTarget(
+            name: "BertLatency",
+            dependencies: [.product(name: "KotobaModels", package: "Kotoba")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
     ]
 )

@@ -1,0 +1,67 @@
+// The skinny linear kernel (LinearBodies.h) built for each instruction set, dispatched on the same choice as the
+// pointwise kernels (kotoba_isa_active: the best build the CPU runs, or the one KOTOBA_CPU names).
+#include "CKernels.h"
+
+#include <stdint.h>
+
+// The baseline build passes 8-float vectors between static inline helpers, which never cross a call boundary
+// another compiler sees, so the ABI note about vector returns without AVX does not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+/// Eight floats: one AVX register, two SSE ones in the baseline build.
+typedef float kotoba_v8 __attribute__((vector_size(32)));
+/// Eight halves, converted to a kotoba_v8 by one vcvtph2ps where F16C is available.
+typedef _Float16 kotoba_h8 __attribute__((vector_size(16)));
+
+#define KOTOBA_TARGET
+#define KOTOBA_SUFFIX baseline
+#include "LinearBodies.h"
+#undef KOTOBA_TARGET
+#undef KOTOBA_SUFFIX
+
+#if defined(__x86_64__)
+// F16C converts the half weights; every AVX2 CPU has it, and the AVX2 check requires it.
+#define KOTOBA_TARGET __attribute__((target("avx2,fma,f16c")))
+#define KOTOBA_SUFFIX avx2
+#include "LinearBodies.h"
+#undef KOTOBA_TARGET
+#undef KOTOBA_SUFFIX
+
+#define KOTOBA_TARGET __attribute__((target("avx512f")))
+#define KOTOBA_SUFFIX avx512
+#include "LinearBodies.h"
+#undef KOTOBA_TARGET
+#undef KOTOBA_SUFFIX
+#endif
+
+void kotoba_linear_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, const float *w, size_t out,
+                            const float *bias, float *y, size_t first_output, size_t end_output) {
+    switch (isa) {
+#if defined(__x86_64__)
+    case KOTOBA_ISA_AVX512: linear_rows_avx512(x, rows, in, w, out, bias, y, first_output, end_output); return;
+    case KOTOBA_ISA_AVX2: linear_rows_avx2(x, rows, in, w, out, bias, y, first_output, end_output); return;
+#endif
+    default: linear_rows_baseline(x, rows, in, w, out, bias, y, first_output, end_output); return;
+    }
+}
+
+void kotoba_linear_rows(const float *x, size_t rows, size_t in, const float *w, size_t out, const float *bias,
+                        float *y, size_t first_output, size_t end_output) {
+    kotoba_linear_rows_for(kotoba_isa_active(), x, rows, in, w, out, bias, y, first_output, end_output);
+}
+
+void kotoba_linear_rows_f16_for(kotoba_isa isa, const float *x, size_t rows, size_t in, const uint16_t *w,
+                                size_t out, const float *bias, float *y, size_t first_output, size_t end_output) {
+    switch (isa) {
+#if defined(__x86_64__)
+    case KOTOBA_ISA_AVX512: linear_rows_f16_avx512(x, rows, in, w, out, bias, y, first_output, end_output); return;
+    case KOTOBA_ISA_AVX2: linear_rows_f16_avx2(x, rows, in, w, out, bias, y, first_output, end_output); return;
+#endif
+    default: linear_rows_f16_baseline(x, rows, in, w, out, bias, y, first_output, end_output); return;
+    }
+}
+
+void kotoba_linear_rows_f16(const float *x, size_t rows, size_t in, const uint16_t *w, size_t out,
+                            const float *bias, float *y, size_t first_output, size_t end_output) {
+    kotoba_linear_rows_f16_for(kotoba_isa_active(), x, rows, in, w, out, bias, y, first_output, end_output);
+}
