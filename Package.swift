@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   kotoba → KotobaService → {KotobaHTTP, KotobaTasks}
+//   kotoba → KotobaService → {KotobaHTTP, KotobaTasks, COpenSSL}
 //   KotobaTasks → {KotobaModels, KotobaTokenizers}
 //   KotobaModels → KotobaTensor → {COpenBLAS, CKernels}
 //   KotobaService, KotobaTokenizers → KotobaJSON
@@ -42,8 +42,9 @@ let package = Package(
         // OpenSSL (libssl-dev) for HTTPS.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "KotobaHTTP", dependencies: ["CZlib", "COpenSSL"], exclude: ["README.md"]),
+        // COpenSSL also for libcrypto's SHA-256 (model digests, API keys).
         .target(name: "KotobaService", dependencies: [
-            "KotobaHTTP", "KotobaTasks", "KotobaJSON",
+            "KotobaHTTP", "KotobaTasks", "KotobaJSON", "COpenSSL",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "kotoba", dependencies: [

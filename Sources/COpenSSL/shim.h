@@ -1,6 +1,7 @@
 #ifndef KOTOBA_COPENSSL_SHIM_H
 #define KOTOBA_COPENSSL_SHIM_H
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>

@@ -73,6 +73,13 @@ void kotoba_linear_rows(const float *x, size_t rows, size_t in, const float *w, 
 void kotoba_linear_rows_f16(const float *x, size_t rows, size_t in, const uint16_t *w, size_t out,
                             const float *bias, float *y, size_t first_output, size_t end_output);
 
+/// `count` IEEE halves at `halves` (little-endian, any alignment) as floats: exact, so every build gives the same.
+void kotoba_halves_to_floats(const void *halves, float *out, size_t count);
+
+/// `values` as IEEE half bit patterns in `out` when every one converts exactly (returns 1); 0 as soon as one does
+/// not (a value a half cannot hold, or NaN), leaving `out` partly written.
+int kotoba_floats_to_halves_exact(const float *values, uint16_t *out, size_t count);
+
 /// `kotoba_linear_rows_f16` in the build for `isa`, for tests that compare builds.
 void kotoba_linear_rows_f16_for(kotoba_isa isa, const float *x, size_t rows, size_t in, const uint16_t *w,
                                 size_t out, const float *bias, float *y, size_t first_output, size_t end_output);

@@ -48,12 +48,7 @@ package enum SkinnyLinear {
         var halves = ContiguousArray<UInt16>(repeating: 0, count: values.count)
         let exact = values.withUnsafeBufferPointer { source in
             halves.withUnsafeMutableBufferPointer { target in
-                for i in 0..<source.count {
-                    let half = Float16(source[i])
-                    guard Float(half) == source[i] else { return false }
-                    target[i] = half.bitPattern
-                }
-                return true
+                kotoba_floats_to_halves_exact(source.baseAddress, target.baseAddress, source.count) == 1
             }
         }
         return exact ? halves : nil

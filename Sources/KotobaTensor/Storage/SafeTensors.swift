@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A memory-mapped `.safetensors` file whose header has been fully validated.
@@ -96,7 +97,7 @@ public struct SafeTensorsFile: Sendable {
                     // The data section need not be 4-byte aligned, so copy bytes rather than bind memory.
                     UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * 4)
                 case .f16:
-                    for i in 0..<count { out[i] = HalfPrecision.float(fromHalf: half(i)) }
+                    kotoba_halves_to_floats(source, target, count)
                 case .bf16:
                     for i in 0..<count { out[i] = HalfPrecision.float(fromBFloat16: half(i)) }
                 default:
