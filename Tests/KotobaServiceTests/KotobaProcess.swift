@@ -26,7 +26,10 @@ final class KotobaProcess: @unchecked Sendable {
         let executable = try #require(Self.executable, "build the kotoba product first (swift build)")
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = environment
+        // Sanitizer settings are the one thing inherited: a sanitized test run starts sanitized children, which
+        // must run under the same options (README: Sanitizers).
+        let inherited = ProcessInfo.processInfo.environment.filter { ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"].contains($0.key) }
+        process.environment = environment.merging(inherited) { given, _ in given }
         if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = FileHandle.nullDevice
         let pipe = Pipe()

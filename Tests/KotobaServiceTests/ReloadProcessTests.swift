@@ -211,8 +211,11 @@ import Testing
         #expect(answered >= 20, "the load answered only \(answered) requests")
         print("reload memory: level \(level / 1024) MB, after replacing \(afterReplace / 1024) MB, "
               + "after the broken reload \(afterBroken / 1024) MB; \(answered) requests answered")
-        #expect(afterReplace <= level + Self.allocatorAllowanceKB, "level \(level) KB, after replacing \(afterReplace) KB")
-        #expect(afterBroken <= level + Self.allocatorAllowanceKB, "level \(level) KB, after the broken reload \(afterBroken) KB")
+        // Under AddressSanitizer freed memory sits in its quarantine, so RSS says nothing about the server there.
+        if ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil {
+            #expect(afterReplace <= level + Self.allocatorAllowanceKB, "level \(level) KB, after replacing \(afterReplace) KB")
+            #expect(afterBroken <= level + Self.allocatorAllowanceKB, "level \(level) KB, after the broken reload \(afterBroken) KB")
+        }
         #expect(load.failures.current.isEmpty)
 
         kill(pid, SIGTERM)
