@@ -26,7 +26,9 @@ browser:
 k8s:
 	@scripts/validate-kubernetes.sh
 
-# The whole suite on this CPU's kernels, then the numeric suites on the baseline ones (scripts/test-other-kernels.sh).
+# The whole suite on this CPU's kernels, schemathesis against the built server on the default models, then the
+# numeric suites on the baseline kernels (scripts/test-other-kernels.sh).
 test: deps lint hf-client k8s browser
 	swift test --parallel
+	scripts/schemathesis.sh
 	scripts/test-other-kernels.sh

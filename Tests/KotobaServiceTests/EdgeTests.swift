@@ -74,7 +74,10 @@ import Testing
     }
 
     @Test func adminReloadIsServedOnlyWhenEnabledAndThenNeedsAKey() throws {
-        #expect(ServedFixtures.send(try service().responder, .post, "/admin/reload", body: "").status.code == 404)
+        let off = ServedFixtures.send(try service().responder, .post, "/admin/reload", body: "")
+        #expect(off.status.code == 404)
+        #expect((try ServedFixtures.json(off)["error"] as? String)?.contains("admin.enabled") == true)
+        #expect(ServedFixtures.send(try service().responder, .get, "/admin/reload", body: "").status.code == 405)
         let open = ServedFixtures.send(try service(admin: true).responder, .post, "/admin/reload", body: "")
         #expect(open.status.code == 200)
         #expect(try ServedFixtures.json(open)["status"] as? String == "ok")
