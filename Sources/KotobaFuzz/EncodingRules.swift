@@ -13,9 +13,11 @@ enum EncodingRules {
         for index in 0..<count {
             let id = encoding.ids[index]
             try expect(id >= 0 && id < tokenizer.idLimit, "id \(id) outside 0..<\(tokenizer.idLimit)")
-            // Unigram names an unknown piece by its text, as `tokenizers` does; every other token is its id's.
+            // Unigram names an unknown piece by its text, as `tokenizers` does; every other token and its id
+            // name each other, one way at least (a vocabulary may give two tokens one id, as `tokenizers` allows).
+            let token = encoding.tokens[index]
             let isUnigramUnknown = (tokenizer.model as? Unigram)?.unknownID == id
-            try expect(isUnigramUnknown || tokenizer.token(forId: id) == encoding.tokens[index],
+            try expect(isUnigramUnknown || tokenizer.token(forId: id) == token || tokenizer.id(forToken: token) == id,
                        "token \(encoding.tokens[index]) but id \(id) names \(tokenizer.token(forId: id) ?? "nothing")")
             guard encoding.specialTokensMask[index] == 0, let sequence = encoding.sequenceIds[index] else { continue }
             let offsets = encoding.offsets[index]
