@@ -50,7 +50,8 @@ enum TokenizerEncodeTargets {
               let encoding = try? tokenizer.encode(text, addSpecialTokens: false),
               let scalars = try? normalizer.normalize(string: text) else { return }
         var expected = String(String.UnicodeScalarView(scalars))
-        if !expected.isEmpty && !expected.hasPrefix(" ") { expected = " " + expected }
+        // By scalar: `hasPrefix(" ")` compares graphemes, and a space followed by a combining mark is one.
+        if let first = scalars.first, first != " " { expected = " " + expected }
         let decoded = tokenizer.decode(encoding.ids, skipSpecialTokens: false)
         try expect(decoded.unicodeScalars.elementsEqual(expected.unicodeScalars),
                    "decode(encode(x)) is \(decoded.debugDescription), expected \(expected.debugDescription)")
