@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh all SECONDS
 #
 # Seeds come from Fuzz/Corpus/TARGET (read only); inputs libFuzzer finds go to .build/fuzz/corpus/TARGET,
-# crashes and failed invariants to .build/fuzz/artifacts/TARGET/. Replay one with
+# crashes and failed invariants to .build/fuzz/crashes/TARGET/. Replay one with
 #   KOTOBA_FUZZ_TARGET=TARGET .build/fuzz/debug/kotoba-fuzz FILE   or   swift run kotoba-fuzz TARGET FILE
 # Environment: FUZZ_MAX_LEN (default 4096), the longest input libFuzzer tries.
 set -euo pipefail
@@ -32,7 +32,8 @@ run_one() {
     shift
     local seeds="Fuzz/Corpus/$name"
     local corpus="$SCRATCH/corpus/$name"
-    local artifacts="$SCRATCH/artifacts/$name"
+    # Not "artifacts": SwiftPM owns $SCRATCH/artifacts (binary targets) and empties it when it resolves.
+    local artifacts="$SCRATCH/crashes/$name"
     [ -d "$seeds" ] || { echo "no seeds at $seeds" >&2; return 2; }
     mkdir -p "$corpus" "$artifacts"
     local log="$SCRATCH/logs/$name.log"

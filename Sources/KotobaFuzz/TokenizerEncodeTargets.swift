@@ -46,7 +46,9 @@ enum TokenizerEncodeTargets {
     /// byte maps to a token and back, so only the normalizer (NFC here) changes the text. Added tokens
     /// split the text (each piece gets its own prefix space), so inputs holding one are left out.
     @Sendable static func byteLevelRoundTrip(_ tokenizer: Tokenizer, _ text: String) throws(InvariantFailure) {
-        guard !text.contains("<|endoftext|>"), let normalizer = tokenizer.normalizer,
+        // Searched as bytes: `String.contains` matches graphemes, and "<|endoftext|>" followed by a combining
+        // mark is not a match for it, though the tokenizer (rightly) finds the added token there.
+        guard Array(text.utf8).firstRange(of: Array("<|endoftext|>".utf8)) == nil, let normalizer = tokenizer.normalizer,
               let encoding = try? tokenizer.encode(text, addSpecialTokens: false),
               let scalars = try? normalizer.normalize(string: text) else { return }
         var expected = String(String.UnicodeScalarView(scalars))
