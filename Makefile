@@ -1,5 +1,5 @@
 # The two commands README.md documents: `make run` and `make test`.
-.PHONY: deps build run test lint hf-client k8s browser bench
+.PHONY: deps build run test lint hf-client k8s browser bench fuzz fuzz-smoke
 
 CONFIG ?= Config/kotoba.json
 
@@ -32,3 +32,14 @@ test: deps lint hf-client k8s browser
 	swift test --parallel
 	scripts/schemathesis.sh
 	scripts/test-other-kernels.sh
+
+# libFuzzer on one target (or TARGET=all, each in turn) for SECONDS each; see Sources/KotobaFuzz/README.md.
+# `swift test` already replays every target's committed seeds (CorpusReplayTests).
+TARGET ?= all
+SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(TARGET) $(SECONDS)
+
+# Ten seconds of each target: a smoke run after changing a parser (the fuzzing build itself takes minutes).
+fuzz-smoke:
+	scripts/fuzz.sh all 10

@@ -51,6 +51,14 @@ let package = Package(
             "KotobaService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Fuzz targets. A plain build replays corpus files through them (the test below does the same);
+        // scripts/fuzz.sh rebuilds it with -sanitize=fuzzer and -DKOTOBA_LIBFUZZER to hand them to libFuzzer.
+        // It reaches internals through @testable imports, so it builds where testing is enabled (debug, tests).
+        .executableTarget(name: "kotoba-fuzz", dependencies: [
+            "KotobaHTTP", "KotobaJSON", "KotobaTokenizers", "KotobaTensor", "KotobaService", "CZlib", "CLibFuzzer",
+        ], path: "Sources/KotobaFuzz", exclude: ["README.md"]),
+        // Declares libFuzzer's LLVMFuzzerRunDriver for the fuzzing build; nothing is linked from it otherwise.
+        .target(name: "CLibFuzzer"),
 
         .testTarget(name: "KotobaTensorTests", dependencies: ["KotobaTensor", "CKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaJSONTests", dependencies: ["KotobaJSON"]),
@@ -59,5 +67,6 @@ let package = Package(
         .testTarget(name: "KotobaTasksTests", dependencies: ["KotobaTasks"], exclude: ["Fixtures"]),
         .testTarget(name: "KotobaHTTPTests", dependencies: ["KotobaHTTP"], exclude: ["Corpus", "TLSFixtures"]),
         .testTarget(name: "KotobaServiceTests", dependencies: ["KotobaService"]),
+        .testTarget(name: "KotobaFuzzTests", dependencies: ["kotoba-fuzz"]),
     ]
 )

@@ -81,6 +81,11 @@ struct ChunkedBodyDecoder {
                     }
                     return (index, .needMoreData)
                 }
+                // The size limit before the line's syntax, as when the line arrives in pieces and meets the
+                // limit above before its LF: the verdict must not depend on where TCP cut the stream.
+                if trailerBytes + lf - index > limits.maxHeaderBytes {
+                    return (index, .error(.trailersTooLarge(limit: limits.maxHeaderBytes)))
+                }
                 guard lf > index, bytes[lf - 1] == ASCII.cr else { return (index, .error(.bareLineFeed)) }
                 trailerBytes += lf + 1 - index
                 if trailerBytes > limits.maxHeaderBytes { return (index, .error(.trailersTooLarge(limit: limits.maxHeaderBytes))) }

@@ -220,6 +220,13 @@ struct HeadScan {
                 index += 1
                 continue
             }
+            // The size limits first: bytes arriving in pieces meet them before this LF does (at the end of
+            // the scan below), so the verdict must not depend on where TCP cut the stream.
+            if let end = requestLineEnd {
+                if index - end - 1 > limits.maxHeaderBytes { return .error(.headersTooLarge(limit: limits.maxHeaderBytes)) }
+            } else if index > limits.maxURILength + 32 {
+                return .error(.uriTooLong(limit: limits.maxURILength))
+            }
             guard index > 0, bytes[index - 1] == ASCII.cr else { return .error(.bareLineFeed) }
             if requestLineEnd == nil {
                 requestLineEnd = index

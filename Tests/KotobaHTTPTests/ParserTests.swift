@@ -95,6 +95,20 @@ import Testing
         #expect(error("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n", limits: limits) == .bodyTooLarge(limit: 100))
     }
 
+    /// Found by the request-parser fuzz target: a long line that also breaks a syntax rule was refused for
+    /// its syntax when it arrived whole but for its length when it arrived in pieces.
+    @Test(arguments: [0, 1, 7])
+    func sizeLimitsDecideBeforeLineSyntaxHoweverTheBytesArrive(step: Int) {
+        let limits = HTTPServerConfiguration.Limits(maxURILength: 16, maxHeaderBytes: 64)
+        let longLine = "GET /\(String(repeating: "a", count: 60)) HTTP/9.9\r\nHost: h\r\n\r\n"
+        #expect(Corpus.parse(Array(longLine.utf8), step: step, limits: limits) == .refused(status: 414))
+        let longField = "GET / HTTP/1.1\r\nHost: h\r\nA: \(String(repeating: "x", count: 80))\n\r\n"
+        #expect(Corpus.parse(Array(longField.utf8), step: step, limits: limits) == .refused(status: 431))
+        let longTrailer = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+            + "T: \(String(repeating: "x", count: 80))\n\r\n"
+        #expect(Corpus.parse(Array(longTrailer.utf8), step: step, limits: limits) == .refused(status: 431))
+    }
+
     @Test func errorsMapToStatusAndErrorType() {
         #expect(HTTPParseError.uriTooLong(limit: 1).status.code == 414)
         #expect(HTTPParseError.headersTooLarge(limit: 1).status.code == 431)

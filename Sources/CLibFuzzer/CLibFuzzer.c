@@ -1,0 +1,2 @@
+// SwiftPM needs a source file in a C target; the target exists for its header.
+#include "CLibFuzzer.h"
