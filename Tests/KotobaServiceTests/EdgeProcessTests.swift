@@ -28,13 +28,6 @@ import Testing
         return (kotoba, try #require((listening["port"] as? NSNumber)?.intValue))
     }
 
-    /// Kilobytes from a `/proc/<pid>/status` line (`VmRSS`, `VmHWM`).
-    private func memoryKB(_ pid: Int32, _ field: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return nil }
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-    }
-
     @Test(.enabled(if: toolsPresent, "needs curl and python3"))
     func gzipBothWaysWithCurlAndPython() throws {
         let (kotoba, port) = try serve([:])
@@ -102,7 +95,7 @@ import Testing
                 for _ in range(1024): f.write(bytes(1 << 20))
             """, bomb])
         #expect(make.status == 0, "\(make.output)")
-        let before = try #require(memoryKB(pid, "VmRSS"))
+        let before = try #require(KotobaProcess.memoryKB(pid, "VmRSS"))
         // Eight at once, twice over.
         for _ in 0..<2 {
             let arguments = (0..<8).flatMap { _ in
@@ -112,7 +105,7 @@ import Testing
             let sent = try runProcess(Self.curl, Array(arguments.dropFirst()))
             #expect(sent.output.split(separator: "\n") == Array(repeating: "413", count: 8), "\(sent.output)")
         }
-        let peak = try #require(memoryKB(pid, "VmHWM"))
+        let peak = try #require(KotobaProcess.memoryKB(pid, "VmHWM"))
         // Inflating all of it would take a GiB per request; each may hold its 1 MiB wire body and 1 MiB of output.
         #expect(peak - before < 64 * 1024, "peak RSS \(peak) KiB from \(before) KiB")
         print("gzip bomb: RSS \(before) KiB before, peak \(peak) KiB (16 bombs of 1 GiB inflated, 8 at once)")

@@ -144,12 +144,6 @@ import Testing
         deinit { try? FileManager.default.removeItem(at: root) }
     }
 
-    private static func residentKB(_ pid: Int32) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
-    }
-
     private static func reloadOverHTTP(port: Int) throws -> (Int, [String: Any]) {
         let response = try HealthProbe.request("POST", host: "127.0.0.1", port: port, path: "/admin/reload", timeout: 300)
         let body = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
@@ -183,7 +177,7 @@ import Testing
         })
         load.calls.withLock { $0.append(Self.addedCall) }
         usleep(2_000_000)
-        let level = Self.residentKB(pid)
+        let level = try #require(KotobaProcess.memoryKB(pid, "VmRSS"))
 
         // 2. sentiment-en's files replaced: its new version takes over, the old one is released.
         try workspace.replaceWeights(broken: false)
@@ -192,7 +186,7 @@ import Testing
         #expect(replaced["replaced"] as? [String] == ["sentiment-en"])
         #expect((replaced["unchanged"] as? [String])?.count == 5)
         usleep(2_000_000)
-        let afterReplace = Self.residentKB(pid)
+        let afterReplace = try #require(KotobaProcess.memoryKB(pid, "VmRSS"))
 
         // 3. A broken file: the reload fails and says so, the previous version keeps serving, readiness holds.
         try workspace.replaceWeights(broken: true)
@@ -203,7 +197,7 @@ import Testing
         #expect(readiness.status == 200)
         #expect(String(decoding: readiness.body, as: UTF8.self).contains("reload_error"))
         usleep(2_000_000)
-        let afterBroken = Self.residentKB(pid)
+        let afterBroken = try #require(KotobaProcess.memoryKB(pid, "VmRSS"))
 
         load.stop()
         let answered = load.answered.current
