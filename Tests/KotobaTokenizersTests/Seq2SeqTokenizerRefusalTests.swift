@@ -60,6 +60,17 @@ import Testing
         }
     }
 
+    /// Found by the tokenizer-json fuzz target: an id past 2^31 trapped while building WordPiece's trie.
+    /// WordPiece keeps ids as `Int` and loads; BPE packs them into 32 bits, so it refuses with the entry named.
+    @Test func vocabularyIDsPast32BitsLoadOrAreRefusedWithoutATrap() throws {
+        let wordPiece = #"{"type": "WordPiece", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "big": 11111111111116}}"#
+        let tokenizer = try Self.load(Self.file("model", wordPiece))
+        #expect(tokenizer.model.id(forToken: "big") == 11_111_111_111_116)
+        let bpe = #"{"type": "BPE", "vocab": {"a": 0, "b": 4294967296}, "merges": []}"#
+        let error = #expect(throws: TokenizerError.self) { try Self.load(Self.file("model", bpe)) }
+        #expect(error.map { "\($0)".contains(#"model BPE: vocab entry "b" has id 4294967296, outside 0...2147483647"#) } == true)
+    }
+
     @Test func unigramUnknownIDOutsideTheVocabularyIsRefused() throws {
         let model = #"{"type": "Unigram", "unk_id": 5, "vocab": [["a", -1.0]]}"#
         #expect(throws: TokenizerError.self) { try Self.load(Self.file("model", model)) }

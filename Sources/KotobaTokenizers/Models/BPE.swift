@@ -26,6 +26,10 @@ package struct BPE: TokenizerModel {
         var ids: [ScalarKey: Int] = [:]
         var tokens: [Int: String] = [:]
         for (token, id) in vocabulary {
+            // The merge table packs ids into 32 bits.
+            guard (0...Int(Int32.max)).contains(id) else {
+                throw .invalidConfiguration(stage: "model BPE", reason: "vocab entry \"\(token)\" has id \(id), outside 0...\(Int32.max)")
+            }
             ids[ScalarKey(token)] = id
             tokens[id] = token
         }

@@ -8,7 +8,9 @@ struct ScalarTrie: Sendable {
     private var children: [Int32]
     private var mask: Int
     private var edgeCount = 0
-    private var values: [Int32] = [-1]
+    /// Per node, the value of the key ending there or -1. `Int`, not `Int32`: ids come from model files, and a
+    /// file may hold any integer (the tokenizer-json fuzz target found the crash an id past 2^31 caused).
+    private var values: [Int] = [-1]
 
     init() {
         keys = Array(repeating: Self.empty, count: 16)
@@ -71,14 +73,14 @@ struct ScalarTrie: Sendable {
                 node = created
             }
         }
-        values[Int(node)] = Int32(value)
+        values[Int(node)] = value
     }
 
     /// The value stored for exactly `key`.
     func value<Key: Sequence<Unicode.Scalar>>(for key: Key) -> Int? {
         guard let node = node(after: key) else { return nil }
         let v = values[Int(node)]
-        return v < 0 ? nil : Int(v)
+        return v < 0 ? nil : v
     }
 
     /// The node reached from the root by `prefix`, to continue walks from (see `longestPrefix(after:)`).
@@ -106,7 +108,7 @@ struct ScalarTrie: Sendable {
             if node < 0 { break }
             i += 1
             let v = values[Int(node)]
-            if v >= 0 { best = (i, Int(v)) }
+            if v >= 0 { best = (i, v) }
         }
         return best
     }
