@@ -53,7 +53,8 @@ enum RequestTarget {
     /// Path and query of an origin-form or absolute-form target; "*" stays "*".
     static func split(_ target: String) -> (path: String, query: String?) {
         var rest = Substring(target)
-        if let schemeEnd = rest.range(of: "://"), rest.first != "/" {
+        // Origin-form first: it is nearly every request, and the scheme search is a Foundation call.
+        if rest.first != "/", let schemeEnd = rest.range(of: "://") {
             rest = rest[schemeEnd.upperBound...]
             if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
                 rest = rest[slash...]

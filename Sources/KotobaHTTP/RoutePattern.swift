@@ -25,6 +25,11 @@ struct RoutePattern: Sendable {
         return trimmed.split(separator: "/", omittingEmptySubsequences: false)
     }
 
+    /// True when every segment is literal: the pattern matches exactly one path, its own text.
+    var isLiteral: Bool {
+        segments.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+
     func match(_ path: [Substring]) -> PathParameters? {
         guard path.count == segments.count else { return nil }
         var captured: [(name: String, value: String)] = []

@@ -32,6 +32,10 @@ package struct Router: HTTPResponder {
     }
 
     private var routes: [Route] = []
+    /// Routes whose pattern has no `{name}` segment, by pattern text. Such a pattern is at least as specific as
+    /// any other that matches the same path, so an exact hit here settles the match without the scan (the
+    /// probes, `/metrics` and the task endpoints, each matched several times per request by the edge layers).
+    private var literalRoutes: [String: [Route]] = [:]
 
     package init() {}
 
@@ -40,9 +44,40 @@ package struct Router: HTTPResponder {
         let route = Route(method: method, pattern: RoutePattern(pattern), handler: handler)
         routes.removeAll { $0.method == method && $0.pattern.text == pattern }
         routes.append(route)
+        if route.pattern.isLiteral {
+            literalRoutes[pattern, default: []].removeAll { $0.method == method }
+            literalRoutes[pattern, default: []].append(route)
+        }
     }
 
     package func match(method: HTTPMethod, path: String) -> Match {
+        // Only a path starting with "/" can equal a pattern's text; anything else takes the general scan.
+        if path.utf8.first == UInt8(ascii: "/"), let candidates = literalRoutes[path] {
+            return Self.match(method: method, literal: path, among: candidates)
+        }
+        return scan(method: method, path: path)
+    }
+
+    /// The match by trying every route: what `match` gives for any path, the literal index only being faster.
+    func scan(method: HTTPMethod, path: String) -> Match {
+        Self.match(method: method, path: path, among: routes)
+    }
+
+    /// The match among routes that all have the literal pattern `path`: the same rules as the scan (HEAD is
+    /// served by GET unless registered), without splitting the path.
+    private static func match(method: HTTPMethod, literal path: String, among candidates: [Route]) -> Match {
+        var get: Route?
+        for route in candidates {
+            if route.method == method { return .found(pattern: path, parameters: PathParameters(), handler: route.handler) }
+            if route.method == .get { get = route }
+        }
+        if method == .head, let get { return .found(pattern: path, parameters: PathParameters(), handler: get.handler) }
+        var allowed = candidates.map(\.method)
+        if allowed.contains(.get) && !allowed.contains(.head) { allowed.append(.head) }
+        return .methodNotAllowed(pattern: path, allowed: allowed)
+    }
+
+    private static func match(method: HTTPMethod, path: String, among routes: [Route]) -> Match {
         var best: (route: Route, parameters: PathParameters)?
         var bestPatternForPath: RoutePattern?
         var allowed: [HTTPMethod] = []

@@ -73,12 +73,13 @@ package final class Service: Sendable {
         let router = Router.service(RouteContext(catalog: catalog, metrics: metrics, phase: { state.current.phase },
                                                  inference: inference, reload: reload))
         let responder = Self.edge(router, configuration: configuration, keys: keys, metrics: metrics)
+        let accessLog = AccessLog(logger: logger)
         let server = HTTPServer(configuration: configuration.httpServer, responder: responder, tls: tls) { record in
             metrics.record(route: record.route, method: record.method.rawValue, status: record.status,
                            seconds: record.duration, requestBytes: record.requestBytes,
                            responseBytes: record.responseBytes,
                            keyID: record.logFields.first { $0.name == "key_id" }?.value)
-            logger.info("request", metadata: RequestLog.metadata(for: record))
+            accessLog.write(record)
         }
         serverBox.withLock { $0.server = server }
         self.configuration = configuration

@@ -64,4 +64,36 @@ private func sampleRouter() -> Router {
         #expect(router.route(for: "/missing") == nil)
         #expect(router.route(for: "/v1//models") == nil)
     }
+
+    /// The literal-path index must give what the scan over every route gives, for every method and a set of
+    /// paths that hit literal, captured, overlapping and missing patterns.
+    @Test func literalIndexAgreesWithTheScan() {
+        var router = sampleRouter()
+        router.register(.head, "/probe") { _, _, _, reply in reply(.text(.ok, "head")) }
+        router.register(.get, "/probe") { _, _, _, reply in reply(.text(.ok, "get")) }
+        router.register(.post, "/v1/models") { _, _, _, reply in reply(.text(.ok, "first")) }
+        router.register(.post, "/v1/models") { _, _, _, reply in reply(.text(.ok, "replaced")) }
+        router.register(.get, "/") { _, _, _, reply in reply(.text(.ok, "root")) }
+        let paths = ["/v1/models", "/v1/models/stats", "/v1/models/x", "/v1/models/x/fill-mask", "/probe", "/",
+                     "", "*", "v1/models", "/v1/models/", "/v1//models", "/nope", "/probe/"]
+        let methods: [HTTPMethod] = [.get, .head, .post, .put, .delete, .options, HTTPMethod(rawValue: "BREW")]
+        for path in paths {
+            for method in methods {
+                #expect(describe(router.match(method: method, path: path)) == describe(router.scan(method: method, path: path)),
+                        "\(method.rawValue) \(path)")
+            }
+        }
+        #expect(reply(router, .head, "/probe").map { String(decoding: $0.body, as: UTF8.self) } == "head")
+        #expect(reply(router, .post, "/v1/models").map { String(decoding: $0.body, as: UTF8.self) } == "replaced")
+        let refused = reply(router, .delete, "/v1/models")
+        #expect(refused?.headers["Allow"] == "GET, POST, HEAD")
+    }
+
+    private func describe(_ match: Router.Match) -> String {
+        switch match {
+        case let .found(pattern, parameters, _): "found \(pattern) \(parameters.map { "\($0.name)=\($0.value)" })"
+        case let .methodNotAllowed(pattern, allowed): "405 \(pattern) \(allowed.map(\.rawValue))"
+        case .notFound: "404"
+        }
+    }
 }

@@ -11,8 +11,8 @@ package struct JSONLogHandler: LogHandler {
     package var logLevel: Logger.Level = .info
     package var metadata: Logger.Metadata = [:]
     package var metadataProvider: Logger.MetadataProvider?
-    private let label: String
-    private let sink: LineSink
+    package let label: String
+    package let sink: LineSink
 
     package init(label: String, sink: LineSink = .standardError) {
         self.label = label
@@ -31,7 +31,7 @@ package struct JSONLogHandler: LogHandler {
         var line = "{\"ts\":\"\(LogTimestamp.now())\",\"level\":\"\(event.level.rawValue)\""
         line += ",\"logger\":" + Self.quote(label) + ",\"msg\":" + Self.quote(event.message.description)
         for (key, value) in merged.sorted(by: { $0.key < $1.key })
-        where !["ts", "level", "logger", "msg"].contains(key) {
+        where !Self.reservedKeys.contains(key) {
             line += "," + Self.quote(key) + ":" + Self.render(value)
         }
         line += "}\n"
@@ -65,22 +65,14 @@ package struct JSONLogHandler: LogHandler {
 
     /// A JSON string literal (RFC 8259 section 7): quotes, backslashes and control characters escaped.
     static func quote(_ text: String) -> String {
-        var quoted = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\r": quoted += "\\r"
-            case "\t": quoted += "\\t"
-            case _ where scalar.value < 0x20:
-                quoted += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: quoted.unicodeScalars.append(scalar)
-            }
-        }
-        return quoted + "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        LogEscaping.appendQuoted(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// Keys the line itself uses; metadata under these names is left out rather than written twice.
+    static let reservedKeys: Set<String> = ["ts", "level", "logger", "msg"]
 }
 
 extension Character {

@@ -9,8 +9,8 @@ package struct TextLogHandler: LogHandler {
     package var logLevel: Logger.Level = .info
     package var metadata: Logger.Metadata = [:]
     package var metadataProvider: Logger.MetadataProvider?
-    private let label: String
-    private let sink: LineSink
+    package let label: String
+    package let sink: LineSink
 
     package init(label: String, sink: LineSink = .standardError) {
         self.label = label

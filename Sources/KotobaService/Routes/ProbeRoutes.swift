@@ -6,8 +6,10 @@ import KotobaHTTP
 /// and killing a draining process is what the drain exists to avoid. Readiness is the one that says 503.
 enum ProbeRoutes {
     static func register(into router: inout RouteTable, _ context: RouteContext) {
+        // Encoded once: the answer never changes, and load balancers ask it many times a second.
+        let aliveBody = WireJSON.encode(LivenessBody())
         let alive: Router.Handler = { _, _, _, reply in
-            reply(.json(.ok, body: WireJSON.encode(LivenessBody())))
+            reply(.json(.ok, body: aliveBody))
         }
         router.register(.get, "/livez", alive)
         router.register(.get, "/healthz", alive)
