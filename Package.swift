@@ -12,7 +12,7 @@ let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration
 
 let package = Package(
     name: "Kotoba",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kotoba", targets: ["kotoba"]),
         // For packages beside this one that build on the model code (bench/bert).

@@ -3,7 +3,8 @@ import Foundation
 /// A value guarded by a lock, shared between event loops, loader, batcher and signal queues; the one lock type
 /// of every Kotoba module (KotobaHTTP imports none of ours, so it lives here).
 ///
-/// `Synchronization.Mutex` would do, but it needs macOS 15 and the package still declares macOS 14.
+/// A class around `NSLock` rather than `Synchronization.Mutex`: `Mutex` is noncopyable, and a shared reference
+/// is what the closures and stored properties that hold these need.
 package final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value

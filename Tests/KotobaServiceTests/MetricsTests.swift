@@ -84,6 +84,31 @@ import Testing
         #expect(uptime >= 0 && uptime < 60)
     }
 
+    /// Counters are atomic and the per-request series are cached, so requests recorded from many threads at once,
+    /// each label set first seen by several of them together, must add up exactly.
+    @Test func concurrentRecordsAddUpExactly() throws {
+        let metrics = ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 }, modelStates: { [] })
+        let routes = ["/livez", "/readyz", "/v1/models/{name}"]
+        let perThread = 5_000
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for index in 0..<perThread {
+                metrics.record(route: routes[(index + thread) % routes.count], method: index % 2 == 0 ? "GET" : "BREW",
+                               status: 200 + index % 3, seconds: 0.0001 * Double(index % 7), requestBytes: 3,
+                               responseBytes: 5)
+            }
+        }
+        let parsed = try ParsedExposition(metrics.registry.render())
+        let total = 8 * perThread
+        let requests = parsed.samples.filter { $0.name == "kotoba_http_requests_total" }
+        #expect(requests.count == routes.count * 2 * 3)
+        #expect(requests.map(\.value).reduce(0, +) == Double(total))
+        let counts = parsed.samples.filter { $0.name == "kotoba_http_request_duration_seconds_count" }
+        #expect(counts.count == routes.count * 2)
+        #expect(counts.map(\.value).reduce(0, +) == Double(total))
+        #expect(parsed.value("kotoba_http_request_bytes_total") == Double(3 * total))
+        #expect(parsed.value("kotoba_http_response_bytes_total") == Double(5 * total))
+    }
+
     @Test func processReadingsComeFromProc() throws {
         let metrics = ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 }, modelStates: { [] })
         let parsed = try ParsedExposition(metrics.registry.render())

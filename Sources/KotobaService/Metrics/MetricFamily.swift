@@ -1,4 +1,5 @@
 import KotobaHTTP
+import Synchronization
 
 /// What a family's `# TYPE` line says.
 package enum MetricType: String, Sendable {
@@ -14,13 +15,16 @@ package protocol MetricFamily: AnyObject, Sendable {
     func renderSamples(into output: inout String)
 }
 
-/// A monotonically increasing value per label set (requests served, bytes sent).
+/// A monotonically increasing whole-number count per label set (requests served, bytes sent).
+///
+/// Each label set's count is a `CounterSeries`, bumped without a lock; the family's lock is taken only to find
+/// or create a series, and hot callers keep the series itself (`ServiceMetrics.record`) to skip even that.
 package final class CounterFamily: MetricFamily {
     package let name: String
     package let help: String
     package let labelNames: [String]
     package var type: MetricType { .counter }
-    private let values = Locked<[[String]: Double]>([:])
+    private let all = Locked<[[String]: CounterSeries]>([:])
 
     init(name: String, help: String, labelNames: [String]) {
         self.name = name
@@ -28,22 +32,43 @@ package final class CounterFamily: MetricFamily {
         self.labelNames = labelNames
     }
 
-    /// Adds `amount` (not negative: counters only go up) to the series for `labelValues`.
-    package func increment(_ labelValues: [String] = [], by amount: Double = 1) {
+    /// The series for `labelValues`, created at zero on first use.
+    package func series(_ labelValues: [String] = []) -> CounterSeries {
         precondition(labelValues.count == labelNames.count, "\(name) takes labels \(labelNames)")
+        return all.withLock { all in
+            if let existing = all[labelValues] { return existing }
+            let created = CounterSeries()
+            all[labelValues] = created
+            return created
+        }
+    }
+
+    /// Adds `amount` (not negative: counters only go up) to the series for `labelValues`.
+    package func increment(_ labelValues: [String] = [], by amount: Int = 1) {
         precondition(amount >= 0, "\(name) is a counter; it cannot go down")
-        values.withLock { $0[labelValues, default: 0] += amount }
+        series(labelValues).increment(by: amount)
     }
 
     package func value(_ labelValues: [String] = []) -> Double {
-        values.withLock { $0[labelValues] ?? 0 }
+        all.withLock { $0[labelValues] }.map { Double($0.value) } ?? 0
     }
 
     package func renderSamples(into output: inout String) {
-        for (labels, value) in values.current.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            PrometheusText.sample(name, PrometheusText.labels(labelNames, labels), value, into: &output)
+        for (labels, series) in all.current.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            PrometheusText.sample(name, PrometheusText.labels(labelNames, labels), Double(series.value), into: &output)
         }
     }
+}
+
+/// One label set's count: an atomic integer, so concurrent requests bump it without a lock.
+package final class CounterSeries: Sendable {
+    private let count = Atomic<UInt64>(0)
+
+    package func increment(by amount: Int = 1) {
+        count.wrappingAdd(UInt64(max(amount, 0)), ordering: .relaxed)
+    }
+
+    package var value: UInt64 { count.load(ordering: .relaxed) }
 }
 
 /// A value read when `/metrics` is scraped (open connections, resident memory), so it is never stale and

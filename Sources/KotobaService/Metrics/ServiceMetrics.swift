@@ -1,4 +1,5 @@
 import Foundation
+import KotobaHTTP
 import KotobaTasks
 
 /// The service's metric families: HTTP traffic, the server's connection counts, model states and process
@@ -22,6 +23,10 @@ package final class ServiceMetrics: Sendable {
     package let requestsByKey: CounterFamily
     /// Reloads finished, by result.
     package let reloads: CounterFamily
+    private let requestBytesTotal: CounterSeries
+    private let responseBytesTotal: CounterSeries
+    /// The series each (route, method, status) adds to, found once.
+    private let traffic = Locked<[TrafficKey: TrafficSeries]>([:])
 
     /// Latency buckets in seconds: probes answer in well under a millisecond, a long translation takes seconds.
     package static let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -40,6 +45,8 @@ package final class ServiceMetrics: Sendable {
                                       labels: ["route", "method"], buckets: Self.durationBuckets)
         requestBytes = registry.counter("kotoba_http_request_bytes_total", help: "Request bytes received, head and body.")
         responseBytes = registry.counter("kotoba_http_response_bytes_total", help: "Response bytes sent, head and body.")
+        requestBytesTotal = requestBytes.series()
+        responseBytesTotal = responseBytes.series()
         tasks = TaskMetrics(registry: registry, durationBuckets: Self.durationBuckets)
         authRefusals = registry.counter("kotoba_auth_refusals_total", help: "Requests refused with 401.",
                                         labels: ["reason"])
@@ -90,15 +97,36 @@ package final class ServiceMetrics: Sendable {
         }
     }
 
-    /// Counts one answered request.
+    /// Counts one answered request: one lookup of the request's series by a small key, then an atomic add per
+    /// counter and one histogram lock. Route labels are patterns and methods fold into the standard set, so the
+    /// cache stays as small as the label sets themselves.
     package func record(route: String?, method: String, status: Int, seconds: Double,
                        requestBytes received: Int, responseBytes sent: Int, keyID: String? = nil) {
-        let route = route ?? Self.unmatchedRoute
-        let method = Self.standardMethods.contains(method) ? method : "OTHER"
-        requests.increment([route, method, String(status)])
-        duration.observe(seconds, [route, method])
-        requestBytes.increment(by: Double(max(received, 0)))
-        responseBytes.increment(by: Double(max(sent, 0)))
+        let key = TrafficKey(route: route ?? Self.unmatchedRoute,
+                             method: Self.standardMethods.contains(method) ? method : "OTHER", status: status)
+        let series = traffic.withLock { $0[key] } ?? trafficSeries(key)
+        series.requests.increment()
+        series.duration.observe(seconds)
+        requestBytesTotal.increment(by: received)
+        responseBytesTotal.increment(by: sent)
         if let keyID { requestsByKey.increment([keyID]) }
+    }
+
+    private func trafficSeries(_ key: TrafficKey) -> TrafficSeries {
+        let created = TrafficSeries(requests: requests.series([key.route, key.method, String(key.status)]),
+                                    duration: duration.series([key.route, key.method]))
+        traffic.withLock { $0[key] = created }
+        return created
+    }
+
+    private struct TrafficKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    private struct TrafficSeries {
+        var requests: CounterSeries
+        var duration: HistogramSeries
     }
 }

@@ -86,7 +86,7 @@ package final class BatchMetrics: Sendable {
         let total = perInput.reduce(0, +)
         size.observe(Double(perInput.count), [model])
         tokens.observe(Double(total), [model])
-        paddingTokens.increment([model], by: Double(perInput.count * (perInput.max() ?? 0) - total))
+        paddingTokens.increment([model], by: perInput.count * (perInput.max() ?? 0) - total)
         inference.observe(seconds, [model])
     }
 }

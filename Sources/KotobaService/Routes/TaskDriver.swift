@@ -118,7 +118,7 @@ enum TaskDriver {
                         response.headers.add(name: "x-compute-tokens", value: String(tokens))
                         response.headers.add(name: "x-batch-size", value: String(timing.batchSize))
                         hub.metrics.successes.increment(labels)
-                        hub.metrics.inputTokens.increment(labels, by: Double(tokens))
+                        hub.metrics.inputTokens.increment(labels, by: tokens)
                         hub.metrics.queue.observe(timing.queueSeconds, labels)
                         hub.metrics.inference.observe(timing.inferenceSeconds, labels)
                         hub.metrics.duration.observe(total, labels)
