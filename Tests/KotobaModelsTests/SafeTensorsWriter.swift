@@ -1,15 +1,21 @@
 import Foundation
 import KotobaTensor
 
-/// Writes F32 tensors in safetensors layout, for tests that need a checkpoint on disk.
+/// Writes F32 (or F16) tensors in safetensors layout, for tests that need a checkpoint on disk.
 enum SafeTensorsWriter {
-    static func write(_ tensors: [(String, Tensor)], to url: URL) throws {
+    /// Tensors named in `halves` are written as F16 bit patterns (`Float16(value)`, so give exact halves).
+    static func write(_ tensors: [(String, Tensor)], to url: URL, halves: Set<String> = []) throws {
         var header: [String: Any] = [:]
         var data: [UInt8] = []
         for (name, tensor) in tensors {
             let begin = data.count
-            for value in tensor.storage { withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 } }
-            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [begin, data.count]]
+            if halves.contains(name) {
+                for value in tensor.storage { withUnsafeBytes(of: Float16(value).bitPattern.littleEndian) { data += $0 } }
+            } else {
+                for value in tensor.storage { withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 } }
+            }
+            header[name] = ["dtype": halves.contains(name) ? "F16" : "F32", "shape": tensor.shape,
+                            "data_offsets": [begin, data.count]]
         }
         let json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         var bytes = withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) }

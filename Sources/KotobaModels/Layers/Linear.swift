@@ -1,43 +1,61 @@
+import CKernels
 import KotobaTensor
 
 /// `nn.Linear`: `y = x · Wᵀ + b` with `W` stored `[out, in]` as PyTorch stores it.
+///
+/// A layer loaded from F16 weights keeps them as halves only: the few-row kernel reads halves directly, and a
+/// product over more rows converts them (exactly) into a scratch copy for `sgemm`. That keeps resident memory at
+/// the checkpoint's size instead of twice it, for a conversion that costs about 1% of a large product.
 public struct Linear: Sendable {
-    /// `[out, in]`.
-    public let weight: Tensor
     /// `[out]`, absent for bias-free projections.
     public let bias: Tensor?
-    /// `weight` as IEEE halves when every value is exactly one (a checkpoint stored in F16): a few rows (one short
-    /// request) stream these instead, half the bytes for the same results.
+    public let outFeatures: Int
+    public let inFeatures: Int
+    /// `W` as floats, nil for a layer that keeps only `halfWeight`.
+    private let floatWeight: ContiguousArray<Float>?
+    /// `W` as IEEE half bit patterns when every value is exactly one (a checkpoint stored in F16): a few rows (one
+    /// short request) stream these, half the bytes for the same results.
     let halfWeight: ContiguousArray<UInt16>?
 
-    /// A layer over the given parameters.
+    /// A layer over float parameters (kept as given, shared with whoever else holds them, such as a tied embedding).
     public init(weight: Tensor, bias: Tensor?) {
-        self.weight = weight
+        precondition(weight.rank == 2, "a linear weight is [out, in]")
         self.bias = bias
-        halfWeight = weight.rank == 2 ? SkinnyLinear.exactHalves(weight.storage) : nil
+        (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        floatWeight = weight.storage
+        halfWeight = SkinnyLinear.exactHalves(weight.storage)
     }
 
-    /// Input width.
-    public var inFeatures: Int { weight.shape[1] }
-    /// Output width.
-    public var outFeatures: Int { weight.shape[0] }
+    /// A layer over F16 weights, `halves` `[out, in]` as bit patterns, with no float copy.
+    public init(halves: ContiguousArray<UInt16>, outFeatures: Int, inFeatures: Int, bias: Tensor?) {
+        precondition(halves.count == outFeatures * inFeatures, "\(halves.count) halves for [\(outFeatures), \(inFeatures)]")
+        self.bias = bias
+        (self.outFeatures, self.inFeatures) = (outFeatures, inFeatures)
+        floatWeight = nil
+        halfWeight = halves
+    }
+
+    /// `[out, in]` as floats (converted from the halves for a layer that keeps only those).
+    public var weight: Tensor {
+        Tensor(uncheckedShape: [outFeatures, inFeatures], storage: floatWeight ?? Self.floats(halfWeight ?? []))
+    }
 
     /// `[..., in]` → `[..., out]`.
     public func callAsFunction(_ x: Tensor) throws(TensorError) -> Tensor {
-        let rows = x.count / max(inFeatures, 1)
-        guard let halfWeight, x.rank >= 1, x.shape[x.rank - 1] == inFeatures,
-              SkinnyLinear.suits(rows: rows, inFeatures: inFeatures) else {
-            return try x.linear(weight: weight, bias: bias)
+        guard x.rank >= 1, x.shape[x.rank - 1] == inFeatures else {
+            throw .shapeMismatch(operation: "linear", expected: [-1, inFeatures], found: x.shape)
         }
-        var result = ContiguousArray<Float>(repeating: 0, count: rows * outFeatures)
+        if let bias, bias.shape != [outFeatures] {
+            throw .shapeMismatch(operation: "linear bias", expected: [outFeatures], found: bias.shape)
+        }
+        let rows = x.count / max(inFeatures, 1)
+        var result = ContiguousArray<Float>(unsafeUninitializedCapacity: rows * outFeatures) { _, count in
+            count = rows * outFeatures
+        }
         x.storage.withUnsafeBufferPointer { input in
-            halfWeight.withUnsafeBufferPointer { halves in
-                result.withUnsafeMutableBufferPointer { output in
-                    withBias { bias in
-                        SkinnyLinear.run(input, rows: rows, inFeatures: inFeatures, halves: halves,
-                                         outFeatures: outFeatures, bias: bias, output)
-                    }
-                }
+            result.withUnsafeMutableBufferPointer { output in
+                guard let x = input.baseAddress, let y = output.baseAddress else { return }
+                apply(x, rows: rows, into: y)
             }
         }
         return try Tensor(shape: Array(x.shape.dropLast()) + [outFeatures], storage: result)
@@ -50,14 +68,25 @@ public struct Linear: Sendable {
     }
 
     /// Projections that read the same input (q, k, v) stacked into one, so they cost one product; every part
-    /// needs the same input width and a bias.
+    /// needs the same input width and a bias. Halves-only parts stack into a halves-only layer.
     public init(stacking parts: [Linear]) {
         precondition(!parts.isEmpty && parts.allSatisfy { $0.inFeatures == parts[0].inFeatures && $0.bias != nil })
-        let outFeatures = parts.reduce(0) { $0 + $1.outFeatures }
-        weight = Tensor(uncheckedShape: [outFeatures, parts[0].inFeatures], storage: ContiguousArray(parts.map(\.weight.storage).joined()))
+        outFeatures = parts.reduce(0) { $0 + $1.outFeatures }
+        inFeatures = parts[0].inFeatures
         bias = Tensor(uncheckedShape: [outFeatures], storage: ContiguousArray(parts.compactMap(\.bias?.storage).joined()))
         let halves = parts.compactMap(\.halfWeight)
         halfWeight = halves.count == parts.count ? ContiguousArray(halves.joined()) : nil
+        floatWeight = halfWeight != nil && parts.allSatisfy { $0.floatWeight == nil }
+            ? nil : ContiguousArray(parts.map(\.weight.storage).joined())
+    }
+
+    private static func floats(_ halves: ContiguousArray<UInt16>) -> ContiguousArray<Float> {
+        ContiguousArray(unsafeUninitializedCapacity: halves.count) { buffer, count in
+            halves.withUnsafeBytes { source in
+                if let from = source.baseAddress, let to = buffer.baseAddress { kotoba_halves_to_floats(from, to, halves.count) }
+            }
+            count = halves.count
+        }
     }
 
     /// `y[rows, out] = x[rows, in] · Wᵀ + b` on caller buffers, `x` rows `ldx` apart: the in-place form for a
@@ -75,8 +104,8 @@ public struct Linear: Sendable {
                         SkinnyLinear.run(input, rows: rows, inFeatures: inFeatures, halves: halves,
                                          outFeatures: outFeatures, bias: bias, output)
                     }
-                } else {
-                    weight.storage.withUnsafeBufferPointer { w in
+                } else if let floatWeight {
+                    floatWeight.withUnsafeBufferPointer { w in
                         SkinnyLinear.run(input, rows: rows, inFeatures: inFeatures, w, outFeatures: outFeatures,
                                          bias: bias, output)
                     }
@@ -91,16 +120,33 @@ public struct Linear: Sendable {
         } else {
             y.update(repeating: 0, count: rows * outFeatures)
         }
-        weight.storage.withUnsafeBufferPointer { w in
+        withFloatWeight { w in
             // One row (greedy decoding of one sentence) goes through sgemv: OpenBLAS 0.3.21's sgemm packs all of
             // W even when m = 1 (forwarding to gemv came in 0.3.27), doubling a bandwidth-bound step's traffic.
             if rows == 1 {
-                BLAS.sgemv(m: outFeatures, n: inFeatures, a: w.baseAddress!, x: x, beta: 1, y: y)
+                BLAS.sgemv(m: outFeatures, n: inFeatures, a: w, x: x, beta: 1, y: y)
             } else {
                 BLAS.sgemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: x, lda: ldx ?? inFeatures,
-                           b: w.baseAddress!, beta: 1, c: y)
+                           b: w, beta: 1, c: y)
             }
         }
+    }
+
+    /// Calls `body` with `W` as floats: the layer's own, or a scratch conversion of its halves (exact, so the
+    /// product is the one the float weights would give).
+    private func withFloatWeight(_ body: (UnsafePointer<Float>) -> Void) {
+        if let floatWeight {
+            floatWeight.withUnsafeBufferPointer { body($0.baseAddress!) }
+            return
+        }
+        guard let halfWeight else { return }
+        let count = halfWeight.count
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        defer { scratch.deallocate() }
+        halfWeight.withUnsafeBytes { source in
+            if let from = source.baseAddress { kotoba_halves_to_floats(from, scratch, count) }
+        }
+        body(scratch)
     }
 }
 
@@ -108,7 +154,10 @@ extension WeightStore {
     /// The `nn.Linear` at `name` (`name.weight` `[out, in]`, and `name.bias` `[out]` unless `bias` is false).
     public func linear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true) throws(ModelError) -> Linear {
         let scope = scoped(name)
-        return Linear(weight: try scope.tensor("weight", shape: [outFeatures, inFeatures]),
-                      bias: bias ? try scope.tensor("bias", shape: [outFeatures]) : nil)
+        let biasTensor = bias ? try scope.tensor("bias", shape: [outFeatures]) : nil
+        if let halves = try scope.halves("weight", shape: [outFeatures, inFeatures]) {
+            return Linear(halves: halves, outFeatures: outFeatures, inFeatures: inFeatures, bias: biasTensor)
+        }
+        return Linear(weight: try scope.tensor("weight", shape: [outFeatures, inFeatures]), bias: biasTensor)
     }
 }

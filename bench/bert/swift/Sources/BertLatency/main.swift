@@ -1,5 +1,5 @@
-// Batch-1 latency of a real BERT checkpoint over sequence lengths: the forward pass the server runs for one
-// short request, timed in process. Prints one JSON object; latency.py runs it next to PyTorch and ONNX Runtime.
+// Latency of a real BERT checkpoint over sequence lengths (batch 1 by default: the forward pass the server runs
+// for one short request; `--batch 8` for a full batch), timed in process. Prints one JSON object; latency.py runs it next to PyTorch and ONNX Runtime.
 //
 //   swift run -c release --package-path bench/bert/swift BertLatency --model Models/sentiment-en --seq 8 16 32
 import Foundation
@@ -12,6 +12,7 @@ struct Options {
     var threads = 1
     var repeats = 200
     var head = "classify"
+    var batch = 1
 }
 
 func parse() -> Options {
@@ -25,6 +26,7 @@ func parse() -> Options {
         case "--threads": options.threads = Int(argument) ?? 1
         case "--repeats": options.repeats = Int(argument) ?? 200
         case "--head": options.head = argument
+        case "--batch": options.batch = max(1, Int(argument) ?? 1)
         default: break
         }
     }
@@ -68,7 +70,7 @@ var rows: [[String: Any]] = []
 for length in options.lengths {
     // [CLS] w w ... [SEP]: ids of ordinary word pieces; the values do not change the cost.
     let ids = [101] + (0..<(length - 2)).map { 2000 + $0 * 7 } + [102]
-    let batch = try TokenBatch(ids: [ids])
+    let batch = try TokenBatch(ids: Array(repeating: ids, count: options.batch))
     for _ in 0..<10 { try run(batch) }
     var times: [Double] = []
     for _ in 0..<options.repeats { times.append(try seconds { try run(batch) }) }
@@ -76,6 +78,6 @@ for length in options.lengths {
     rows.append(["seq": length, "p50_ms": times[times.count / 2] * 1000, "p90_ms": times[times.count * 9 / 10] * 1000,
                  "min_ms": times[0] * 1000])
 }
-let json = try JSONSerialization.data(withJSONObject: ["threads": options.threads, "model": options.model,
+let json = try JSONSerialization.data(withJSONObject: ["threads": options.threads, "model": options.model, "batch": options.batch,
                                                        "head": options.head, "rows": rows], options: [.sortedKeys])
 print(String(decoding: json, as: UTF8.self))
