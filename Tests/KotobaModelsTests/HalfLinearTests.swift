@@ -36,7 +36,7 @@ import Testing
 
     @Test func halfOnlyLayerMatchesFloatsOnEveryPath() throws {
         let (half, float) = try Self.layers(out: 40, in: 24, seed: 7)
-        #expect(half.halfWeight != nil)
+        #expect(half.halfWeight?.isMapped == true, "F16 weights are read in place from the checkpoint")
         #expect(half.weight.storage == float.weight.storage, "converting halves to floats is exact")
         // 1 and 32 rows take the few-row kernel, 33 and 100 the converted sgemm.
         for rows in [1, 5, 32, 33, 100] {
@@ -61,6 +61,42 @@ import Testing
         Self.expectClose(try Tensor(shape: [rows, 24], storage: ContiguousArray(halfOut)),
                          try Tensor(shape: [rows, 24], storage: ContiguousArray(floatOut)), "strided, stacked")
         #expect(!halfOut.contains { $0.isNaN })
+    }
+
+    /// A weight larger than one conversion block (a vocabulary projection) is converted and multiplied a block
+    /// of output rows at a time; one row takes sgemv, more take sgemm.
+    @Test func largeWeightsConvertInBlocks() throws {
+        let out = 1_100
+        let inFeatures = Linear.conversionBlock / 1_000
+        #expect(out * inFeatures > Linear.conversionBlock)
+        let (half, float) = try Self.layers(out: out, in: inFeatures, seed: 19)
+        for rows in [1, 40] {
+            let x = try Tensor(shape: [rows, inFeatures],
+                               storage: ContiguousArray(Self.halfValues(rows * inFeatures, seed: UInt64(rows) + 23)))
+            Self.expectClose(try half(x), try float(x), "\(rows) rows over two blocks")
+        }
+    }
+
+    /// An embedding table stored as F16 stays halves: lookups convert the rows they return, and the tied output
+    /// projection shares the table.
+    @Test func halfEmbeddingsLookUpAndTie() throws {
+        let (rows, width) = (50, 12)
+        let table = try Tensor(shape: [rows, width], storage: ContiguousArray(Self.halfValues(rows * width, seed: 29)))
+        let directory = try SafeTensorsWriter.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("model.safetensors")
+        try SafeTensorsWriter.write([("embed.weight", table)], to: url, halves: ["embed.weight"])
+        let half = try WeightStore(paths: [url.path]).embedding("embed", rows: rows, width: width)
+        let float = Embedding(table: table)
+        let ids = [0, 49, 7, 7, 23]
+        #expect(try half(ids).storage == float(ids).storage, "a looked-up row is its halves converted exactly")
+        #expect(half.table.storage == table.storage)
+        #expect(throws: TensorError.self) { try half([50]) }
+        #expect(throws: TensorError.self) { try half([-1]) }
+        let tied = half.tiedProjection(bias: nil)
+        #expect(tied.halfWeight?.isMapped == true)
+        let x = try Tensor(shape: [40, width], storage: ContiguousArray(Self.halfValues(40 * width, seed: 31)))
+        Self.expectClose(try tied(x), try float.tiedProjection(bias: nil)(x), "tied projection")
     }
 
     @Test func wrongShapeIsStillAShapeMismatch() throws {

@@ -17,7 +17,9 @@ enum SafeTensorsWriter {
             header[name] = ["dtype": halves.contains(name) ? "F16" : "F32", "shape": tensor.shape,
                             "data_offsets": [begin, data.count]]
         }
-        let json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        // Padded with spaces to a multiple of 8, as the safetensors library writes it, so the data is aligned.
+        json += Data(repeating: UInt8(ascii: " "), count: (8 - json.count % 8) % 8)
         var bytes = withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) }
         bytes += json + data
         try Data(bytes).write(to: url)

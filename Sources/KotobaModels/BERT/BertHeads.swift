@@ -22,16 +22,14 @@ public struct BertLMPredictionHead: Sendable {
         dense = try weights.linear("transform.dense", in: h, out: h)
         activation = config.hiddenAct
         norm = try weights.layerNorm("transform.LayerNorm", width: h, epsilon: config.layerNormEps)
-        let weight: Tensor
-        if weights.contains("decoder.weight") || !config.tieWordEmbeddings {
-            weight = try weights.tensor("decoder.weight", shape: [config.vocabSize, h])
-        } else {
-            weight = wordEmbeddings.table
-        }
         // The forward pass adds `decoder.bias`. transformers ties it to `cls.predictions.bias` along with the
         // embeddings, so a tied checkpoint stores only `bias`; an untied one stores both, possibly different.
         let bias = try weights.tensor(weights.contains("decoder.bias") ? "decoder.bias" : "bias", shape: [config.vocabSize])
-        decoder = Linear(weight: weight, bias: bias)
+        if weights.contains("decoder.weight") || !config.tieWordEmbeddings {
+            decoder = Linear(weight: try weights.tensor("decoder.weight", shape: [config.vocabSize, h]), bias: bias)
+        } else {
+            decoder = wordEmbeddings.tiedProjection(bias: bias)
+        }
     }
 
     /// Hidden rows `[N, hidden]` → vocabulary logits `[N, vocab]`.

@@ -25,10 +25,10 @@ public struct DistilBertForMaskedLM: Sendable {
         activation = config.activation
         vocabLayerNorm = try weights.layerNorm("vocab_layer_norm", width: config.dim, epsilon: config.layerNormEps)
         let projector = weights.scoped("vocab_projector")
-        let weight = projector.contains("weight") || !config.tieWordEmbeddings
-            ? try projector.tensor("weight", shape: [config.vocabSize, config.dim])
-            : distilbert.embeddings.word.table
-        vocabProjector = Linear(weight: weight, bias: try projector.tensor("bias", shape: [config.vocabSize]))
+        let bias = try projector.tensor("bias", shape: [config.vocabSize])
+        vocabProjector = projector.contains("weight") || !config.tieWordEmbeddings
+            ? Linear(weight: try projector.tensor("weight", shape: [config.vocabSize, config.dim]), bias: bias)
+            : distilbert.embeddings.word.tiedProjection(bias: bias)
     }
 
     /// Vocabulary logits at every position, `[B, S, vocab]`.

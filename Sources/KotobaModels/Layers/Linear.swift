@@ -15,7 +15,7 @@ public struct Linear: Sendable {
     private let floatWeight: ContiguousArray<Float>?
     /// `W` as IEEE half bit patterns when every value is exactly one (a checkpoint stored in F16): a few rows (one
     /// short request) stream these, half the bytes for the same results.
-    let halfWeight: ContiguousArray<UInt16>?
+    let halfWeight: HalfWeights?
 
     /// A layer over float parameters (kept as given, shared with whoever else holds them, such as a tied embedding).
     public init(weight: Tensor, bias: Tensor?) {
@@ -23,11 +23,11 @@ public struct Linear: Sendable {
         self.bias = bias
         (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         floatWeight = weight.storage
-        halfWeight = SkinnyLinear.exactHalves(weight.storage)
+        halfWeight = SkinnyLinear.exactHalves(weight.storage).map(HalfWeights.init)
     }
 
     /// A layer over F16 weights, `halves` `[out, in]` as bit patterns, with no float copy.
-    public init(halves: ContiguousArray<UInt16>, outFeatures: Int, inFeatures: Int, bias: Tensor?) {
+    public init(halves: HalfWeights, outFeatures: Int, inFeatures: Int, bias: Tensor?) {
         precondition(halves.count == outFeatures * inFeatures, "\(halves.count) halves for [\(outFeatures), \(inFeatures)]")
         self.bias = bias
         (self.outFeatures, self.inFeatures) = (outFeatures, inFeatures)
@@ -37,7 +37,7 @@ public struct Linear: Sendable {
 
     /// `[out, in]` as floats (converted from the halves for a layer that keeps only those).
     public var weight: Tensor {
-        Tensor(uncheckedShape: [outFeatures, inFeatures], storage: floatWeight ?? Self.floats(halfWeight ?? []))
+        Tensor(uncheckedShape: [outFeatures, inFeatures], storage: floatWeight ?? halfWeight.map(Self.floats) ?? [])
     }
 
     /// `[..., in]` → `[..., out]`.
@@ -75,14 +75,14 @@ public struct Linear: Sendable {
         inFeatures = parts[0].inFeatures
         bias = Tensor(uncheckedShape: [outFeatures], storage: ContiguousArray(parts.compactMap(\.bias?.storage).joined()))
         let halves = parts.compactMap(\.halfWeight)
-        halfWeight = halves.count == parts.count ? ContiguousArray(halves.joined()) : nil
+        halfWeight = halves.count == parts.count ? HalfWeights(ContiguousArray(halves.map(\.array).joined())) : nil
         floatWeight = halfWeight != nil && parts.allSatisfy { $0.floatWeight == nil }
             ? nil : ContiguousArray(parts.map(\.weight.storage).joined())
     }
 
-    private static func floats(_ halves: ContiguousArray<UInt16>) -> ContiguousArray<Float> {
+    private static func floats(_ halves: HalfWeights) -> ContiguousArray<Float> {
         ContiguousArray(unsafeUninitializedCapacity: halves.count) { buffer, count in
-            halves.withUnsafeBytes { source in
+            halves.withUnsafeBufferPointer { source in
                 if let from = source.baseAddress, let to = buffer.baseAddress { kotoba_halves_to_floats(from, to, halves.count) }
             }
             count = halves.count
@@ -120,44 +120,49 @@ public struct Linear: Sendable {
         } else {
             y.update(repeating: 0, count: rows * outFeatures)
         }
-        withFloatWeight { w in
-            // One row (greedy decoding of one sentence) goes through sgemv: OpenBLAS 0.3.21's sgemm packs all of
-            // W even when m = 1 (forwarding to gemv came in 0.3.27), doubling a bandwidth-bound step's traffic.
+        // One row (greedy decoding of one sentence) goes through sgemv: OpenBLAS 0.3.21's sgemm packs all of W even
+        // when m = 1 (forwarding to gemv came in 0.3.27), doubling a bandwidth-bound step's traffic.
+        func product(_ w: UnsafePointer<Float>, outputs: Range<Int>) {
+            let n = outputs.count
             if rows == 1 {
-                BLAS.sgemv(m: outFeatures, n: inFeatures, a: w, x: x, beta: 1, y: y)
+                BLAS.sgemv(m: n, n: inFeatures, a: w, x: x, beta: 1, y: y + outputs.lowerBound)
             } else {
-                BLAS.sgemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures, a: x, lda: ldx ?? inFeatures,
-                           b: w, beta: 1, c: y)
+                BLAS.sgemm(transposeB: true, m: rows, n: n, k: inFeatures, a: x, lda: ldx ?? inFeatures,
+                           b: w, beta: 1, c: y + outputs.lowerBound, ldc: outFeatures)
+            }
+        }
+        if let floatWeight {
+            floatWeight.withUnsafeBufferPointer { product($0.baseAddress!, outputs: 0..<outFeatures) }
+            return
+        }
+        guard let halfWeight else { return }
+        // Halves convert (exactly) into a scratch block for sgemm, a block of output rows at a time so the
+        // scratch stays a few MB (reused by malloc) even for a vocabulary projection.
+        let blockRows = max(1, min(outFeatures, Self.conversionBlock / max(inFeatures, 1)))
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * inFeatures)
+        defer { scratch.deallocate() }
+        halfWeight.withUnsafeBufferPointer { halves in
+            for first in stride(from: 0, to: outFeatures, by: blockRows) {
+                let outputs = first..<min(first + blockRows, outFeatures)
+                kotoba_halves_to_floats(halves.baseAddress! + first * inFeatures, scratch, outputs.count * inFeatures)
+                product(scratch, outputs: outputs)
             }
         }
     }
 
-    /// Calls `body` with `W` as floats: the layer's own, or a scratch conversion of its halves (exact, so the
-    /// product is the one the float weights would give).
-    private func withFloatWeight(_ body: (UnsafePointer<Float>) -> Void) {
-        if let floatWeight {
-            floatWeight.withUnsafeBufferPointer { body($0.baseAddress!) }
-            return
-        }
-        guard let halfWeight else { return }
-        let count = halfWeight.count
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-        defer { scratch.deallocate() }
-        halfWeight.withUnsafeBytes { source in
-            if let from = source.baseAddress { kotoba_halves_to_floats(from, scratch, count) }
-        }
-        body(scratch)
-    }
+    /// Most weights converted at once for a product over halves: 4 MB of floats.
+    static let conversionBlock = 1 << 20
 }
 
 extension WeightStore {
     /// The `nn.Linear` at `name` (`name.weight` `[out, in]`, and `name.bias` `[out]` unless `bias` is false).
     public func linear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true) throws(ModelError) -> Linear {
         let scope = scoped(name)
+        // The weight first, so a shape error names it rather than the bias.
+        let halves = try scope.halves("weight", shape: [outFeatures, inFeatures])
+        let floats = halves == nil ? try scope.tensor("weight", shape: [outFeatures, inFeatures]) : nil
         let biasTensor = bias ? try scope.tensor("bias", shape: [outFeatures]) : nil
-        if let halves = try scope.halves("weight", shape: [outFeatures, inFeatures]) {
-            return Linear(halves: halves, outFeatures: outFeatures, inFeatures: inFeatures, bias: biasTensor)
-        }
-        return Linear(weight: try scope.tensor("weight", shape: [outFeatures, inFeatures]), bias: biasTensor)
+        if let halves { return Linear(halves: halves, outFeatures: outFeatures, inFeatures: inFeatures, bias: biasTensor) }
+        return Linear(weight: floats!, bias: biasTensor)
     }
 }

@@ -117,10 +117,10 @@ public struct WeightStore: Sendable {
     /// The file holding `key`, for error messages.
     /// The tensor `name` as IEEE half bit patterns when the file stores it as F16 with this shape, else nil (any
     /// other dtype, or an in-memory store); `tensor(_:shape:)` gives the float form and the errors.
-    public func halves(_ name: String, shape: [Int]) throws(ModelError) -> ContiguousArray<UInt16>? {
+    public func halves(_ name: String, shape: [Int]) throws(ModelError) -> HalfWeights? {
         let key = qualified(name)
         guard let (file, stored) = resolve(key), file >= 0 else { return nil }
-        let found: (shape: [Int], bits: ContiguousArray<UInt16>)?
+        let found: (shape: [Int], bits: HalfWeights)?
         do { found = try files.files[file].halves(stored) } catch { throw ModelError(error) }
         guard let found, found.shape == shape else { return nil }
         return found.bits

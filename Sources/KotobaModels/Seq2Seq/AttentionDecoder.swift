@@ -38,7 +38,7 @@ public struct AttentionDecoder: Sendable {
         combine = try scope.linear("combine", in: memory + hidden, out: hidden, bias: false)
         let outputBias = try scope.tensor("output.bias", shape: [config.tgtVocabSize])
         if config.tieEmbeddings {
-            output = Linear(weight: embedding.table, bias: outputBias)
+            output = embedding.tiedProjection(bias: outputBias)
         } else {
             output = Linear(weight: try scope.tensor("output.weight", shape: [config.tgtVocabSize, hidden]), bias: outputBias)
         }

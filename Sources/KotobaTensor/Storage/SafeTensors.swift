@@ -111,27 +111,25 @@ public struct SafeTensorsFile: Sendable {
         return Tensor(uncheckedShape: entry.shape, storage: values)
     }
 
-    /// The F16 tensor `name` as IEEE half bit patterns, copied without conversion; nil when it is stored in
-    /// another dtype.
-    public func halves(_ name: String) throws(StorageError) -> (shape: [Int], bits: ContiguousArray<UInt16>)? {
+    /// The F16 tensor `name` as IEEE half bit patterns, read in place from the mapping (no conversion, no copy
+    /// on a little-endian machine with aligned data); nil when it is stored in another dtype.
+    public func halves(_ name: String) throws(StorageError) -> (shape: [Int], bits: HalfWeights)? {
         guard let entry = entries[name] else { throw .missing(path: path, tensor: name) }
         guard entry.dtype == .f16 else { return nil }
         let count = entry.shape.reduce(1, *)
+        #if _endian(little)
+        return (entry.shape, HalfWeights(mapping: file, offset: entry.bytes.lowerBound, count: count))
+        #else
         let bits = file.withBytes(in: entry.bytes) { raw in
             ContiguousArray<UInt16>(unsafeUninitializedCapacity: count) { buffer, initialized in
-                #if _endian(little)
-                if count > 0, let source = raw.baseAddress, let target = buffer.baseAddress {
-                    UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * 2)
-                }
-                #else
                 for i in 0..<count {
                     buffer[i] = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
                 }
-                #endif
                 initialized = count
             }
         }
-        return (entry.shape, bits)
+        return (entry.shape, HalfWeights(bits))
+        #endif
     }
 
     private static func validate(

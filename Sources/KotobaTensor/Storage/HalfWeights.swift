@@ -1,0 +1,61 @@
+/// IEEE half bit patterns, `[count]`, readable for as long as the value lives: either a slice of a mapped
+/// checkpoint (no copy: the page cache is the only copy, shared with every process that maps the file) or an
+/// array of their own (weights computed at load, such as stacked projections).
+///
+/// A mapping stays valid while model files are replaced by rename, as Kotoba's reload expects; a file truncated
+/// in place under a running server would fault on the next read, as any mapped file does.
+public struct HalfWeights: @unchecked Sendable {
+    private enum Backing {
+        case owned(ContiguousArray<UInt16>)
+        case mapped(MappedFile, UnsafePointer<UInt16>)
+    }
+
+    private let backing: Backing
+    public let count: Int
+
+    /// Halves held in an array.
+    public init(_ bits: ContiguousArray<UInt16>) {
+        backing = .owned(bits)
+        count = bits.count
+    }
+
+    /// `count` halves at `offset` bytes into `file` (2-byte aligned, inside the file: the caller has checked).
+    init(mapping file: MappedFile, offset: Int, count: Int) {
+        let base = file.withBytes(in: offset..<(offset + count * 2)) { $0.baseAddress }
+        if let base, Int(bitPattern: base) % 2 == 0 {
+            backing = .mapped(file, base.assumingMemoryBound(to: UInt16.self))
+        } else {
+            backing = .owned(file.withBytes(in: offset..<(offset + count * 2)) { raw in
+                ContiguousArray(unsafeUninitializedCapacity: count) { buffer, initialized in
+                    for i in 0..<count {
+                        buffer[i] = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
+                    }
+                    initialized = count
+                }
+            })
+        }
+        self.count = count
+    }
+
+    /// Whether these halves are read from the checkpoint's mapping rather than a copy.
+    public var isMapped: Bool {
+        if case .mapped = backing { true } else { false }
+    }
+
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
+        switch backing {
+        case let .owned(bits):
+            return try bits.withUnsafeBufferPointer(body)
+        case let .mapped(file, base):
+            return try withExtendedLifetime(file) { try body(UnsafeBufferPointer(start: base, count: count)) }
+        }
+    }
+
+    /// The halves copied into an array.
+    public var array: ContiguousArray<UInt16> {
+        switch backing {
+        case let .owned(bits): bits
+        case .mapped: withUnsafeBufferPointer { ContiguousArray($0) }
+        }
+    }
+}
