@@ -6,6 +6,12 @@ its transformers converter, and all three engines translate the same source id l
 last), greedy and beam 4, batch 1 and batch 16, on the same number of threads.
 
     /opt/kotoba-venv/bin/python bench/marian/bench.py [--sentences 100] [--beam-sentences 100] [--threads 2]
+        [--repeats 3]
+
+Repeatable: each configuration runs the three engines `--repeats` times in turn (kotoba, transformers,
+ctranslate2, kotoba, ...), so a burst of load on the shared machine hits all of them alike, and the table gives
+the median of the repeats with their spread (min–max sentences/s). It first prints the setup each engine runs
+with (threads, OpenBLAS / torch / CTranslate2 configuration, CPU, load average).
 
 Pinned: transformers 5.24.0, torch 2.13.0 (training/requirements-fixtures.txt), ctranslate2 4.8.5.
 Prints sentences/s, the median latency of one batch and CPU seconds per sentence (all threads; steadier than
@@ -130,6 +136,29 @@ def timed(generate, chunks):
             "outputs": outputs}
 
 
+def print_setup(threads: int) -> None:
+    """What each engine runs with, so two runs can be compared: versions, thread settings, math libraries."""
+    import ctranslate2
+    import torch
+    import transformers
+
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    flags = next((line for line in open("/proc/cpuinfo") if line.startswith("flags")), "")
+    isa = [f for f in ("avx2", "fma", "f16c", "avx512f", "avx512_vnni") if f" {f}" in flags]
+    print(f"machine: {cpu}, {os.cpu_count()} cores, {' '.join(isa)}; load average {os.getloadavg()[0]:.1f}")
+    print(f"threads: {threads} for every engine (kotoba OPENBLAS_NUM_THREADS and BLAS.threadCount; torch "
+          f"set_num_threads; ctranslate2 intra_threads, inter_threads 1)")
+    print(f"ctranslate2 {ctranslate2.__version__}, compute_type float32, supported on CPU: "
+          f"{sorted(ctranslate2.get_supported_compute_types('cpu'))}; "
+          f"CT2_USE_EXPERIMENTAL_PACKED_GEMM={os.environ.get('CT2_USE_EXPERIMENTAL_PACKED_GEMM', 'unset')}")
+    print(f"torch {torch.__version__} (MKL {torch.backends.mkl.is_available()}, oneDNN "
+          f"{torch.backends.mkldnn.is_available()}), transformers {transformers.__version__}")
+    blas = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    print("openblas: " + ", ".join(sorted({line.split("=>")[-1].strip() for line in blas.splitlines()
+                                           if "libopenblas" in line})) +
+          f"; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset (detected)')}\n", flush=True)
+
+
 def run_kotoba(binary, hf, sources_file, beams, batch, max_length, threads, scratch):
     out = scratch / f"kotoba-{beams}-{batch}.json"
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
@@ -148,7 +177,9 @@ def main() -> None:
     parser.add_argument("--workdir", help="keep the generated models here (reused when present) instead of a temp dir")
     parser.add_argument("--only", choices=["greedy-1", "greedy-16", "beam-1", "beam-16"], action="append",
                         help="run only these configurations")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each engine per configuration, interleaved")
     args = parser.parse_args()
+    print_setup(args.threads)
 
     import random
 
@@ -176,32 +207,43 @@ def main() -> None:
                 name = f"{'greedy' if beams == 1 else 'beam'}-{batch}"
                 if args.only and name not in args.only:
                     continue
-                results = {
-                    "kotoba": run_kotoba(binary, hf, sources_file, beams, batch, args.max_length, args.threads,
-                                         scratch),
-                    "transformers": run_transformers(hf, subset, beams, batch, args.max_length, args.threads),
-                    "ctranslate2": run_ctranslate2(ct2, subset, beams, batch, args.max_length, args.threads),
-                }
-                reference = results["transformers"]["outputs"]
-                for engine, r in results.items():
+                runs = {"kotoba": [], "transformers": [], "ctranslate2": []}
+                for _ in range(max(1, args.repeats)):
+                    runs["kotoba"].append(run_kotoba(binary, hf, sources_file, beams, batch, args.max_length,
+                                                     args.threads, scratch))
+                    runs["transformers"].append(run_transformers(hf, subset, beams, batch, args.max_length,
+                                                                 args.threads))
+                    runs["ctranslate2"].append(run_ctranslate2(ct2, subset, beams, batch, args.max_length,
+                                                               args.threads))
+                reference = runs["transformers"][0]["outputs"]
+                for engine, repeats in runs.items():
+                    r = repeats[0]
                     # CTranslate2 has no forced_eos_token_id, so its last token differs from transformers' forced EOS
                     # whenever a sentence runs to max_length; the prefix column compares all but the last token.
                     same = sum(a == b for a, b in zip(r["outputs"], reference))
                     prefix = sum(a[:-1] == b[:-1] for a, b in zip(r["outputs"], reference))
+                    rates = [count / x["totalSeconds"] for x in repeats]
                     rows.append((
                         "greedy" if beams == 1 else f"beam {beams}", batch, engine, count,
-                        count / r["totalSeconds"], 1000 * statistics.median(r["latencies"]),
-                        r["cpuSeconds"] / count, sum(map(len, r["outputs"])), same, prefix))
+                        statistics.median(rates), min(rates), max(rates),
+                        statistics.median(1000 * statistics.median(x["latencies"]) for x in repeats),
+                        statistics.median(x["cpuSeconds"] / count for x in repeats),
+                        sum(map(len, r["outputs"])), same, prefix))
                     print(*rows[-1], file=sys.stderr, flush=True)
 
     print(f"\nthreads {args.threads}, max_length {args.max_length}, sentences {args.sentences} "
-          f"(beam: {args.beam_sentences})\n")
-    print("| search | batch | engine | sentences | sentences/s | p50 batch latency (ms) | CPU s / sentence | tokens "
-          "| same as transformers | same but the last token |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for search, batch, engine, count, rate, p50, cpu, tokens, same, prefix in rows:
-        print(f"| {search} | {batch} | {engine} | {count} | {rate:.2f} | {p50:.1f} | {cpu:.3f} | {tokens} "
-              f"| {same}/{count} | {prefix}/{count} |")
+          f"(beam: {args.beam_sentences}), {args.repeats} interleaved repeats, medians; "
+          f"load average at the end {os.getloadavg()[0]:.1f}\n")
+    print("| search | batch | engine | sentences | sentences/s (min–max) | p50 batch latency (ms) | CPU s / sentence "
+          "| tokens | same as transformers | same but the last token | kotoba / engine |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    kotoba_rate = {}
+    for search, batch, engine, count, rate, low, high, p50, cpu, tokens, same, prefix in rows:
+        if engine == "kotoba":
+            kotoba_rate[(search, batch)] = rate
+        ratio = kotoba_rate.get((search, batch), rate) / rate
+        print(f"| {search} | {batch} | {engine} | {count} | {rate:.2f} ({low:.2f}–{high:.2f}) | {p50:.1f} | {cpu:.3f} "
+              f"| {tokens} | {same}/{count} | {prefix}/{count} | {ratio:.2f} |")
 
 
 if __name__ == "__main__":
