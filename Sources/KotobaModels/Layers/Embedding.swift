@@ -31,8 +31,7 @@ public struct Embedding: Sendable {
 
     /// `[rows, width]` as floats (a converted copy for a table kept as halves).
     public var table: Tensor {
-        if let floats { return floats }
-        return Linear(halves: halves!, outFeatures: rows, inFeatures: width, bias: nil).weight
+        floats ?? Tensor(uncheckedShape: [rows, width], storage: halves?.floats ?? [])
     }
 
     /// `ids` → `[ids.count, width]`; an id outside the table is `TensorError.indexOutOfRange`.

@@ -37,7 +37,7 @@ public struct Linear: Sendable {
 
     /// `[out, in]` as floats (converted from the halves for a layer that keeps only those).
     public var weight: Tensor {
-        Tensor(uncheckedShape: [outFeatures, inFeatures], storage: floatWeight ?? halfWeight.map(Self.floats) ?? [])
+        Tensor(uncheckedShape: [outFeatures, inFeatures], storage: floatWeight ?? halfWeight?.floats ?? [])
     }
 
     /// `[..., in]` → `[..., out]`.
@@ -78,15 +78,6 @@ public struct Linear: Sendable {
         halfWeight = halves.count == parts.count ? HalfWeights(ContiguousArray(halves.map(\.array).joined())) : nil
         floatWeight = halfWeight != nil && parts.allSatisfy { $0.floatWeight == nil }
             ? nil : ContiguousArray(parts.map(\.weight.storage).joined())
-    }
-
-    private static func floats(_ halves: HalfWeights) -> ContiguousArray<Float> {
-        ContiguousArray(unsafeUninitializedCapacity: halves.count) { buffer, count in
-            halves.withUnsafeBufferPointer { source in
-                if let from = source.baseAddress, let to = buffer.baseAddress { kotoba_halves_to_floats(from, to, halves.count) }
-            }
-            count = halves.count
-        }
     }
 
     /// `y[rows, out] = x[rows, in] · Wᵀ + b` on caller buffers, `x` rows `ldx` apart: the in-place form for a

@@ -1,3 +1,5 @@
+import CKernels
+
 /// IEEE half bit patterns, `[count]`, readable for as long as the value lives: either a slice of a mapped
 /// checkpoint (no copy: the page cache is the only copy, shared with every process that maps the file) or an
 /// array of their own (weights computed at load, such as stacked projections).
@@ -25,16 +27,29 @@ public struct HalfWeights: @unchecked Sendable {
         if let base, Int(bitPattern: base) % 2 == 0 {
             backing = .mapped(file, base.assumingMemoryBound(to: UInt16.self))
         } else {
-            backing = .owned(file.withBytes(in: offset..<(offset + count * 2)) { raw in
-                ContiguousArray(unsafeUninitializedCapacity: count) { buffer, initialized in
-                    for i in 0..<count {
-                        buffer[i] = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
-                    }
-                    initialized = count
-                }
-            })
+            backing = .owned(file.withBytes(in: offset..<(offset + count * 2)) { Self.copied(from: $0, count: count) })
         }
         self.count = count
+    }
+
+    /// `count` little-endian halves from `raw` (any alignment), copied into an array in the machine's order.
+    static func copied(from raw: UnsafeRawBufferPointer, count: Int) -> ContiguousArray<UInt16> {
+        ContiguousArray(unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count {
+                buffer[i] = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
+            }
+            initialized = count
+        }
+    }
+
+    /// The halves converted to floats (exactly), as a new array.
+    public var floats: ContiguousArray<Float> {
+        ContiguousArray(unsafeUninitializedCapacity: count) { buffer, initialized in
+            withUnsafeBufferPointer { source in
+                if let from = source.baseAddress, let to = buffer.baseAddress { kotoba_halves_to_floats(from, to, count) }
+            }
+            initialized = count
+        }
     }
 
     /// Whether these halves are read from the checkpoint's mapping rather than a copy.

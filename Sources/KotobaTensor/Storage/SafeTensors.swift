@@ -120,15 +120,7 @@ public struct SafeTensorsFile: Sendable {
         #if _endian(little)
         return (entry.shape, HalfWeights(mapping: file, offset: entry.bytes.lowerBound, count: count))
         #else
-        let bits = file.withBytes(in: entry.bytes) { raw in
-            ContiguousArray<UInt16>(unsafeUninitializedCapacity: count) { buffer, initialized in
-                for i in 0..<count {
-                    buffer[i] = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
-                }
-                initialized = count
-            }
-        }
-        return (entry.shape, HalfWeights(bits))
+        return (entry.shape, HalfWeights(file.withBytes(in: entry.bytes) { HalfWeights.copied(from: $0, count: count) }))
         #endif
     }
 
