@@ -11,25 +11,8 @@ typedef float kotoba_f8 __attribute__((vector_size(32)));
 typedef int kotoba_i8 __attribute__((vector_size(32)));
 typedef _Float16 kotoba_h8 __attribute__((vector_size(16)));
 
-#define KOTOBA_TARGET
-#define KOTOBA_SUFFIX baseline
-#include "ConvertBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-
-#if defined(__x86_64__)
-#define KOTOBA_TARGET __attribute__((target("avx2,fma,f16c")))
-#define KOTOBA_SUFFIX avx2
-#include "ConvertBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-
-#define KOTOBA_TARGET __attribute__((target("avx512f")))
-#define KOTOBA_SUFFIX avx512
-#include "ConvertBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-#endif
+#define KOTOBA_BODIES "ConvertBodies.h"
+#include "EachISA.h"
 
 void kotoba_halves_to_floats(const void *halves, float *out, size_t count) {
     switch (kotoba_isa_active()) {

@@ -13,26 +13,8 @@ typedef float kotoba_v8 __attribute__((vector_size(32)));
 /// Eight halves, converted to a kotoba_v8 by one vcvtph2ps where F16C is available.
 typedef _Float16 kotoba_h8 __attribute__((vector_size(16)));
 
-#define KOTOBA_TARGET
-#define KOTOBA_SUFFIX baseline
-#include "LinearBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-
-#if defined(__x86_64__)
-// F16C converts the half weights; every AVX2 CPU has it, and the AVX2 check requires it.
-#define KOTOBA_TARGET __attribute__((target("avx2,fma,f16c")))
-#define KOTOBA_SUFFIX avx2
-#include "LinearBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-
-#define KOTOBA_TARGET __attribute__((target("avx512f")))
-#define KOTOBA_SUFFIX avx512
-#include "LinearBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-#endif
+#define KOTOBA_BODIES "LinearBodies.h"
+#include "EachISA.h"
 
 void kotoba_linear_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, const float *w, size_t out,
                             const float *bias, float *y, size_t first_output, size_t end_output) {

@@ -20,27 +20,8 @@ static inline int32_t float_to_bits(float f) {
     return bits;
 }
 
-#define KOTOBA_TARGET
-#define KOTOBA_SUFFIX baseline
-#include "PointwiseBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-
-#if defined(__x86_64__)
-// Features, not `arch=` names: an `arch=haswell` build suits only that CPU model, not an AMD one with the same
-// features. AVX2 does not imply FMA, so it is named; AVX-512F implies both.
-#define KOTOBA_TARGET __attribute__((target("avx2,fma")))
-#define KOTOBA_SUFFIX avx2
-#include "PointwiseBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-
-#define KOTOBA_TARGET __attribute__((target("avx512f")))
-#define KOTOBA_SUFFIX avx512
-#include "PointwiseBodies.h"
-#undef KOTOBA_TARGET
-#undef KOTOBA_SUFFIX
-#endif
+#define KOTOBA_BODIES "PointwiseBodies.h"
+#include "EachISA.h"
 
 int kotoba_isa_supported(kotoba_isa isa) {
     switch (isa) {
