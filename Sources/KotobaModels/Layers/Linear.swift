@@ -45,7 +45,8 @@ public struct Linear: Sendable {
         guard x.rank >= 1, x.shape[x.rank - 1] == inFeatures else {
             throw .shapeMismatch(operation: "linear", expected: [-1, inFeatures], found: x.shape)
         }
-        if let bias, bias.shape != [outFeatures] {
+        // Compared element by element: an array literal here would allocate on every call.
+        if let bias, bias.shape.count != 1 || bias.shape[0] != outFeatures {
             throw .shapeMismatch(operation: "linear bias", expected: [outFeatures], found: bias.shape)
         }
         let rows = x.count / max(inFeatures, 1)

@@ -65,17 +65,8 @@ struct AccessLog: Sendable {
     /// The fields sorted by key, as the handlers order metadata; a response's log field replaces a standard
     /// one of the same name.
     static func fields(of record: RequestRecord) -> [(key: String, value: Value)] {
-        var fields: [(key: String, value: Value)] = [
-            ("bytes_in", .integer(record.requestBytes)),
-            ("bytes_out", .integer(record.responseBytes)),
-            ("duration_ms", .real((record.duration * 1_000_000).rounded() / 1000)),
-            ("method", .text(record.method.rawValue)),
-            ("path", .text(record.path)),
-            ("remote", .text(record.remoteAddress)),
-            ("request_id", .text(record.requestID)),
-            ("route", .text(record.route ?? ServiceMetrics.unmatchedRoute)),
-            ("status", .integer(record.status)),
-        ]
+        var fields: [(key: String, value: Value)] = []
+        standardFields(of: record) { fields.append(($0, $1)) }
         guard !record.logFields.isEmpty else { return fields }
         for field in record.logFields {
             if let index = fields.firstIndex(where: { $0.key == field.name }) {
@@ -112,7 +103,7 @@ struct AccessLog: Sendable {
                 case let .integer(number):
                     LogEscaping.appendDecimal(number, to: &line)
                 case let .real(number):
-                    appendReal(number, to: &line)
+                    appendReal(number, to: &line, quotingNonNumbers: false)
                 }
             }
         case .json:
@@ -132,11 +123,7 @@ struct AccessLog: Sendable {
                 case let .integer(number):
                     LogEscaping.appendDecimal(number, to: &line)
                 case let .real(number):
-                    if appendReal(number, to: &line) == false {
-                        // `1e+20` is not a JSON number; the handler quotes it.
-                        line.removeLast(number.description.utf8.count)
-                        LogEscaping.appendQuoted(number.description, to: &line)
-                    }
+                    appendReal(number, to: &line, quotingNonNumbers: true)
                 }
             }
             line.append(UInt8(ascii: "}"))
@@ -152,6 +139,11 @@ struct AccessLog: Sendable {
             for (key, value) in fields(of: record) { body(key, value) }
             return
         }
+        standardFields(of: record, body)
+    }
+
+    /// The fields every request line has, in key order.
+    private static func standardFields(of record: RequestRecord, _ body: (String, Value) -> Void) {
         body("bytes_in", .integer(record.requestBytes))
         body("bytes_out", .integer(record.responseBytes))
         body("duration_ms", .real((record.duration * 1_000_000).rounded() / 1000))
@@ -163,17 +155,21 @@ struct AccessLog: Sendable {
         body("status", .integer(record.status))
     }
 
-    /// Appends `value` (a whole number of thousandths) as `Double.description` spells it, and says whether
-    /// that spelling is a JSON number. Below 10^12 the shortest round-trip form of m/1000 is m's digits with the
-    /// point moved and trailing zeros dropped ("12.5", "0.001", "3.0"), written here without formatting a
-    /// Double; larger values (or negative, not a duration) take `description`.
-    @discardableResult
-    private static func appendReal(_ value: Double, to line: inout [UInt8]) -> Bool {
+    /// Appends `value` (a whole number of thousandths) as `Double.description` spells it; with
+    /// `quotingNonNumbers`, a spelling that is not a JSON number (`1e+20`) goes in quotes, as `JSONLogHandler`
+    /// writes it. Below 10^12 the shortest round-trip form of m/1000 is m's digits with the point moved and
+    /// trailing zeros dropped ("12.5", "0.001", "3.0"), written here without formatting a Double; larger values
+    /// (or negative, not a duration) take `description`.
+    private static func appendReal(_ value: Double, to line: inout [UInt8], quotingNonNumbers: Bool) {
         let thousandths = (value * 1000).rounded()
         guard value >= 0, thousandths < 1e12, thousandths / 1000 == value else {
             let text = value.description
-            line.append(contentsOf: text.utf8)
-            return JSONLogHandler.isJSONNumber(text)
+            if quotingNonNumbers && !JSONLogHandler.isJSONNumber(text) {
+                LogEscaping.appendQuoted(text, to: &line)
+            } else {
+                line.append(contentsOf: text.utf8)
+            }
+            return
         }
         let whole = Int(thousandths)
         LogEscaping.appendDecimal(whole / 1000, to: &line)
@@ -181,7 +177,7 @@ struct AccessLog: Sendable {
         var fraction = whole % 1000
         guard fraction != 0 else {
             line.append(UInt8(ascii: "0"))
-            return true
+            return
         }
         var digits = 3
         while fraction % 10 == 0 {
@@ -195,6 +191,5 @@ struct AccessLog: Sendable {
             fraction %= divisor
             divisor /= 10
         }
-        return true
     }
 }
