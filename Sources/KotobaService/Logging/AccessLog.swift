@@ -5,7 +5,7 @@ import Logging
 ///
 /// With the service's own handlers (text or JSON, no extra metadata) the line is rendered straight to bytes,
 /// exactly as the handler would render it: the generic path builds a metadata dictionary of a dozen strings,
-/// sorts it and concatenates, which cost an eighth of the CPU of a `/livez` request. Any other logger gets the
+/// sorts it and concatenates (7–13% of a `/livez` request's CPU in perf profiles). Any other logger gets the
 /// same fields through `Logger.info`.
 struct AccessLog: Sendable {
     private enum Output: Sendable {
