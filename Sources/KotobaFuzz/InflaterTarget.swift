@@ -1,4 +1,3 @@
-import CZlib
 @testable import KotobaHTTP
 
 /// The request-body inflater. The first byte picks a mode: data compressed by zlib as gzip (sometimes two
@@ -66,27 +65,8 @@ enum InflaterTarget {
         }
     }
 
-    /// zlib keeps a pointer back to its stream, so the stream lives in allocated memory that never moves.
+    /// `data` compressed by the server's own encoder, in the framing `windowBits` names; empty if zlib fails.
     static func deflate(_ data: [UInt8], level: Int32, windowBits: Int32) -> [UInt8] {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
-        guard kotoba_deflate_init(stream, level, windowBits) == Z_OK else { return [] }
-        defer { deflateEnd(stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, UInt(data.count))) + 16)
-        let status = data.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out -> Int32 in
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.pointee.avail_in = UInt32(input.count)
-                stream.pointee.next_out = out.baseAddress
-                stream.pointee.avail_out = UInt32(out.count)
-                return CZlib.deflate(stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { return [] }
-        return Array(output[..<Int(stream.pointee.total_out)])
+        Gzip.encode(data, level: level, windowBits: windowBits) ?? []
     }
 }

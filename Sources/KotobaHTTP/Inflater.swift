@@ -128,13 +128,19 @@ package enum Gzip {
     /// The gzip (RFC 1952) form of `bytes`; level 1, as nginx's default, since a JSON body shrinks most of
     /// the way at the cheapest level and the CPU is better spent on models.
     package static func compress(_ bytes: [UInt8], level: Int32 = 1) -> [UInt8]? {
+        encode(bytes, level: level, windowBits: 16 + 15)
+    }
+
+    /// `bytes` deflated in zlib's `windowBits` framing: 16 + 15 gzip, 15 zlib, -15 raw deflate. zlib keeps a
+    /// pointer back to its stream, so the stream lives in allocated memory that never moves.
+    static func encode(_ bytes: [UInt8], level: Int32, windowBits: Int32) -> [UInt8]? {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         defer {
             stream.deinitialize(count: 1)
             stream.deallocate()
         }
-        guard kotoba_deflate_init(stream, level, 16 + 15) == Z_OK else { return nil }
+        guard kotoba_deflate_init(stream, level, windowBits) == Z_OK else { return nil }
         defer { deflateEnd(stream) }
         let bound = Int(deflateBound(stream, UInt(bytes.count)))
         var output = [UInt8](repeating: 0, count: bound)
