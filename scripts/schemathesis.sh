@@ -15,15 +15,8 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
 fi
 base=${1:-}
 if [ -z "$base" ]; then
-  binary=${KOTOBA_BINARY:-.build/debug/kotoba}
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "$binary" serve --config Config/kotoba.json --port "$port" --log-level warning &
-  server=$!
-  trap 'kill "$server" 2>/dev/null || true' EXIT
-  for _ in $(seq 1 1200); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.1
-  done
+  source scripts/local-server.sh
+  start_local_server "${KOTOBA_BINARY:-.build/debug/kotoba}"
   base=http://127.0.0.1:$port
 fi
 "$venv/bin/schemathesis" run "$base/openapi.json" --checks all --max-examples 30 --workers 2 --seed 20261207

@@ -8,15 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-3600}
 swift build -c release --product kotoba >/dev/null
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p .build/soak
-.build/release/kotoba serve --config Config/kotoba.json --port "$port" --log-level warning 2>.build/soak/server.log &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-  sleep 0.1
-done
+source scripts/local-server.sh
+start_local_server .build/release/kotoba .build/soak/server.log
 python=/opt/kotoba-venv/bin/python
 [ -x "$python" ] || python=python3
 "$python" scripts/soak.py --port "$port" --pid "$server" --duration "$duration" --out .build/soak
