@@ -89,4 +89,36 @@ void kotoba_linear_rows_f16_for(kotoba_isa isa, const float *x, size_t rows, siz
 void kotoba_linear_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, const float *w, size_t out,
                             const float *bias, float *y, size_t first_output, size_t end_output);
 
+/// Inputs per packed int8 weight row: `in` rounded up to a multiple of 4 (the kernels take 4 inputs per step).
+size_t kotoba_int8_padded_inputs(size_t in);
+
+/// Outputs in a packed int8 weight matrix: `out` rounded up to a multiple of 16 (the kernels take 16 at a time).
+size_t kotoba_int8_padded_outputs(size_t out);
+
+/// Quantizes `w` (`[out, in]` floats, `nn.Linear`'s layout) per output channel, symmetrically to ±63 (7 bits, so
+/// vpmaddubsw never saturates), into `packed` (`padded_outputs(out) × padded_inputs(in)` bytes, the kernels'
+/// layout), `scale` and `colsum` (Σ of each channel's codes; both `padded_outputs(out)` long).
+void kotoba_int8_pack_weights(const float *w, size_t out, size_t in, int8_t *packed, float *scale, int32_t *colsum);
+
+/// The weights packed codes stand for, scale · code, as `[out, in]` floats.
+void kotoba_int8_unpack_weights(const int8_t *packed, const float *scale, size_t out, size_t in, float *w);
+
+/// Quantizes `rows` rows of `in` floats (`ldx` apart) to u8 codes, each row with its own scale and zero point
+/// (x ≈ scale · (q − zero)); `q` is `rows × padded_inputs(in)`, the padding zeroed.
+void kotoba_int8_quantize_rows(const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q, float *scale,
+                               int32_t *zero);
+
+/// y[r, o] = bias[o] + x_scale[r] · w_scale[o] · (Σ_k q[r, k] · w[o, k] − x_zero[r] · w_colsum[o]) for the outputs
+/// of the 16-output pairs `first_pair ..< end_pair` (outputs past `out` are not written), `y` rows `ldy` apart.
+/// The sums are exact integers and the float steps the same on every path: every build gives the same bits.
+void kotoba_int8_linear(const uint8_t *q, const float *x_scale, const int32_t *x_zero, size_t rows, size_t in,
+                        const int8_t *packed, const float *w_scale, const int32_t *w_colsum, size_t out,
+                        const float *bias, float *y, size_t ldy, size_t first_pair, size_t end_pair);
+
+/// `kotoba_int8_linear` on the build for `isa` (the AVX2 kernel for AVX2 and AVX-512), for tests that compare.
+void kotoba_int8_linear_for(kotoba_isa isa, const uint8_t *q, const float *x_scale, const int32_t *x_zero,
+                            size_t rows, size_t in, const int8_t *packed, const float *w_scale,
+                            const int32_t *w_colsum, size_t out, const float *bias, float *y, size_t ldy,
+                            size_t first_pair, size_t end_pair);
+
 #endif

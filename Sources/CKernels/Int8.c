@@ -1,0 +1,204 @@
+// int8 linear products: weights quantized per output channel at load, activations per row at each call, int32
+// sums, and a float epilogue. The integer sums are exact on every path, and the float steps around them run the
+// same IEEE operations in the same order on every path (no FMA contraction here), so the AVX2 kernel and the
+// portable one give bit-identical results.
+//
+// The AVX2 kernel multiplies with vpmaddubsw, which adds two u8 × s8 products into a *saturating* int16. An
+// activation reaches 255 and a weight ±63, so a pair is at most 2 · 255 · 63 = 32,130 < 32,767: the weights are
+// kept to 7 bits (±63, as oneDNN does on CPUs without VNNI) and nothing ever saturates. The activations keep all
+// 8 bits, because per-row ranges in a transformer are set by a few outlier features and need the resolution more.
+#include "CKernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+/// Largest quantized weight magnitude (see above).
+#define KOTOBA_INT8_WEIGHT_LIMIT 63
+/// Rows quantized together and multiplied against one weight panel while they sit in the L2 cache.
+#define ROW_BLOCK 64
+
+size_t kotoba_int8_padded_inputs(size_t in) { return (in + 3) & ~(size_t)3; }
+size_t kotoba_int8_padded_outputs(size_t out) { return (out + 15) & ~(size_t)15; }
+
+/// v rounded to the nearest integer, ties to even, for |v| < 2^22: adding 1.5 · 2^23 leaves no fraction bits,
+/// so the addition itself rounds (in the current mode, nearest-even). Vectorises, unlike nearbyintf without
+/// SSE4.1, and needs no libm.
+static inline float round_even(float v) {
+#pragma clang fp contract(off)
+    const float magic = 12582912.0f;
+    return (v + magic) - magic;
+}
+
+void kotoba_int8_pack_weights(const float *w, size_t out, size_t in, int8_t *packed, float *scale, int32_t *colsum) {
+#pragma clang fp contract(off)
+    const size_t kp = kotoba_int8_padded_inputs(in), np = kotoba_int8_padded_outputs(out);
+    memset(packed, 0, np * kp);
+    for (size_t o = 0; o < np; o++) {
+        float amax = 0;
+        if (o < out) {
+            for (size_t k = 0; k < in; k++) {
+                const float a = fabsf(w[o * in + k]);
+                amax = a > amax ? a : amax;
+            }
+        }
+        const float s = amax > 0 && isfinite(amax) ? amax / KOTOBA_INT8_WEIGHT_LIMIT : 1.0f;
+        scale[o] = s;
+        int32_t sum = 0;
+        if (o < out) {
+            // Layout: groups of 8 outputs; in a group, for each 4 inputs, 8 × 4 bytes (output-major), so one
+            // 32-byte load gives 8 outputs × 4 inputs for vpmaddubsw against 4 broadcast activation bytes.
+            int8_t *group = packed + (o / 8) * kp * 8;
+            for (size_t k = 0; k < in; k++) {
+                float v = round_even(w[o * in + k] / s);
+                v = fminf(fmaxf(v, -KOTOBA_INT8_WEIGHT_LIMIT), KOTOBA_INT8_WEIGHT_LIMIT);
+                const int8_t q = (int8_t)v;
+                group[(k / 4) * 32 + (o % 8) * 4 + k % 4] = q;
+                sum += q;
+            }
+        }
+        colsum[o] = sum;
+    }
+}
+
+void kotoba_int8_unpack_weights(const int8_t *packed, const float *scale, size_t out, size_t in, float *w) {
+#pragma clang fp contract(off)
+    const size_t kp = kotoba_int8_padded_inputs(in);
+    for (size_t o = 0; o < out; o++) {
+        const int8_t *group = packed + (o / 8) * kp * 8;
+        for (size_t k = 0; k < in; k++) w[o * in + k] = scale[o] * group[(k / 4) * 32 + (o % 8) * 4 + k % 4];
+    }
+}
+
+/// One row as u8 codes with its own scale and zero point (asymmetric, 0 always exact): x ≈ scale · (q − zero).
+static void quantize_row(const float *x, size_t in, uint8_t *q, size_t kp, float *scale, int32_t *zero) {
+#pragma clang fp contract(off)
+    float lo = 0, hi = 0;
+    for (size_t k = 0; k < in; k++) {
+        lo = x[k] < lo ? x[k] : lo;
+        hi = x[k] > hi ? x[k] : hi;
+    }
+    float s = (hi - lo) / 255.0f;
+    if (!(s > 0) || !isfinite(s)) s = 1.0f;
+    const float z = fminf(fmaxf(round_even(-lo / s), 0.0f), 255.0f);
+    for (size_t k = 0; k < in; k++) {
+        // fmaxf/fminf map NaN to a bound, so the conversion below is always defined.
+        const float v = fminf(fmaxf(round_even(x[k] / s) + z, 0.0f), 255.0f);
+        q[k] = (uint8_t)v;
+    }
+    for (size_t k = in; k < kp; k++) q[k] = 0;  // padding meets zero weights
+    *scale = s;
+    *zero = (int32_t)z;
+}
+
+/// The float epilogue every path shares: y = scale_x · scale_w · (Σ q·w − zero · Σ w) + bias.
+static void finish_tile(const int32_t sums[4][16], size_t rows, const float *x_scale, const int32_t *x_zero,
+                        size_t first_output, size_t outputs, const float *w_scale, const int32_t *w_colsum,
+                        const float *bias, float *y, size_t ldy) {
+#pragma clang fp contract(off)
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t j = 0; j < outputs; j++) {
+            const size_t o = first_output + j;
+            const int32_t corrected = sums[r][j] - x_zero[r] * w_colsum[o];
+            const float v = (float)corrected * (x_scale[r] * w_scale[o]);
+            y[r * ldy + o] = bias ? v + bias[o] : v;
+        }
+    }
+}
+
+/// Σ_k q[r, k] · w[o, k] for `rows` (≤ 4) rows and the 16 outputs of the group pair at `w`, in plain C.
+static void tile_portable(const uint8_t *q, size_t rows, size_t kp, const int8_t *w, int32_t sums[4][16]) {
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t j = 0; j < 16; j++) {
+            const int8_t *group = w + (j / 8) * kp * 8;
+            int32_t sum = 0;
+            for (size_t k = 0; k < kp; k++) sum += (int32_t)q[r * kp + k] * group[(k / 4) * 32 + (j % 8) * 4 + k % 4];
+            sums[r][j] = sum;
+        }
+    }
+}
+
+#if defined(__x86_64__)
+/// `tile_portable` with vpmaddubsw (u8 × s8 pairs to int16, never saturating with 7-bit weights) and vpmaddwd
+/// (pairs of those to int32): 4 rows × 16 outputs in 8 accumulators.
+__attribute__((target("avx2")))
+static void tile_avx2(const uint8_t *q, size_t rows, size_t kp, const int8_t *w, int32_t sums[4][16]) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    const int8_t *w0 = w, *w1 = w + kp * 8;
+    const uint8_t *q0 = q, *q1 = q + (rows > 1 ? kp : 0), *q2 = q + (rows > 2 ? 2 * kp : 0), *q3 = q + (rows > 3 ? 3 * kp : 0);
+#define KOTOBA_STEP(acc0, acc1, row)                                                                   \
+    {                                                                                                  \
+        int32_t bytes;                                                                                 \
+        memcpy(&bytes, (row) + k, 4);                                                                  \
+        const __m256i x = _mm256_set1_epi32(bytes);                                                    \
+        acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_maddubs_epi16(x, v0), ones));          \
+        acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_maddubs_epi16(x, v1), ones));          \
+    }
+    for (size_t k = 0; k < kp; k += 4) {
+        const __m256i v0 = _mm256_loadu_si256((const __m256i *)(w0 + k * 8));
+        const __m256i v1 = _mm256_loadu_si256((const __m256i *)(w1 + k * 8));
+        KOTOBA_STEP(a00, a01, q0)
+        KOTOBA_STEP(a10, a11, q1)
+        KOTOBA_STEP(a20, a21, q2)
+        KOTOBA_STEP(a30, a31, q3)
+    }
+#undef KOTOBA_STEP
+    // Rows past `rows` repeated row 0's data (or another valid row) and are simply not stored.
+    _mm256_storeu_si256((__m256i *)&sums[0][0], a00); _mm256_storeu_si256((__m256i *)&sums[0][8], a01);
+    _mm256_storeu_si256((__m256i *)&sums[1][0], a10); _mm256_storeu_si256((__m256i *)&sums[1][8], a11);
+    _mm256_storeu_si256((__m256i *)&sums[2][0], a20); _mm256_storeu_si256((__m256i *)&sums[2][8], a21);
+    _mm256_storeu_si256((__m256i *)&sums[3][0], a30); _mm256_storeu_si256((__m256i *)&sums[3][8], a31);
+}
+#endif
+
+typedef void (*tile_fn)(const uint8_t *, size_t, size_t, const int8_t *, int32_t[4][16]);
+
+static tile_fn tile_for(kotoba_isa isa) {
+#if defined(__x86_64__)
+    if (isa != KOTOBA_ISA_BASELINE && kotoba_isa_supported(KOTOBA_ISA_AVX2)) return tile_avx2;
+#endif
+    (void)isa;
+    return tile_portable;
+}
+
+void kotoba_int8_quantize_rows(const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q, float *scale,
+                               int32_t *zero) {
+    const size_t kp = kotoba_int8_padded_inputs(in);
+    for (size_t r = 0; r < rows; r++) quantize_row(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r);
+}
+
+void kotoba_int8_linear_for(kotoba_isa isa, const uint8_t *q, const float *x_scale, const int32_t *x_zero,
+                            size_t rows, size_t in, const int8_t *packed, const float *w_scale,
+                            const int32_t *w_colsum, size_t out, const float *bias, float *y, size_t ldy,
+                            size_t first_pair, size_t end_pair) {
+    const tile_fn tile = tile_for(isa);
+    const size_t kp = kotoba_int8_padded_inputs(in);
+    int32_t sums[4][16];
+    for (size_t first_row = 0; first_row < rows; first_row += ROW_BLOCK) {
+        const size_t block_rows = rows - first_row < ROW_BLOCK ? rows - first_row : ROW_BLOCK;
+        for (size_t pair = first_pair; pair < end_pair; pair++) {
+            const size_t first_output = pair * 16;
+            if (first_output >= out) break;
+            const size_t outputs = out - first_output < 16 ? out - first_output : 16;
+            const int8_t *w = packed + pair * 16 * kp;
+            for (size_t r = first_row; r < first_row + block_rows; r += 4) {
+                const size_t count = first_row + block_rows - r < 4 ? first_row + block_rows - r : 4;
+                tile(q + r * kp, count, kp, w, sums);
+                finish_tile(sums, count, x_scale + r, x_zero + r, first_output, outputs, w_scale, w_colsum, bias,
+                            y + r * ldy, ldy);
+            }
+        }
+    }
+}
+
+void kotoba_int8_linear(const uint8_t *q, const float *x_scale, const int32_t *x_zero, size_t rows, size_t in,
+                        const int8_t *packed, const float *w_scale, const int32_t *w_colsum, size_t out,
+                        const float *bias, float *y, size_t ldy, size_t first_pair, size_t end_pair) {
+    kotoba_int8_linear_for(kotoba_isa_active(), q, x_scale, x_zero, rows, in, packed, w_scale, w_colsum, out, bias,
+                           y, ldy, first_pair, end_pair);
+}
