@@ -9,17 +9,25 @@ struct ModelOptions: ParsableArguments {
 
     @Flag(help: "Cut inputs longer than the model accepts instead of refusing them.")
     var truncation = false
+
+    @Option(help: "none, or int8 to quantize the linear layers at load (as a models entry's \"quantization\").")
+    var quantization: String = "none"
 }
 
 /// Sends `body` to the endpoint at `path` for the model and prints its JSON; exits 1 on an error answer.
 func runTask(_ options: ModelOptions, task: String, path: String, _ body: [String: Any]) throws {
     var body = body
     if options.truncation { body["truncation"] = true }
-    try runTask(directory: options.model, task: task, path: path, body)
+    guard let quantization = Quantization(rawValue: options.quantization) else {
+        FileHandle.standardError.write(Data("kotoba: --quantization \(options.quantization): use none or int8\n".utf8))
+        throw ExitCode(2)
+    }
+    try runTask(directory: options.model, task: task, path: path, quantization: quantization, body)
 }
 
 /// `runTask` for a model directory named some other way.
-func runTask(directory: String, task: String, path: String, _ body: [String: Any]) throws {
+func runTask(directory: String, task: String, path: String, quantization: Quantization = .none,
+             _ body: [String: Any]) throws {
     do {
         try ConfigurationLoader.checkKernelRequest(ProcessInfo.processInfo.environment)
     } catch {
@@ -27,7 +35,7 @@ func runTask(directory: String, task: String, path: String, _ body: [String: Any
         throw ExitCode(2)
     }
     let data = try JSONSerialization.data(withJSONObject: body)
-    let outcome = LocalRun.run(task: task, directory: directory, body: Array(data))
+    let outcome = LocalRun.run(task: task, directory: directory, quantization: quantization, body: Array(data))
     guard outcome.status == 200 else {
         FileHandle.standardError.write(Data("kotoba: \(outcome.status) \(outcome.body)\n".utf8))
         throw ExitCode.failure

@@ -238,6 +238,8 @@ import Testing
              "models[1].default"),
             (#"[{"name": "", "task": "t", "path": "p"}]"#, "models[0].name"),
             (#"{"name": "a"}"#, "models"),
+            (#"[{"name": "a", "task": "t", "path": "p", "quantization": "int4"}]"#, "models[0].quantization"),
+            (#"[{"name": "a", "task": "t", "path": "p", "quantization": true}]"#, "models[0].quantization"),
         ]
         for (json, key) in cases {
             let path = try file("{\"models\": \(json)}")
@@ -245,10 +247,11 @@ import Testing
             #expect(found?.key == key, "\(json): \(String(describing: found))")
             #expect(found?.source == .file(path))
         }
-        let path = try file(#"{"models": [{"name": "a", "task": "t", "path": "p", "default": true}, {"name": "b", "task": "t", "path": "q"}]}"#)
+        let path = try file(#"{"models": [{"name": "a", "task": "t", "path": "p", "default": true}, {"name": "b", "task": "t", "path": "q", "quantization": "int8"}, {"name": "c", "task": "t", "path": "q", "quantization": "none"}]}"#)
         let models = try ConfigurationLoader.load(file: path, environment: [:]).models
         #expect(models == [ModelSpec(name: "a", task: "t", path: "p", isDefault: true),
-                           ModelSpec(name: "b", task: "t", path: "q")])
+                           ModelSpec(name: "b", task: "t", path: "q", quantization: .int8),
+                           ModelSpec(name: "c", task: "t", path: "q")])
     }
 }
 

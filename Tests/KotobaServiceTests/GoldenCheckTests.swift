@@ -14,8 +14,8 @@ import Testing
         return directory
     }
 
-    private func load(_ directory: URL, task: String) -> ModelLoadState {
-        let catalog = ModelCatalog(models: [ModelSpec(name: "m", task: task, path: directory.path)],
+    private func load(_ directory: URL, task: String, quantization: Quantization = .none) -> ModelLoadState {
+        let catalog = ModelCatalog(models: [ModelSpec(name: "m", task: task, path: directory.path, quantization: quantization)],
                                    loaders: ServeRunner.builtInLoaders,
                                    logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         catalog.loadAllAndWait()
@@ -60,6 +60,35 @@ import Testing
             return
         }
         #expect(why.contains("no [MASK] token"), "\(why)")
+    }
+
+    /// An int8 model is checked against the file's `int8` section when it has one (at that section's tolerance),
+    /// else against the float results with numbers loosened to `GoldenCheck.int8Tolerance`.
+    @Test func int8ModelsUseTheirOwnSectionOrALooseFloatCheck() throws {
+        let request = #"{"text": "the cat [MASK] on the mat.", "top_k": 1}"#
+        let float = try #require(try results(request) as? [[String: Any]])
+        let check: ([[String: Any]]) -> [String: Any] = { ["request": ["text": "the cat [MASK] on the mat.", "top_k": 1], "results": $0] }
+        // The float results pass the loose check of an int8 load.
+        let loose = try copy("bert-mlm", golden: check(float).merging(["tolerance": 1e-4]) { $1 })
+        defer { try? FileManager.default.removeItem(at: loose) }
+        #expect(load(loose, task: "fill-mask", quantization: .int8).isReady)
+        // A score off by more than the loose tolerance still fails it.
+        var far = float
+        var predictions = try #require(far[0]["predictions"] as? [[[String: Any]]])
+        predictions[0][0]["score"] = (number(predictions[0][0]["score"]) ?? 0) + 0.5
+        far[0]["predictions"] = predictions
+        let drifted = try copy("bert-mlm", golden: check(far))
+        defer { try? FileManager.default.removeItem(at: drifted) }
+        #expect(!load(drifted, task: "fill-mask", quantization: .int8).isReady)
+        // An int8 section is what an int8 load checks, and only an int8 load: here it is wrong, the float is right.
+        let sectioned = try copy("bert-mlm", golden: check(float).merging(["int8": check(far)]) { $1 })
+        defer { try? FileManager.default.removeItem(at: sectioned) }
+        #expect(load(sectioned, task: "fill-mask").isReady)
+        guard case let .failed(message) = load(sectioned, task: "fill-mask", quantization: .int8) else {
+            Issue.record("an int8 load must check the int8 section")
+            return
+        }
+        #expect(message.contains("results[0].predictions[0][0].score"), "\(message)")
     }
 
     /// One file for a checkpoint serving several tasks: each task is checked against its own section only.

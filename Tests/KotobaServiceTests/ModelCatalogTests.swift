@@ -21,10 +21,10 @@ struct RecordingLoader: ModelLoader {
     /// Blocks each load until signalled, so a test can observe the `loading` state.
     var gate: DispatchSemaphore?
 
-    func load(name: String, task: String, path: String) throws -> any LoadedModel {
+    func load(_ spec: ModelSpec) throws -> any LoadedModel {
         gate?.wait()
-        if broken.contains(name) { throw Broken(name: name) }
-        return Model(name: name)
+        if broken.contains(spec.name) { throw Broken(name: spec.name) }
+        return Model(name: spec.name)
     }
 }
 

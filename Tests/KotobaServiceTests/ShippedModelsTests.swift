@@ -52,6 +52,38 @@ import Testing
         }
     }
 
+    /// Every shipped model also loads with int8 weights, passing the `int8` section of its self-check
+    /// (training/add_int8_golden.py), and the int8 copy agrees with the float one on the everyday requests.
+    @Test func everyModelLoadsAsInt8AndAgreesOnClearCases() throws {
+        let catalog = try #require(Self.catalog, "Config/kotoba.json did not load")
+        let specs = catalog.entries.map(\.spec).filter { $0.task != "word-vectors" }.map { spec in
+            ModelSpec(name: spec.name + "-int8", task: spec.task, path: spec.path, quantization: .int8)
+        }
+        #expect(!specs.isEmpty)
+        let int8 = ModelCatalog(models: specs, loaders: ServeRunner.builtInLoaders,
+                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        int8.loadAllAndWait()
+        for entry in int8.entries {
+            #expect(entry.state.isReady, "\(entry.spec.name): \(entry.state)")
+            if case let .ready(model) = entry.state { #expect(model.metadata.quantization == "int8") }
+        }
+        var configuration = ServiceConfiguration()
+        configuration.inferenceWorkers = 1
+        let router = Router.service(RouteContext(
+            catalog: int8,
+            metrics: ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 }, modelStates: { [] }),
+            phase: { .serving }, configuration: configuration))
+        let classify = ServedFixtures.send(router, .post, "/classify",
+            body: #"{"model": "sentiment-en-int8", "text": ["I love this movie.", "This was a terrible waste of time."]}"#)
+        let results = try #require(try ServedFixtures.json(classify)["results"] as? [[String: Any]])
+        #expect(results.map { (($0["predictions"] as? [[String: Any]])?.first?["label"] as? String) } == ["POSITIVE", "NEGATIVE"])
+        let translate = ServedFixtures.send(router, .post, "/translate",
+            body: #"{"model": "translate-ja-en-int8", "text": "犬はかわいい。"}"#)
+        let translations = try #require(try ServedFixtures.json(translate)["results"] as? [[String: Any]])
+        let text = (translations.first?["translations"] as? [[String: Any]])?.first?["translation_text"] as? String
+        #expect(text == "The dog is cute.")
+    }
+
     @Test func sentimentSeparatesClearlyPositiveFromClearlyNegative() throws {
         let json = try post("/classify", #"{"text": ["I love this movie.", "This was a terrible waste of time."]}"#)
         let results = try #require(json["results"] as? [[String: Any]])

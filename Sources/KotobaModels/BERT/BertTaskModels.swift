@@ -10,9 +10,9 @@ struct BertCheckpoint {
     let base: WeightStore
     let path: String
 
-    init(directory: URL) throws(ModelError) {
+    init(directory: URL, quantization: Quantization) throws(ModelError) {
         config = try BertConfig.load(directory: directory)
-        weights = try WeightStore(directory: directory)
+        weights = try WeightStore(directory: directory, quantization: quantization)
         base = weights.baseModel("bert", probe: "embeddings.word_embeddings.weight")
         path = directory.path
     }
@@ -26,8 +26,8 @@ public struct BertForMaskedLM: Sendable {
     public let predictions: BertLMPredictionHead
 
     /// Loads the model in `directory` (config.json + safetensors).
-    public init(directory: URL) throws(ModelError) {
-        let checkpoint = try BertCheckpoint(directory: directory)
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
+        let checkpoint = try BertCheckpoint(directory: directory, quantization: quantization)
         bert = try BertModel(weights: checkpoint.base, config: checkpoint.config, pooler: false)
         predictions = try BertLMPredictionHead(weights: checkpoint.weights.scoped("cls.predictions"),
                                                config: checkpoint.config, wordEmbeddings: bert.embeddings.word)
@@ -62,8 +62,8 @@ public struct BertForPreTraining: Sendable {
     public let seqRelationship: Linear
 
     /// Loads the model in `directory`.
-    public init(directory: URL) throws(ModelError) {
-        let checkpoint = try BertCheckpoint(directory: directory)
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
+        let checkpoint = try BertCheckpoint(directory: directory, quantization: quantization)
         bert = try BertModel(weights: checkpoint.base, config: checkpoint.config, pooler: true)
         predictions = try BertLMPredictionHead(weights: checkpoint.weights.scoped("cls.predictions"),
                                                config: checkpoint.config, wordEmbeddings: bert.embeddings.word)
@@ -91,8 +91,8 @@ public struct BertForNextSentencePrediction: Sendable {
     public let seqRelationship: Linear
 
     /// Loads the model in `directory`.
-    public init(directory: URL) throws(ModelError) {
-        let checkpoint = try BertCheckpoint(directory: directory)
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
+        let checkpoint = try BertCheckpoint(directory: directory, quantization: quantization)
         bert = try BertModel(weights: checkpoint.base, config: checkpoint.config, pooler: true)
         seqRelationship = try checkpoint.weights.seqRelationship(hidden: checkpoint.config.hiddenSize)
     }
@@ -118,13 +118,13 @@ public struct BertForSequenceClassification: Sendable {
     public let labels: ClassificationLabels
 
     /// Loads the model in `directory`.
-    public init(directory: URL) throws(ModelError) {
-        let checkpoint = try BertCheckpoint(directory: directory)
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
+        let checkpoint = try BertCheckpoint(directory: directory, quantization: quantization)
         let config = checkpoint.config
         bert = try BertModel(weights: checkpoint.base, config: config, pooler: true)
         var count = config.id2label?.count ?? 0
         if config.id2label == nil { count = try checkpoint.weights.tensor("classifier.bias").count }
-        classifier = try checkpoint.weights.linear("classifier", in: config.hiddenSize, out: count)
+        classifier = try checkpoint.weights.linear("classifier", in: config.hiddenSize, out: count, quantize: false)
         labels = try ClassificationLabels(id2label: config.id2label, problemType: config.problemType, count: count,
                                           path: checkpoint.path + "/config.json")
     }
@@ -141,8 +141,8 @@ public struct BertForSequenceClassification: Sendable {
 extension BertModel {
     /// Loads the bare encoder in `directory`, from a bare or a head-model checkpoint; the pooler is read when the
     /// checkpoint has one (`BertForMaskedLM` checkpoints do not).
-    public init(directory: URL) throws(ModelError) {
-        let checkpoint = try BertCheckpoint(directory: directory)
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
+        let checkpoint = try BertCheckpoint(directory: directory, quantization: quantization)
         try self.init(weights: checkpoint.base, config: checkpoint.config,
                       pooler: checkpoint.base.contains("pooler.dense.weight"))
     }

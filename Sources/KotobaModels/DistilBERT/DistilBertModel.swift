@@ -73,8 +73,8 @@ public struct DistilBertModel: Sendable {
     }
 
     /// Loads a bare encoder from `directory`, from either a bare or a head-model checkpoint.
-    public init(directory: URL) throws(ModelError) {
-        let checkpoint = try DistilBertCheckpoint(directory: directory)
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
+        let checkpoint = try DistilBertCheckpoint(directory: directory, quantization: quantization)
         try self.init(weights: checkpoint.base, config: checkpoint.config)
     }
 
@@ -99,9 +99,9 @@ struct DistilBertCheckpoint {
     let base: WeightStore
     let path: String
 
-    init(directory: URL) throws(ModelError) {
+    init(directory: URL, quantization: Quantization) throws(ModelError) {
         config = try DistilBertConfig.load(directory: directory)
-        weights = try WeightStore(directory: directory)
+        weights = try WeightStore(directory: directory, quantization: quantization)
         base = weights.baseModel("distilbert", probe: "embeddings.word_embeddings.weight")
         path = directory.path
     }

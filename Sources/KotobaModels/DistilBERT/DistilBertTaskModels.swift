@@ -17,11 +17,11 @@ public struct DistilBertForMaskedLM: Sendable {
     public let vocabProjector: Linear
 
     /// Loads the model in `directory`.
-    public init(directory: URL) throws(ModelError) {
-        let checkpoint = try DistilBertCheckpoint(directory: directory)
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
+        let checkpoint = try DistilBertCheckpoint(directory: directory, quantization: quantization)
         let (config, weights) = (checkpoint.config, checkpoint.weights)
         distilbert = try DistilBertModel(weights: checkpoint.base, config: config)
-        vocabTransform = try weights.linear("vocab_transform", in: config.dim, out: config.dim)
+        vocabTransform = try weights.linear("vocab_transform", in: config.dim, out: config.dim, quantize: false)
         activation = config.activation
         vocabLayerNorm = try weights.layerNorm("vocab_layer_norm", width: config.dim, epsilon: config.layerNormEps)
         let projector = weights.scoped("vocab_projector")
@@ -66,14 +66,14 @@ public struct DistilBertForSequenceClassification: Sendable {
     public let labels: ClassificationLabels
 
     /// Loads the model in `directory`.
-    public init(directory: URL) throws(ModelError) {
-        let checkpoint = try DistilBertCheckpoint(directory: directory)
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
+        let checkpoint = try DistilBertCheckpoint(directory: directory, quantization: quantization)
         let (config, weights) = (checkpoint.config, checkpoint.weights)
         distilbert = try DistilBertModel(weights: checkpoint.base, config: config)
-        preClassifier = try weights.linear("pre_classifier", in: config.dim, out: config.dim)
+        preClassifier = try weights.linear("pre_classifier", in: config.dim, out: config.dim, quantize: false)
         var count = config.id2label?.count ?? 0
         if config.id2label == nil { count = try weights.tensor("classifier.bias").count }
-        classifier = try weights.linear("classifier", in: config.dim, out: count)
+        classifier = try weights.linear("classifier", in: config.dim, out: count, quantize: false)
         labels = try ClassificationLabels(id2label: config.id2label, problemType: config.problemType, count: count,
                                           path: checkpoint.path + "/config.json")
     }

@@ -16,6 +16,9 @@ public struct Linear: Sendable {
     /// `W` as IEEE half bit patterns when every value is exactly one (a checkpoint stored in F16): a few rows (one
     /// short request) stream these, half the bytes for the same results.
     let halfWeight: HalfWeights?
+    /// `W` quantized to int8 per output channel (a model loaded with `Quantization.int8`); when set, the layer
+    /// keeps neither float nor half weights and every product is an int8 one.
+    let int8Weight: Int8Weights?
 
     /// A layer over float parameters (kept as given, shared with whoever else holds them, such as a tied embedding).
     public init(weight: Tensor, bias: Tensor?) {
@@ -24,6 +27,7 @@ public struct Linear: Sendable {
         (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         floatWeight = weight.storage
         halfWeight = SkinnyLinear.exactHalves(weight.storage).map(HalfWeights.init)
+        int8Weight = nil
     }
 
     /// A layer over F16 weights, `halves` `[out, in]` as bit patterns, with no float copy.
@@ -33,11 +37,35 @@ public struct Linear: Sendable {
         (self.outFeatures, self.inFeatures) = (outFeatures, inFeatures)
         floatWeight = nil
         halfWeight = halves
+        int8Weight = nil
     }
+
+    private init(int8: Int8Weights, bias: Tensor?) {
+        self.bias = bias
+        (outFeatures, inFeatures) = (int8.outFeatures, int8.inFeatures)
+        floatWeight = nil
+        halfWeight = nil
+        int8Weight = int8
+    }
+
+    /// This layer with its weights held as `quantization` says: itself for `.none`, an int8-only copy for
+    /// `.int8` (quantized from the float or half values, which the copy no longer holds).
+    public func quantized(_ quantization: Quantization) -> Linear {
+        guard quantization == .int8, int8Weight == nil else { return self }
+        let floats = floatWeight ?? halfWeight?.floats ?? []
+        let int8 = floats.withUnsafeBufferPointer {
+            Int8Weights(weight: $0, outFeatures: outFeatures, inFeatures: inFeatures)
+        }
+        return Linear(int8: int8, bias: bias)
+    }
+
+    /// How the weights are held.
+    public var quantization: Quantization { int8Weight == nil ? .none : .int8 }
 
     /// `[out, in]` as floats (converted from the halves for a layer that keeps only those).
     public var weight: Tensor {
-        Tensor(uncheckedShape: [outFeatures, inFeatures], storage: floatWeight ?? halfWeight?.floats ?? [])
+        Tensor(uncheckedShape: [outFeatures, inFeatures],
+               storage: floatWeight ?? halfWeight?.floats ?? int8Weight?.dequantized ?? [])
     }
 
     /// `[..., in]` → `[..., out]`.
@@ -69,9 +97,15 @@ public struct Linear: Sendable {
     }
 
     /// Projections that read the same input (q, k, v) stacked into one, so they cost one product; every part
-    /// needs the same input width and a bias. Halves-only parts stack into a halves-only layer.
+    /// needs the same input width and a bias. Halves-only parts stack into a halves-only layer; int8 parts into an
+    /// int8 layer (per-channel scales make that the same as quantizing the stack, which is the cheaper order).
     public init(stacking parts: [Linear]) {
         precondition(!parts.isEmpty && parts.allSatisfy { $0.inFeatures == parts[0].inFeatures && $0.bias != nil })
+        if parts.contains(where: { $0.int8Weight != nil }) {
+            let stacked = Linear(stacking: parts.map { Linear(weight: $0.weight, bias: $0.bias) })
+            self = stacked.quantized(.int8)
+            return
+        }
         outFeatures = parts.reduce(0) { $0 + $1.outFeatures }
         inFeatures = parts[0].inFeatures
         bias = Tensor(uncheckedShape: [outFeatures], storage: ContiguousArray(parts.compactMap(\.bias?.storage).joined()))
@@ -79,6 +113,7 @@ public struct Linear: Sendable {
         halfWeight = halves.count == parts.count ? HalfWeights(ContiguousArray(halves.map(\.array).joined())) : nil
         floatWeight = halfWeight != nil && parts.allSatisfy { $0.floatWeight == nil }
             ? nil : ContiguousArray(parts.map(\.weight.storage).joined())
+        int8Weight = nil
     }
 
     /// `y[rows, out] = x[rows, in] · Wᵀ + b` on caller buffers, `x` rows `ldx` apart: the in-place form for a
@@ -86,6 +121,10 @@ public struct Linear: Sendable {
     public func apply(_ x: UnsafePointer<Float>, rows: Int, ldx: Int? = nil, into y: UnsafeMutablePointer<Float>) {
         guard rows > 0 else { return }
         let (inFeatures, outFeatures) = (self.inFeatures, self.outFeatures)
+        if let int8Weight {
+            withBias { bias in int8Weight.apply(x, rows: rows, ldx: ldx ?? inFeatures, bias: bias, into: y) }
+            return
+        }
         if ldx == nil || ldx == inFeatures, SkinnyLinear.suits(rows: rows, inFeatures: inFeatures) {
             // A few rows (decoding steps of a few beams): the kernel that reads the weights in place.
             let input = UnsafeBufferPointer(start: x, count: rows * inFeatures)
@@ -147,8 +186,16 @@ public struct Linear: Sendable {
 }
 
 extension WeightStore {
-    /// The `nn.Linear` at `name` (`name.weight` `[out, in]`, and `name.bias` `[out]` unless `bias` is false).
-    public func linear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true) throws(ModelError) -> Linear {
+    /// The `nn.Linear` at `name` (`name.weight` `[out, in]`, and `name.bias` `[out]` unless `bias` is false),
+    /// quantized as the store's `quantization` says unless `quantize` is false (heads that run on a few rows and
+    /// set the output scores keep full precision; projections to be stacked are quantized after stacking).
+    public func linear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true,
+                       quantize: Bool = true) throws(ModelError) -> Linear {
+        let layer = try fullPrecisionLinear(name, in: inFeatures, out: outFeatures, bias: bias)
+        return quantize ? layer.quantized(quantization) : layer
+    }
+
+    private func fullPrecisionLinear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool) throws(ModelError) -> Linear {
         let scope = scoped(name)
         // The weight first, so a shape error names it rather than the bias.
         let halves = try scope.halves("weight", shape: [outFeatures, inFeatures])

@@ -48,27 +48,28 @@ public protocol SentenceEncoder: Sendable {
 /// Loads the model in a directory behind the capability a task needs, through `ModelRegistry`.
 public enum EncoderModels {
     /// A masked-LM model: `BertForMaskedLM`, `BertForPreTraining` or `DistilBertForMaskedLM`.
-    public static func maskedLanguageModel(directory: URL) throws(ModelError) -> any MaskedLanguageModel {
-        try load(directory, .fillMask)
+    public static func maskedLanguageModel(directory: URL, quantization: Quantization = .none) throws(ModelError) -> any MaskedLanguageModel {
+        try load(directory, .fillMask, quantization)
     }
 
     /// A sequence classifier: `BertForSequenceClassification` or `DistilBertForSequenceClassification`.
-    public static func sequenceClassifier(directory: URL) throws(ModelError) -> any SequenceClassifier {
-        try load(directory, .textClassification)
+    public static func sequenceClassifier(directory: URL, quantization: Quantization = .none) throws(ModelError) -> any SequenceClassifier {
+        try load(directory, .textClassification, quantization)
     }
 
     /// A next-sentence predictor: `BertForNextSentencePrediction` or `BertForPreTraining`.
-    public static func nextSentencePredictor(directory: URL) throws(ModelError) -> any NextSentencePredictor {
-        try load(directory, .nextSentence)
+    public static func nextSentencePredictor(directory: URL, quantization: Quantization = .none) throws(ModelError) -> any NextSentencePredictor {
+        try load(directory, .nextSentence, quantization)
     }
 
     /// The bare encoder of any BERT or DistilBERT checkpoint (a head model's heads are not read).
-    public static func sentenceEncoder(directory: URL) throws(ModelError) -> any SentenceEncoder {
-        try load(directory, .featureExtraction)
+    public static func sentenceEncoder(directory: URL, quantization: Quantization = .none) throws(ModelError) -> any SentenceEncoder {
+        try load(directory, .featureExtraction, quantization)
     }
 
-    private static func load<Model>(_ directory: URL, _ capability: ModelCapability) throws(ModelError) -> Model {
-        let loaded = try ModelRegistry.load(directory, for: capability)
+    private static func load<Model>(_ directory: URL, _ capability: ModelCapability,
+                                    _ quantization: Quantization) throws(ModelError) -> Model {
+        let loaded = try ModelRegistry.load(directory, for: capability, quantization: quantization)
         guard let model = loaded as? Model else {
             // A registry line whose loader does not give its capability's protocol: ours, and a test catches it.
             throw .invalidInput("\(type(of: loaded)) does not implement \(capability.rawValue)")

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTensor
 
 /// A model class Kotoba implements, named as transformers names it in `config.json`'s `architectures`
 /// (`KotobaSeq2SeqModel` for Kotoba's own recurrent format, whose configs name no class).
@@ -39,7 +40,7 @@ public enum ModelCapability: String, Sendable, CaseIterable {
 /// One architecture Kotoba reads: its `model_type`, and the loader of each capability it offers.
 public struct RegisteredArchitecture: Sendable {
     /// Untyped so the table's closures stay one-liners; every loader throws only `ModelError`.
-    public typealias Load = @Sendable (URL) throws -> any Sendable
+    public typealias Load = @Sendable (URL, Quantization) throws -> any Sendable
 
     public let architecture: ModelArchitecture
     public let modelType: String
@@ -65,26 +66,26 @@ public struct RegisteredArchitecture: Sendable {
 public enum ModelRegistry {
     /// Every architecture, in the order error messages list them.
     public static let architectures: [RegisteredArchitecture] = [
-        .init(.bertModel, "bert", familyDefault: true, [.featureExtraction: { try BertModel(directory: $0) }]),
-        .init(.bertForMaskedLM, "bert", [.fillMask: { try BertForMaskedLM(directory: $0) },
-                                         .featureExtraction: { try BertModel(directory: $0) }]),
-        .init(.bertForPreTraining, "bert", [.fillMask: { try BertForPreTraining(directory: $0) },
-                                            .nextSentence: { try BertForPreTraining(directory: $0) },
-                                            .featureExtraction: { try BertModel(directory: $0) }]),
-        .init(.bertForNextSentencePrediction, "bert", [.nextSentence: { try BertForNextSentencePrediction(directory: $0) },
-                                                       .featureExtraction: { try BertModel(directory: $0) }]),
-        .init(.bertForSequenceClassification, "bert", [.textClassification: { try BertForSequenceClassification(directory: $0) },
-                                                       .featureExtraction: { try BertModel(directory: $0) }]),
-        .init(.distilBertModel, "distilbert", familyDefault: true, [.featureExtraction: { try DistilBertModel(directory: $0) }]),
-        .init(.distilBertForMaskedLM, "distilbert", [.fillMask: { try DistilBertForMaskedLM(directory: $0) },
-                                                     .featureExtraction: { try DistilBertModel(directory: $0) }]),
+        .init(.bertModel, "bert", familyDefault: true, [.featureExtraction: { try BertModel(directory: $0, quantization: $1) }]),
+        .init(.bertForMaskedLM, "bert", [.fillMask: { try BertForMaskedLM(directory: $0, quantization: $1) },
+                                         .featureExtraction: { try BertModel(directory: $0, quantization: $1) }]),
+        .init(.bertForPreTraining, "bert", [.fillMask: { try BertForPreTraining(directory: $0, quantization: $1) },
+                                            .nextSentence: { try BertForPreTraining(directory: $0, quantization: $1) },
+                                            .featureExtraction: { try BertModel(directory: $0, quantization: $1) }]),
+        .init(.bertForNextSentencePrediction, "bert", [.nextSentence: { try BertForNextSentencePrediction(directory: $0, quantization: $1) },
+                                                       .featureExtraction: { try BertModel(directory: $0, quantization: $1) }]),
+        .init(.bertForSequenceClassification, "bert", [.textClassification: { try BertForSequenceClassification(directory: $0, quantization: $1) },
+                                                       .featureExtraction: { try BertModel(directory: $0, quantization: $1) }]),
+        .init(.distilBertModel, "distilbert", familyDefault: true, [.featureExtraction: { try DistilBertModel(directory: $0, quantization: $1) }]),
+        .init(.distilBertForMaskedLM, "distilbert", [.fillMask: { try DistilBertForMaskedLM(directory: $0, quantization: $1) },
+                                                     .featureExtraction: { try DistilBertModel(directory: $0, quantization: $1) }]),
         .init(.distilBertForSequenceClassification, "distilbert", [
-            .textClassification: { try DistilBertForSequenceClassification(directory: $0) },
-            .featureExtraction: { try DistilBertModel(directory: $0) }]),
-        .init(.marianMTModel, "marian", familyDefault: true, [.translation: { try MarianMTModel(directory: $0) }]),
+            .textClassification: { try DistilBertForSequenceClassification(directory: $0, quantization: $1) },
+            .featureExtraction: { try DistilBertModel(directory: $0, quantization: $1) }]),
+        .init(.marianMTModel, "marian", familyDefault: true, [.translation: { try MarianMTModel(directory: $0, quantization: $1) }]),
         .init(.kotobaSeq2SeqModel, Seq2SeqConfig.modelType, familyDefault: true,
-              [.translation: { try Seq2SeqModel.load(directory: $0) }]),
-        .init(.word2vec, "word2vec", familyDefault: true, [.wordVectors: { try WordVectors.load(directory: $0) }]),
+              [.translation: { try Seq2SeqModel.load(directory: $0, quantization: $1) }]),
+        .init(.word2vec, "word2vec", familyDefault: true, [.wordVectors: { _ = $1; return try WordVectors.load(directory: $0) }]),
     ]
 
     /// The two fields every transformers config carries that say which class wrote it.
@@ -111,14 +112,16 @@ public enum ModelRegistry {
 
     /// The model in `directory` as its class for `capability`; an architecture that does not offer it is
     /// `ModelError.unsupportedArchitecture` listing those that do.
-    public static func load(_ directory: URL, for capability: ModelCapability) throws(ModelError) -> any Sendable {
+    /// `quantization` applies to the linear layers of the architectures that have them (word vectors ignore it).
+    public static func load(_ directory: URL, for capability: ModelCapability,
+                            quantization: Quantization = .none) throws(ModelError) -> any Sendable {
         let found = entry(for: try architecture(of: directory))
         guard let load = found.loaders.first(where: { $0.key == capability })?.value else {
             throw .unsupportedArchitecture(name: found.architecture.rawValue,
                                            supported: architectures(serving: capability))
         }
         do {
-            return try load(directory)
+            return try load(directory, quantization)
         } catch let error as ModelError {
             throw error
         } catch {

@@ -15,8 +15,9 @@ public struct WeightStore: Sendable {
         /// Tensors held in memory instead of files (benchmarks, tests); looked up before `files`.
         let memory: [String: Tensor]
         let description: String
+        let quantization: Quantization
 
-        init(files: [SafeTensorsFile], memory: [String: Tensor] = [:], description: String) {
+        init(files: [SafeTensorsFile], memory: [String: Tensor] = [:], description: String, quantization: Quantization) {
             self.files = files
             var location: [String: Int] = [:]
             for (i, file) in files.enumerated() {
@@ -26,6 +27,7 @@ public struct WeightStore: Sendable {
             self.location = location
             self.memory = memory
             self.description = description
+            self.quantization = quantization
         }
     }
 
@@ -33,36 +35,40 @@ public struct WeightStore: Sendable {
     /// The dotted prefix every requested name is read under (empty at the root).
     public let prefix: String
 
+    /// How `linear` hands out the layers of this checkpoint.
+    public var quantization: Quantization { files.quantization }
+
     /// A store over the given safetensors files (for a sharded checkpoint, all its shards).
-    public init(paths: [String]) throws(ModelError) {
+    public init(paths: [String], quantization: Quantization = .none) throws(ModelError) {
         var opened: [SafeTensorsFile] = []
         for path in paths {
             do { opened.append(try SafeTensorsFile(path: path)) } catch { throw ModelError(error) }
         }
-        files = Files(files: opened, description: paths.count == 1 ? paths[0] : paths.joined(separator: ", "))
+        files = Files(files: opened, description: paths.count == 1 ? paths[0] : paths.joined(separator: ", "),
+                      quantization: quantization)
         prefix = ""
     }
 
     /// A store over tensors already in memory (random weights for a benchmark, hand-built ones in a test).
-    public init(tensors: [String: Tensor], description: String = "<memory>") {
-        files = Files(files: [], memory: tensors, description: description)
+    public init(tensors: [String: Tensor], description: String = "<memory>", quantization: Quantization = .none) {
+        files = Files(files: [], memory: tensors, description: description, quantization: quantization)
         prefix = ""
     }
 
     /// The weights of a Hugging Face model directory: `model.safetensors`, or the shards that
     /// `model.safetensors.index.json` lists in its `weight_map`.
-    public init(directory: URL) throws(ModelError) {
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
         let single = directory.appendingPathComponent("model.safetensors")
         let index = directory.appendingPathComponent("model.safetensors.index.json")
         if FileManager.default.fileExists(atPath: single.path) {
-            try self.init(paths: [single.path])
+            try self.init(paths: [single.path], quantization: quantization)
         } else if FileManager.default.fileExists(atPath: index.path) {
             let map = try ConfigFile.decode(ShardIndex.self, from: index)
             let shards = Array(Set(map.weightMap.values)).sorted()
             for shard in shards where shard.contains("/") || shard.hasPrefix(".") {
                 throw .invalidConfig(path: index.path, field: "weight_map", reason: "names a file outside the model: \(shard)")
             }
-            try self.init(paths: shards.map { directory.appendingPathComponent($0).path })
+            try self.init(paths: shards.map { directory.appendingPathComponent($0).path }, quantization: quantization)
         } else {
             throw .unreadableFile(path: single.path, reason: "no model.safetensors or model.safetensors.index.json")
         }

@@ -19,11 +19,12 @@ struct MarianAttention: Sendable {
     var scaling: Float { 1 / Float(headSize).squareRoot() }
 
     init(_ weights: WeightStore, hidden: Int, heads: Int, cross: Bool) throws(ModelError) {
-        let q = try weights.linear("q_proj", in: hidden, out: hidden)
-        let k = try weights.linear("k_proj", in: hidden, out: hidden)
-        let v = try weights.linear("v_proj", in: hidden, out: hidden)
-        query = cross ? q : Linear(stacking: [q, k, v])
-        keyValue = cross ? Linear(stacking: [k, v]) : nil
+        // Read at full precision and quantized once stacked (per-channel scales: the same codes, one pass).
+        let q = try weights.linear("q_proj", in: hidden, out: hidden, quantize: false)
+        let k = try weights.linear("k_proj", in: hidden, out: hidden, quantize: false)
+        let v = try weights.linear("v_proj", in: hidden, out: hidden, quantize: false)
+        query = (cross ? q : Linear(stacking: [q, k, v])).quantized(weights.quantization)
+        keyValue = cross ? Linear(stacking: [k, v]).quantized(weights.quantization) : nil
         output = try weights.linear("out_proj", in: hidden, out: hidden)
         self.heads = heads
         self.headSize = hidden / heads

@@ -17,11 +17,11 @@ public struct MarianMTModel: Sendable {
     public let decoder: MarianDecoder
 
     /// Loads `config.json`, `generation_config.json` (optional) and `model.safetensors` from a model directory.
-    public init(directory: URL) throws(ModelError) {
+    public init(directory: URL, quantization: Quantization = .none) throws(ModelError) {
         let config = try MarianConfig(contentsOf: directory.appendingPathComponent("config.json"))
         try self.init(config: config,
                       generationConfig: try MarianGenerationConfig(directory: directory, modelConfig: config),
-                      weights: try WeightStore(directory: directory))
+                      weights: try WeightStore(directory: directory, quantization: quantization))
     }
 
     /// Builds the model from already-read configuration and weights.

@@ -25,8 +25,8 @@ public struct Seq2SeqModel: Sendable {
     }
 
     /// Loads `config.json` and `model.safetensors` from a model directory.
-    public static func load(directory: URL) throws(ModelError) -> Seq2SeqModel {
-        try Seq2SeqModel(config: try Seq2SeqConfig.load(directory: directory), weights: try WeightStore(directory: directory))
+    public static func load(directory: URL, quantization: Quantization = .none) throws(ModelError) -> Seq2SeqModel {
+        try Seq2SeqModel(config: try Seq2SeqConfig.load(directory: directory), weights: try WeightStore(directory: directory, quantization: quantization))
     }
 }
 

@@ -72,6 +72,7 @@ extension ModelCatalog {
         let steps = specs.map { spec -> Step in
             guard var old = current.first(where: { $0.spec.name == spec.name }) else { return .load(spec, replacing: nil) }
             guard old.state.isReady, old.spec.path == spec.path, old.spec.task == spec.task,
+                  old.spec.quantization == spec.quantization,
                   old.files.changes(to: ModelFiles(path: spec.path)).isEmpty else {
                 return .load(spec, replacing: old)
             }

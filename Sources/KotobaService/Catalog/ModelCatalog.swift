@@ -116,7 +116,7 @@ package final class ModelCatalog: Sendable {
         logger.info("model loading", metadata: metadata)
         let started = DispatchTime.now()
         do {
-            let model = try loader.load(name: spec.name, task: spec.task, path: spec.path)
+            let model = try loader.load(spec)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             metadata["seconds"] = .stringConvertible((elapsed * 1000).rounded() / 1000)
             metadata["architecture"] = "\(model.metadata.architecture)"

@@ -16,6 +16,8 @@ package struct ModelMetadata: Sendable, Equatable {
     package var dimensions: Int?
     /// Attention heads per layer: with the padded length, what one batch's attention scores cost.
     package var attentionHeads: Int?
+    /// How the linear layers' weights are held (`none`, `int8`), for models that have linear layers.
+    package var quantization: String?
 
     package init(architecture: String, parameterCount: Int? = nil, maxInputTokens: Int? = nil,
                 weightsSHA256: String? = nil, labels: [String]? = nil, vocabularySize: Int? = nil,
@@ -40,5 +42,5 @@ package protocol LoadedModel: Sendable {
 /// Loading runs on the catalogue's background queue, so it may block for as long as reading weights takes;
 /// a thrown error is shown, as its description, in `/readyz` and the logs.
 package protocol ModelLoader: Sendable {
-    func load(name: String, task: String, path: String) throws -> any LoadedModel
+    func load(_ spec: ModelSpec) throws -> any LoadedModel
 }

@@ -1,8 +1,9 @@
 import Foundation
 import KotobaJSON
+import KotobaTasks
 
 extension ModelSpec {
-    private static let fields: Set<String> = ["name", "task", "path", "default"]
+    private static let fields: Set<String> = ["name", "task", "path", "default", "quantization"]
 
     /// Reads the `models` list from the file's array, or from a variable or flag holding the same array as JSON
     /// text; every entry is checked, and names must be unique and defaults at most one per task.
@@ -69,6 +70,17 @@ extension ModelSpec {
             throw ConfigurationError(key: "\(key).default", source: source,
                                      reason: .wrongType(expected: "a boolean", found: other.summary))
         }
-        return ModelSpec(name: try text("name"), task: try text("task"), path: try text("path"), isDefault: isDefault)
+        var quantization = Quantization.none
+        if object["quantization"] != nil {
+            let name = try text("quantization")
+            guard let value = Quantization(rawValue: name) else {
+                let choices = Quantization.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+                throw ConfigurationError(key: "\(key).quantization", source: source,
+                                         reason: .invalid("\"\(name)\" is not \(choices)"))
+            }
+            quantization = value
+        }
+        return ModelSpec(name: try text("name"), task: try text("task"), path: try text("path"), isDefault: isDefault,
+                         quantization: quantization)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KotobaHTTP
+import KotobaTasks
 
 /// One request against one model directory, in this process, for the `kotoba fill-mask|classify|…` commands:
 /// the model loads through the server's own loader (self-check included) and the body takes the endpoint's
@@ -13,13 +14,14 @@ package enum LocalRun {
     }
 
     /// Loads `directory` as a model of `task` and answers `body` (the task endpoint's JSON).
-    package static func run(task: String, directory: String, body: [UInt8]) -> Outcome {
+    package static func run(task: String, directory: String, quantization: Quantization = .none,
+                            body: [UInt8]) -> Outcome {
         let name = URL(fileURLWithPath: directory).lastPathComponent
         guard let loader = ServeRunner.builtInLoaders[task] as? TaskModelLoader else {
             return failure(.modelNotFound("no task named \"\(task)\""))
         }
         let model: any LoadedModel
-        do { model = try loader.load(name: name, task: task, path: directory) } catch {
+        do { model = try loader.load(ModelSpec(name: name, task: task, path: directory, quantization: quantization)) } catch {
             return failure(.modelUnavailable("cannot load \(directory) as \(task): \(error)"))
         }
         do throws(APIError) {

@@ -14,10 +14,10 @@ package enum ServeRunner {
         let inputs = 100_000
         let shared = SharedCheckpoints()
         return [
-            FillMaskModel.task: Loader.selfChecked({ try FillMaskModel(directory: $0, facts: $1, shared: shared) },
+            FillMaskModel.task: Loader.selfChecked({ try FillMaskModel(directory: $0, facts: $1, quantization: $2, shared: shared) },
                                                    TaskRoutes.fillMask(inputs)),
             ClassificationModel.task: Loader.selfChecked(ClassificationModel.init, TaskRoutes.classify(inputs)),
-            NextSentenceModel.task: Loader.selfChecked({ try NextSentenceModel(directory: $0, facts: $1, shared: shared) },
+            NextSentenceModel.task: Loader.selfChecked({ try NextSentenceModel(directory: $0, facts: $1, quantization: $2, shared: shared) },
                                                        TaskRoutes.nextSentence(inputs)),
             EmbeddingModel.task: Loader.selfChecked(EmbeddingModel.init, TaskRoutes.embed(inputs)),
             TranslationModel.task: Loader.selfChecked(TranslationModel.init, TaskRoutes.translate(inputs)),

@@ -9,9 +9,9 @@ struct FillMaskModel: ServedModel {
     let model: FillMaskTask
     let metadata: ModelMetadata
 
-    init(directory: URL, facts: CheckpointFacts, shared: SharedCheckpoints? = nil) throws {
-        model = try FillMaskTask.load(directory: directory, shared: shared)
-        metadata = ModelMetadata(facts, maxInputTokens: model.tokenization.maxLength)
+    init(directory: URL, facts: CheckpointFacts, quantization: Quantization = .none, shared: SharedCheckpoints? = nil) throws {
+        model = try FillMaskTask.load(directory: directory, quantization: quantization, shared: shared)
+        metadata = ModelMetadata(facts, maxInputTokens: model.tokenization.maxLength, quantization: quantization)
     }
 
     var tokenization: TokenizationTask { model.tokenization }
@@ -31,9 +31,10 @@ struct ClassificationModel: ServedModel {
     let model: TextClassificationTask
     let metadata: ModelMetadata
 
-    init(directory: URL, facts: CheckpointFacts) throws {
-        model = try TextClassificationTask.load(directory: directory)
-        metadata = ModelMetadata(facts, maxInputTokens: model.tokenization.maxLength, labels: model.labels)
+    init(directory: URL, facts: CheckpointFacts, quantization: Quantization = .none) throws {
+        model = try TextClassificationTask.load(directory: directory, quantization: quantization)
+        metadata = ModelMetadata(facts, maxInputTokens: model.tokenization.maxLength, labels: model.labels,
+                                 quantization: quantization)
     }
 
     var tokenization: TokenizationTask { model.tokenization }
@@ -56,9 +57,10 @@ struct NextSentenceModel: ServedModel {
     let model: NextSentenceTask
     let metadata: ModelMetadata
 
-    init(directory: URL, facts: CheckpointFacts, shared: SharedCheckpoints? = nil) throws {
-        model = try NextSentenceTask.load(directory: directory, shared: shared)
-        metadata = ModelMetadata(facts, maxInputTokens: model.tokenization.maxLength, labels: Self.labels)
+    init(directory: URL, facts: CheckpointFacts, quantization: Quantization = .none, shared: SharedCheckpoints? = nil) throws {
+        model = try NextSentenceTask.load(directory: directory, quantization: quantization, shared: shared)
+        metadata = ModelMetadata(facts, maxInputTokens: model.tokenization.maxLength, labels: Self.labels,
+                                 quantization: quantization)
     }
 
     var tokenization: TokenizationTask { model.tokenization }
@@ -76,9 +78,9 @@ struct EmbeddingModel: ServedModel {
     let model: SentenceEmbeddingTask
     let metadata: ModelMetadata
 
-    init(directory: URL, facts: CheckpointFacts) throws {
-        model = try SentenceEmbeddingTask.load(directory: directory)
-        metadata = ModelMetadata(facts, maxInputTokens: model.tokenization.maxLength)
+    init(directory: URL, facts: CheckpointFacts, quantization: Quantization = .none) throws {
+        model = try SentenceEmbeddingTask.load(directory: directory, quantization: quantization)
+        metadata = ModelMetadata(facts, maxInputTokens: model.tokenization.maxLength, quantization: quantization)
     }
 
     var tokenization: TokenizationTask { model.tokenization }

@@ -69,22 +69,22 @@ struct ResultCountMismatch: Error, CustomStringConvertible {
 /// A loader for one task: reads the checkpoint's facts, then builds the served model; it can also answer one
 /// request body against a model it loaded, as the task's endpoint would (for the command-line task commands).
 struct TaskModelLoader: ModelLoader {
-    let build: @Sendable (URL, CheckpointFacts) throws -> any LoadedModel
+    let build: @Sendable (URL, CheckpointFacts, Quantization) throws -> any LoadedModel
     let respond: @Sendable (_ body: [UInt8], _ model: any LoadedModel, _ name: String) throws(APIError) -> [UInt8]
 
-    func load(name: String, task: String, path: String) throws -> any LoadedModel {
-        let directory = URL(fileURLWithPath: path)
-        return try build(directory, try CheckpointFacts.read(directory: directory))
+    func load(_ spec: ModelSpec) throws -> any LoadedModel {
+        let directory = URL(fileURLWithPath: spec.path)
+        return try build(directory, try CheckpointFacts.read(directory: directory), spec.quantization)
     }
 }
 
 extension TaskModelLoader {
     /// Loads a model with `make`, then runs the directory's golden self-check through the endpoint's own `call`.
     static func selfChecked<Model: ServedModel, Parsed: Sendable>(
-        _ make: @escaping @Sendable (URL, CheckpointFacts) throws -> Model, _ call: TaskCall<Model, Parsed>
+        _ make: @escaping @Sendable (URL, CheckpointFacts, Quantization) throws -> Model, _ call: TaskCall<Model, Parsed>
     ) -> TaskModelLoader {
-        TaskModelLoader(build: { directory, facts in
-            let model = try make(directory, facts)
+        TaskModelLoader(build: { directory, facts, quantization in
+            let model = try make(directory, facts, quantization)
             try GoldenCheck.run(call, model: model, directory: directory)
             return model
         }, respond: { body, loaded, name throws(APIError) in
@@ -95,9 +95,10 @@ extension TaskModelLoader {
 }
 
 extension ModelMetadata {
-    init(_ facts: CheckpointFacts, maxInputTokens: Int, labels: [String]? = nil) {
+    init(_ facts: CheckpointFacts, maxInputTokens: Int, labels: [String]? = nil, quantization: Quantization) {
         self.init(architecture: facts.architecture, parameterCount: facts.parameterCount,
                   maxInputTokens: maxInputTokens, weightsSHA256: facts.weightsSHA256, labels: labels)
         attentionHeads = facts.attentionHeads
+        self.quantization = quantization.rawValue
     }
 }

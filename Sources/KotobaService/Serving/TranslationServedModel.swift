@@ -9,9 +9,9 @@ struct TranslationModel: ServedModel {
     let model: TranslationTask
     let metadata: ModelMetadata
 
-    init(directory: URL, facts: CheckpointFacts) throws {
-        model = try TranslationTask.load(directory: directory)
-        metadata = ModelMetadata(facts, maxInputTokens: model.maxInputTokens)
+    init(directory: URL, facts: CheckpointFacts, quantization: Quantization = .none) throws {
+        model = try TranslationTask.load(directory: directory, quantization: quantization)
+        metadata = ModelMetadata(facts, maxInputTokens: model.maxInputTokens, quantization: quantization)
     }
 
     func runBatch(_ items: [Item], isCancelled: @escaping @Sendable (Int) -> Bool) -> [Result<TranslationResult, any Error>] {

@@ -30,7 +30,9 @@ struct WordVectorsModel: ServedModel {
     let model: WordVectorsTask
     let metadata: ModelMetadata
 
-    init(directory: URL, facts: CheckpointFacts) throws {
+    init(directory: URL, facts: CheckpointFacts, quantization: Quantization = .none) throws {
+        // Vectors have no linear layers: asking to quantize them is a configuration mistake worth naming.
+        guard quantization == .none else { throw WordVectorsQuantizationRefused() }
         model = try WordVectorsTask.load(directory: directory)
         metadata = ModelMetadata(architecture: facts.architecture, parameterCount: facts.parameterCount,
                                  weightsSHA256: facts.weightsSHA256, vocabularySize: model.vocabularySize,
@@ -55,4 +57,9 @@ struct WordVectorsModel: ServedModel {
         }
         return results
     }
+}
+
+/// `"quantization"` on a word-vectors entry, which has no linear layers to quantize.
+struct WordVectorsQuantizationRefused: Error, CustomStringConvertible {
+    var description: String { "word vectors have no linear layers to quantize; remove \"quantization\" from this entry" }
 }

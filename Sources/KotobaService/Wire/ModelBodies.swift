@@ -20,9 +20,10 @@ struct ModelBody: Encodable {
     var labels: [String]?
     var vocabularySize: Int?
     var dimensions: Int?
+    var quantization: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, task, architecture, parameters, labels, dimensions
+        case id, object, task, architecture, parameters, labels, dimensions, quantization
         case vocabularySize = "vocab_size"
         case ownedBy = "owned_by"
         case isDefault = "default"
@@ -41,5 +42,6 @@ struct ModelBody: Encodable {
         labels = metadata.labels
         vocabularySize = metadata.vocabularySize
         dimensions = metadata.dimensions
+        quantization = metadata.quantization
     }
 }

@@ -1,5 +1,9 @@
 import KotobaTensor
 
+/// How a model keeps its linear layers' weights (`none`, or `int8` quantized at load), re-exported so the
+/// service can configure it without importing the tensor module.
+public typealias Quantization = KotobaTensor.Quantization
+
 /// What the last bits of this process's results depend on: the pointwise kernels' build (`KOTOBA_CPU`) and
 /// OpenBLAS's core type (`OPENBLAS_CORETYPE`). The service logs both and labels `kotoba_build_info` with them.
 package enum ComputeEnvironment {

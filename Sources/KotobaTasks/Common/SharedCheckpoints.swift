@@ -8,6 +8,7 @@ import KotobaModels
 /// buffer. Loads are serialised, so two loaders starting on the same directory still read it once.
 package final class SharedCheckpoints: @unchecked Sendable {
     private let lock = NSLock()
+    /// By resolved directory and quantization: an int8 and a float entry on one folder are two models.
     private var preTraining: [String: BertForPreTraining] = [:]
 
     /// An empty cache.
@@ -22,13 +23,13 @@ package final class SharedCheckpoints: @unchecked Sendable {
 
     /// The `BertForPreTraining` in `directory`, loaded on first use; nil when the directory holds another
     /// architecture (its task then loads it on its own).
-    func bertForPreTraining(directory: URL) throws(ModelError) -> BertForPreTraining? {
+    func bertForPreTraining(directory: URL, quantization: Quantization) throws(ModelError) -> BertForPreTraining? {
         guard try ModelRegistry.architecture(of: directory) == .bertForPreTraining else { return nil }
-        let key = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let key = directory.standardizedFileURL.resolvingSymlinksInPath().path + "\u{0}" + quantization.rawValue
         lock.lock()
         defer { lock.unlock() }
         if let model = preTraining[key] { return model }
-        let model = try BertForPreTraining(directory: directory)
+        let model = try BertForPreTraining(directory: directory, quantization: quantization)
         preTraining[key] = model
         return model
     }

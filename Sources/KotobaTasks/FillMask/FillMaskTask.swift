@@ -58,13 +58,14 @@ package struct FillMaskTask: Sendable {
     let maskId: Int
 
     /// Loads the model and tokenizer in `directory`; a pre-training checkpoint is taken from `shared` if given.
-    package static func load(directory: URL, shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> FillMaskTask {
+    package static func load(directory: URL, quantization: Quantization = .none,
+                             shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> FillMaskTask {
         let model: any MaskedLanguageModel
         do throws(ModelError) {
-            if let cached = try shared?.bertForPreTraining(directory: directory) {
+            if let cached = try shared?.bertForPreTraining(directory: directory, quantization: quantization) {
                 model = cached
             } else {
-                model = try EncoderModels.maskedLanguageModel(directory: directory)
+                model = try EncoderModels.maskedLanguageModel(directory: directory, quantization: quantization)
             }
         } catch { throw .model(error) }
         let encoder = try BatchEncoder(directory: directory, limits: model.limits)

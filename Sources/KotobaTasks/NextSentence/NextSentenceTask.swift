@@ -36,13 +36,14 @@ package struct NextSentenceTask: Sendable {
     let encoder: BatchEncoder
 
     /// Loads the model and tokenizer in `directory`; a pre-training checkpoint is taken from `shared` if given.
-    package static func load(directory: URL, shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> NextSentenceTask {
+    package static func load(directory: URL, quantization: Quantization = .none,
+                             shared: SharedCheckpoints? = nil) throws(TaskLoadError) -> NextSentenceTask {
         let model: any NextSentencePredictor
         do throws(ModelError) {
-            if let cached = try shared?.bertForPreTraining(directory: directory) {
+            if let cached = try shared?.bertForPreTraining(directory: directory, quantization: quantization) {
                 model = cached
             } else {
-                model = try EncoderModels.nextSentencePredictor(directory: directory)
+                model = try EncoderModels.nextSentencePredictor(directory: directory, quantization: quantization)
             }
         } catch { throw .model(error) }
         return NextSentenceTask(model: model, encoder: try BatchEncoder(directory: directory, limits: model.limits))

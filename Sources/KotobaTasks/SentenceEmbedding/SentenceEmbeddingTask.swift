@@ -22,10 +22,10 @@ package struct SentenceEmbeddingTask: Sendable {
     package let normalize: Bool
 
     /// Loads the encoder, tokenizer and sentence-transformers modules in `directory`.
-    package static func load(directory: URL) throws(TaskLoadError) -> SentenceEmbeddingTask {
+    package static func load(directory: URL, quantization: Quantization = .none) throws(TaskLoadError) -> SentenceEmbeddingTask {
         let layout = try SentenceTransformersLayout.read(directory: directory)
         let model: any SentenceEncoder
-        do { model = try EncoderModels.sentenceEncoder(directory: directory) } catch { throw .model(error) }
+        do { model = try EncoderModels.sentenceEncoder(directory: directory, quantization: quantization) } catch { throw .model(error) }
         let encoder = try BatchEncoder(directory: directory, limits: model.limits, maxLength: layout.maxSequenceLength)
         return SentenceEmbeddingTask(model: model, encoder: encoder, pooling: layout.pooling, normalize: layout.normalize)
     }

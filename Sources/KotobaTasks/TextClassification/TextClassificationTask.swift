@@ -58,9 +58,9 @@ package struct TextClassificationTask: Sendable {
     let encoder: BatchEncoder
 
     /// Loads the model and tokenizer in `directory`.
-    package static func load(directory: URL) throws(TaskLoadError) -> TextClassificationTask {
+    package static func load(directory: URL, quantization: Quantization = .none) throws(TaskLoadError) -> TextClassificationTask {
         let model: any SequenceClassifier
-        do { model = try EncoderModels.sequenceClassifier(directory: directory) } catch { throw .model(error) }
+        do { model = try EncoderModels.sequenceClassifier(directory: directory, quantization: quantization) } catch { throw .model(error) }
         return TextClassificationTask(model: model, encoder: try BatchEncoder(directory: directory, limits: model.limits))
     }
 

@@ -86,9 +86,9 @@ package struct TranslationTask: Sendable {
     package static let recurrentMaxInputTokens = 1024
 
     /// Loads the model (whichever translation architecture `ModelRegistry` finds) and its tokenizers.
-    public static func load(directory: URL) throws(TaskLoadError) -> TranslationTask {
+    public static func load(directory: URL, quantization: Quantization = .none) throws(TaskLoadError) -> TranslationTask {
         let loaded: any Sendable
-        do { loaded = try ModelRegistry.load(directory, for: .translation) } catch { throw .model(error) }
+        do { loaded = try ModelRegistry.load(directory, for: .translation, quantization: quantization) } catch { throw .model(error) }
         switch loaded {
         case let model as Seq2SeqModel:
             let source: Tokenizer, target: Tokenizer

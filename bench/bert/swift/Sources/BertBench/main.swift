@@ -2,6 +2,7 @@
 // same process. Prints one JSON object; bench.py runs it next to PyTorch and prints the comparison.
 //
 //   swift run -c release --package-path bench/bert/swift BertBench --threads 2 --batch 1 --batch 8 --seq 128
+//   ... --quantization int8     (linear layers quantized at load, as `"quantization": "int8"` does in the server)
 import Foundation
 import KotobaModels
 import KotobaTensor
@@ -12,12 +13,17 @@ struct Options {
     var sequence = 128
     var repeats = 3
     var layers = 12
+    var quantization = Quantization.none
 }
 
 func parse() -> Options {
     var options = Options()
     var arguments = CommandLine.arguments.dropFirst().makeIterator()
     while let flag = arguments.next() {
+        if flag == "--quantization" {
+            options.quantization = arguments.next().flatMap(Quantization.init(rawValue:)) ?? .none
+            continue
+        }
         guard let value = arguments.next().flatMap(Int.init) else { break }
         switch flag {
         case "--threads": options.threads = value
@@ -122,7 +128,7 @@ func sgemmPeak() -> (wall: Double, cpu: Double) {
 let options = parse()
 BLAS.threadCount = options.threads
 let config = BertConfig(numHiddenLayers: options.layers)
-let model = try BertModel(weights: WeightStore(tensors: try randomWeights(config)), config: config, pooler: true)
+let model = try BertModel(weights: WeightStore(tensors: try randomWeights(config), quantization: options.quantization), config: config, pooler: true)
 var results: [[String: Double]] = []
 let peak = sgemmPeak()
 for batchSize in options.batches {
@@ -143,7 +149,7 @@ for batchSize in options.batches {
                     "tokens_per_second": Double(batchSize * options.sequence) / best, "gflops": work / best / 1e9,
                     "cpu_gflops": work / bestCPU / 1e9])
 }
-let report: [String: Any] = ["threads": options.threads, "sequence": options.sequence, "layers": options.layers,
+let report: [String: Any] = ["threads": options.threads, "quantization": options.quantization.rawValue, "sequence": options.sequence, "layers": options.layers,
                              "sgemm_peak_gflops": peak.wall,
                              "sgemm_peak_cpu_gflops": peak.cpu, "runs": results]
 let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])

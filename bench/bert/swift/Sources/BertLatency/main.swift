@@ -13,6 +13,7 @@ struct Options {
     var repeats = 200
     var head = "classify"
     var batch = 1
+    var quantization = Quantization.none
 }
 
 func parse() -> Options {
@@ -27,6 +28,7 @@ func parse() -> Options {
         case "--repeats": options.repeats = Int(argument) ?? 200
         case "--head": options.head = argument
         case "--batch": options.batch = max(1, Int(argument) ?? 1)
+        case "--quantization": options.quantization = Quantization(rawValue: argument) ?? .none
         default: break
         }
     }
@@ -60,10 +62,10 @@ let directory = URL(fileURLWithPath: options.model)
 let run: (TokenBatch) throws -> Void
 switch options.head {
 case "fill-mask":
-    let model = try BertForMaskedLM(directory: directory)
+    let model = try BertForMaskedLM(directory: directory, quantization: options.quantization)
     run = { batch in _ = try model.logits(batch, at: [batch.length / 2]) }
 default:
-    let model = try BertForSequenceClassification(directory: directory)
+    let model = try BertForSequenceClassification(directory: directory, quantization: options.quantization)
     run = { batch in _ = try model(batch) }
 }
 var rows: [[String: Any]] = []
@@ -79,5 +81,5 @@ for length in options.lengths {
                  "min_ms": times[0] * 1000])
 }
 let json = try JSONSerialization.data(withJSONObject: ["threads": options.threads, "model": options.model, "batch": options.batch,
-                                                       "head": options.head, "rows": rows], options: [.sortedKeys])
+                                                       "head": options.head, "quantization": options.quantization.rawValue, "rows": rows], options: [.sortedKeys])
 print(String(decoding: json, as: UTF8.self))
