@@ -74,26 +74,16 @@ void kotoba_int8_unpack_weights(const int8_t *packed, const float *scale, size_t
     }
 }
 
-/// One row as u8 codes with its own scale and zero point (asymmetric, 0 always exact): x ≈ scale · (q − zero).
-static void quantize_row(const float *x, size_t in, uint8_t *q, size_t kp, float *scale, int32_t *zero) {
-#pragma clang fp contract(off)
-    float lo = 0, hi = 0;
-    for (size_t k = 0; k < in; k++) {
-        lo = x[k] < lo ? x[k] : lo;
-        hi = x[k] > hi ? x[k] : hi;
-    }
-    float s = (hi - lo) / 255.0f;
-    if (!(s > 0) || !isfinite(s)) s = 1.0f;
-    const float z = fminf(fmaxf(round_even(-lo / s), 0.0f), 255.0f);
-    for (size_t k = 0; k < in; k++) {
-        // fmaxf/fminf map NaN to a bound, so the conversion below is always defined.
-        const float v = fminf(fmaxf(round_even(x[k] / s) + z, 0.0f), 255.0f);
-        q[k] = (uint8_t)v;
-    }
-    for (size_t k = in; k < kp; k++) q[k] = 0;  // padding meets zero weights
-    *scale = s;
-    *zero = (int32_t)z;
-}
+typedef float kotoba_f8 __attribute__((vector_size(32)));
+typedef int kotoba_i8 __attribute__((vector_size(32)));
+typedef uint8_t kotoba_b8 __attribute__((vector_size(8)));
+
+#pragma clang diagnostic ignored "-Wpsabi"  // vectors only pass between static functions of this file
+
+// quantize_row_baseline / _avx2 / _avx512: one row as u8 codes with its own scale and zero point (asymmetric,
+// 0 always exact): x ≈ scale · (q − zero).
+#define KOTOBA_BODIES "Int8Bodies.h"
+#include "EachISA.h"
 
 /// The float epilogue every path shares: y = scale_x · scale_w · (Σ q·w − zero · Σ w) + bias.
 static void finish_tile(const int32_t sums[4][16], size_t rows, const float *x_scale, const int32_t *x_zero,
@@ -101,11 +91,19 @@ static void finish_tile(const int32_t sums[4][16], size_t rows, const float *x_s
                         const float *bias, float *y, size_t ldy) {
 #pragma clang fp contract(off)
     for (size_t r = 0; r < rows; r++) {
-        for (size_t j = 0; j < outputs; j++) {
-            const size_t o = first_output + j;
-            const int32_t corrected = sums[r][j] - x_zero[r] * w_colsum[o];
-            const float v = (float)corrected * (x_scale[r] * w_scale[o]);
-            y[r * ldy + o] = bias ? v + bias[o] : v;
+        const int32_t zero = x_zero[r];
+        const float row_scale = x_scale[r];
+        float *out = y + r * ldy + first_output;
+        const float *w = w_scale + first_output;
+        const int32_t *c = w_colsum + first_output;
+        if (outputs == 16 && bias) {
+            const float *b = bias + first_output;
+            for (size_t j = 0; j < 16; j++) out[j] = (float)(sums[r][j] - zero * c[j]) * (row_scale * w[j]) + b[j];
+        } else {
+            for (size_t j = 0; j < outputs; j++) {
+                const float v = (float)(sums[r][j] - zero * c[j]) * (row_scale * w[j]);
+                out[j] = bias ? v + bias[first_output + j] : v;
+            }
         }
     }
 }
@@ -166,10 +164,23 @@ static tile_fn tile_for(kotoba_isa isa) {
     return tile_portable;
 }
 
+void kotoba_int8_quantize_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q,
+                                   float *scale, int32_t *zero) {
+    const size_t kp = kotoba_int8_padded_inputs(in);
+    for (size_t r = 0; r < rows; r++) {
+        switch (isa) {
+#if defined(__x86_64__)
+        case KOTOBA_ISA_AVX512: quantize_row_avx512(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r); break;
+        case KOTOBA_ISA_AVX2: quantize_row_avx2(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r); break;
+#endif
+        default: quantize_row_baseline(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r); break;
+        }
+    }
+}
+
 void kotoba_int8_quantize_rows(const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q, float *scale,
                                int32_t *zero) {
-    const size_t kp = kotoba_int8_padded_inputs(in);
-    for (size_t r = 0; r < rows; r++) quantize_row(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r);
+    kotoba_int8_quantize_rows_for(kotoba_isa_active(), x, rows, in, ldx, q, scale, zero);
 }
 
 void kotoba_int8_linear_for(kotoba_isa isa, const uint8_t *q, const float *x_scale, const int32_t *x_zero,

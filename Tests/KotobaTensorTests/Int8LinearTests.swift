@@ -118,6 +118,37 @@ import CKernels
         #expect(relative < 0.03, "relative RMS error \(relative)")
     }
 
+    /// Every build quantizes a row to the same codes, scale and zero point (exact IEEE steps, no contraction),
+    /// over widths with and without an 8-wide tail and rows holding NaN and infinities.
+    @Test func everyBuildQuantizesRowsIdentically() {
+        for inFeatures in [1, 7, 8, 13, 384, 3072] {
+            var x = values(5 * inFeatures, seed: UInt64(inFeatures), outliers: true)
+            x[inFeatures] = .nan
+            x[2 * inFeatures] = .infinity
+            let paddedIn = kotoba_int8_padded_inputs(inFeatures)
+            func quantize(_ isa: kotoba_isa) -> ([UInt8], [Float], [Int32]) {
+                var codes = [UInt8](repeating: 7, count: 5 * paddedIn)
+                var scale = [Float](repeating: 0, count: 5), zero = [Int32](repeating: 0, count: 5)
+                kotoba_int8_quantize_rows_for(isa, x, 5, inFeatures, inFeatures, &codes, &scale, &zero)
+                return (codes, scale, zero)
+            }
+            let baseline = quantize(KOTOBA_ISA_BASELINE)
+            for path in KernelPath.supported {
+                let got = quantize(path.isa)
+                #expect(got.0 == baseline.0 && got.2 == baseline.2, "\(path), width \(inFeatures): codes differ")
+                #expect(zip(got.1, baseline.1).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
+                        "\(path), width \(inFeatures): scales differ")
+            }
+            // The clean rows round-trip within half a step.
+            for r in [0, 3, 4] {
+                for k in 0..<inFeatures {
+                    let restored = baseline.1[r] * Float(Int32(baseline.0[r * paddedIn + k]) - baseline.2[r])
+                    #expect(abs(restored - x[r * inFeatures + k]) <= baseline.1[r] * 0.5001)
+                }
+            }
+        }
+    }
+
     /// A row of zeros, a constant row and non-finite values quantize without a trap, and zero stays exact.
     @Test func degenerateRowsQuantizeSafely() {
         let inFeatures = 9

@@ -108,6 +108,10 @@ void kotoba_int8_unpack_weights(const int8_t *packed, const float *scale, size_t
 void kotoba_int8_quantize_rows(const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q, float *scale,
                                int32_t *zero);
 
+/// `kotoba_int8_quantize_rows` on the build for `isa`, for tests that compare builds (all give the same codes).
+void kotoba_int8_quantize_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q,
+                                   float *scale, int32_t *zero);
+
 /// y[r, o] = bias[o] + x_scale[r] · w_scale[o] · (Σ_k q[r, k] · w[o, k] − x_zero[r] · w_colsum[o]) for the outputs
 /// of the 16-output pairs `first_pair ..< end_pair` (outputs past `out` are not written), `y` rows `ldy` apart.
 /// The sums are exact integers and the float steps the same on every path: every build gives the same bits.
