@@ -6,7 +6,10 @@ its transformers converter, and all three engines translate the same source id l
 last), greedy and beam 4, batch 1 and batch 16, on the same number of threads.
 
     /opt/kotoba-venv/bin/python bench/marian/bench.py [--sentences 100] [--beam-sentences 100] [--threads 2]
-        [--repeats 3]
+        [--repeats 3] [--compute int8]
+
+`--compute int8` runs Kotoba with its linear layers quantized at load ("quantization": "int8") and CTranslate2
+with compute_type int8; transformers stays float32, the reference for the output comparison.
 
 Repeatable: each configuration runs the three engines `--repeats` times in turn (kotoba, transformers,
 ctranslate2, kotoba, ...), so a burst of load on the shared machine hits all of them alike, and the table gives
@@ -102,10 +105,10 @@ def run_transformers(hf, sources, beams, batch, max_length, threads):
     return timed(generate, batches(sources, batch))
 
 
-def run_ctranslate2(ct2, sources, beams, batch, max_length, threads):
+def run_ctranslate2(ct2, sources, beams, batch, max_length, threads, compute="float32"):
     import ctranslate2
 
-    translator = ctranslate2.Translator(str(ct2), device="cpu", compute_type="float32", inter_threads=1,
+    translator = ctranslate2.Translator(str(ct2), device="cpu", compute_type=compute, inter_threads=1,
                                         intra_threads=threads)
     lookup = {token_name(i): i for i in range(VOCAB)}
 
@@ -136,7 +139,7 @@ def timed(generate, chunks):
             "outputs": outputs}
 
 
-def print_setup(threads: int) -> None:
+def print_setup(threads: int, compute: str) -> None:
     """What each engine runs with, so two runs can be compared: versions, thread settings, math libraries."""
     import ctranslate2
     import torch
@@ -148,7 +151,8 @@ def print_setup(threads: int) -> None:
     print(f"machine: {cpu}, {os.cpu_count()} cores, {' '.join(isa)}; load average {os.getloadavg()[0]:.1f}")
     print(f"threads: {threads} for every engine (kotoba OPENBLAS_NUM_THREADS and BLAS.threadCount; torch "
           f"set_num_threads; ctranslate2 intra_threads, inter_threads 1)")
-    print(f"ctranslate2 {ctranslate2.__version__}, compute_type float32, supported on CPU: "
+    print(f"compute: {compute} for kotoba and ctranslate2 (transformers float32)")
+    print(f"ctranslate2 {ctranslate2.__version__}, compute_type {compute}, supported on CPU: "
           f"{sorted(ctranslate2.get_supported_compute_types('cpu'))}; "
           f"CT2_USE_EXPERIMENTAL_PACKED_GEMM={os.environ.get('CT2_USE_EXPERIMENTAL_PACKED_GEMM', 'unset')}")
     print(f"torch {torch.__version__} (MKL {torch.backends.mkl.is_available()}, oneDNN "
@@ -159,11 +163,11 @@ def print_setup(threads: int) -> None:
           f"; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset (detected)')}\n", flush=True)
 
 
-def run_kotoba(binary, hf, sources_file, beams, batch, max_length, threads, scratch):
+def run_kotoba(binary, hf, sources_file, beams, batch, max_length, threads, scratch, quantization="none"):
     out = scratch / f"kotoba-{beams}-{batch}.json"
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
     subprocess.run([str(binary), str(hf), str(sources_file), str(beams), str(batch), str(max_length), str(threads),
-                    str(out)], check=True, env=env)
+                    str(out), quantization], check=True, env=env)
     return json.loads(out.read_text())
 
 
@@ -178,8 +182,10 @@ def main() -> None:
     parser.add_argument("--only", choices=["greedy-1", "greedy-16", "beam-1", "beam-16"], action="append",
                         help="run only these configurations")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each engine per configuration, interleaved")
+    parser.add_argument("--compute", choices=["float32", "int8"], default="float32",
+                        help="int8: Kotoba quantized at load and CTranslate2 compute_type int8")
     args = parser.parse_args()
-    print_setup(args.threads)
+    print_setup(args.threads, args.compute)
 
     import random
 
@@ -210,11 +216,12 @@ def main() -> None:
                 runs = {"kotoba": [], "transformers": [], "ctranslate2": []}
                 for _ in range(max(1, args.repeats)):
                     runs["kotoba"].append(run_kotoba(binary, hf, sources_file, beams, batch, args.max_length,
-                                                     args.threads, scratch))
+                                                     args.threads, scratch,
+                                                     "int8" if args.compute == "int8" else "none"))
                     runs["transformers"].append(run_transformers(hf, subset, beams, batch, args.max_length,
                                                                  args.threads))
                     runs["ctranslate2"].append(run_ctranslate2(ct2, subset, beams, batch, args.max_length,
-                                                               args.threads))
+                                                               args.threads, args.compute))
                 reference = runs["transformers"][0]["outputs"]
                 for engine, repeats in runs.items():
                     r = repeats[0]
@@ -231,7 +238,7 @@ def main() -> None:
                         sum(map(len, r["outputs"])), same, prefix))
                     print(*rows[-1], file=sys.stderr, flush=True)
 
-    print(f"\nthreads {args.threads}, max_length {args.max_length}, sentences {args.sentences} "
+    print(f"\ncompute {args.compute}, threads {args.threads}, max_length {args.max_length}, sentences {args.sentences} "
           f"(beam: {args.beam_sentences}), {args.repeats} interleaved repeats, medians; "
           f"load average at the end {os.getloadavg()[0]:.1f}\n")
     print("| search | batch | engine | sentences | sentences/s (min–max) | p50 batch latency (ms) | CPU s / sentence "

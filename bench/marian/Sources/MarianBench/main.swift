@@ -1,7 +1,7 @@
 // Kotoba's side of bench/marian/bench.py: loads a Marian checkpoint, translates a JSON list of source id lists in
 // batches with `MarianMTModel.generate`, and writes per-batch latencies and the outputs as JSON.
 //
-//   MarianBench <model dir> <sources.json> <beams> <batch> <max_length> <threads> <out.json>
+//   MarianBench <model dir> <sources.json> <beams> <batch> <max_length> <threads> <out.json> [none|int8]
 import Foundation
 import KotobaModels
 import KotobaTensor
@@ -28,15 +28,18 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 8, let beams = Int(arguments[3]), let batch = Int(arguments[4]),
+guard arguments.count == 8 || arguments.count == 9, let beams = Int(arguments[3]), let batch = Int(arguments[4]),
       let maxLength = Int(arguments[5]), let threads = Int(arguments[6]) else {
-    fail("usage: MarianBench <model dir> <sources.json> <beams> <batch> <max_length> <threads> <out.json>")
+    fail("usage: MarianBench <model dir> <sources.json> <beams> <batch> <max_length> <threads> <out.json> [none|int8]")
+}
+guard let quantization = arguments.count == 9 ? Quantization(rawValue: arguments[8]) : Quantization.none else {
+    fail("quantization is none or int8, not \(arguments[8])")
 }
 BLAS.threadCount = threads
 let model: MarianMTModel
 let sources: [[Int]]
 do {
-    model = try MarianMTModel(directory: URL(fileURLWithPath: arguments[1]))
+    model = try MarianMTModel(directory: URL(fileURLWithPath: arguments[1]), quantization: quantization)
     sources = try JSONDecoder().decode([[Int]].self, from: Data(contentsOf: URL(fileURLWithPath: arguments[2])))
 } catch {
     fail("cannot load: \(error)")
