@@ -30,10 +30,11 @@ def ids_for(seq):
     return [101] + [2000 + i * 7 for i in range(seq - 2)] + [102]
 
 
-def kotoba(model, head, lengths, threads, repeats):
+def kotoba(model, head, lengths, threads, repeats, quantization="none"):
     binary = os.path.join(SWIFT, ".build", "release", "BertLatency")
     out = subprocess.run([binary, "--model", model, "--head", head, "--threads", str(threads), "--repeats", str(repeats),
-                          "--seq", *map(str, lengths)], check=True, capture_output=True, text=True).stdout
+                          "--quantization", quantization, "--seq", *map(str, lengths)], check=True, capture_output=True,
+                         text=True).stdout
     return {row["seq"]: (row["p50_ms"], row["p90_ms"]) for row in json.loads(out)["rows"]}
 
 
@@ -105,6 +106,8 @@ def main():
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeats", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--quantization", choices=["none", "int8"], default="none",
+                        help="Kotoba's weights: int8 quantizes its linear layers at load (PyTorch and ORT stay float)")
     args = parser.parse_args()
 
     subprocess.run(["swift", "build", "-c", "release", "--product", "BertLatency"], cwd=SWIFT, check=True,
@@ -112,11 +115,11 @@ def main():
     net = torch_model(args.model, args.head)
     onnx_path = os.path.join(tempfile.mkdtemp(), "model.onnx")
     export_onnx(net, onnx_path)
-    print(f"model {args.model} ({args.head}), batch 1, load average {os.getloadavg()[0]:.1f}")
+    print(f"model {args.model} ({args.head}), Kotoba quantization {args.quantization}, batch 1, load average {os.getloadavg()[0]:.1f}")
     for threads in args.threads:
         best = {"kotoba": {}, "pytorch": {}, "ort": {}}
         for _ in range(args.rounds):
-            runs = {"kotoba": kotoba(args.model, args.head, args.seq, threads, args.repeats),
+            runs = {"kotoba": kotoba(args.model, args.head, args.seq, threads, args.repeats, args.quantization),
                     "pytorch": pytorch(net, args.seq, threads, args.repeats),
                     "ort": onnxruntime(onnx_path, args.seq, threads, args.repeats)}
             for engine, rows in runs.items():
