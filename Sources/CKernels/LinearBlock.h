@@ -3,15 +3,18 @@
 // suffix) defined; no include guard on purpose. Both variants do the same float arithmetic in the same order, so
 // F16 weights give exactly the results their F32 values would.
 
-/// `rows` (1…4) input rows against weight rows o and o + 1: 2 × rows dot products of length `in`.
+/// `rows` (1…4) input rows against weight rows o and o + 1: 2 × rows dot products of length `in`. With `prefetch`,
+/// the next pair's rows (o + 2, o + 3) are requested while these are multiplied: over a large matrix (a vocabulary
+/// projection) each pair otherwise starts by waiting on memory. Only the first block of rows of a pair asks.
 KOTOBA_TARGET static inline void KOTOBA_NAME(KOTOBA_VARIANT(block))(const float *x, size_t rows, size_t in, const KOTOBA_W *w0,
-                                                    const KOTOBA_W *w1, float out[4][2]) {
+                                                    const KOTOBA_W *w1, float out[4][2], int prefetch) {
     const kotoba_v8 zero = {0, 0, 0, 0, 0, 0, 0, 0};
     kotoba_v8 a00 = zero, a01 = zero, a10 = zero, a11 = zero, a20 = zero, a21 = zero, a30 = zero, a31 = zero;
     const size_t full = in & ~(size_t)7;
     const float *x0 = x, *x1 = x + in, *x2 = x + 2 * in, *x3 = x + 3 * in;
     if (rows == 4) {
         for (size_t k = 0; k < full; k += 8) {
+            if (prefetch) { __builtin_prefetch(w0 + 2 * in + k); __builtin_prefetch(w1 + 2 * in + k); }
             const kotoba_v8 v0 = KOTOBA_W_LOAD8(w0 + k), v1 = KOTOBA_W_LOAD8(w1 + k);
             kotoba_v8 u = KOTOBA_NAME(load8)(x0 + k);
             a00 += u * v0; a01 += u * v1;
@@ -24,6 +27,7 @@ KOTOBA_TARGET static inline void KOTOBA_NAME(KOTOBA_VARIANT(block))(const float 
         }
     } else {
         for (size_t k = 0; k < full; k += 8) {
+            if (prefetch) { __builtin_prefetch(w0 + 2 * in + k); __builtin_prefetch(w1 + 2 * in + k); }
             const kotoba_v8 v0 = KOTOBA_W_LOAD8(w0 + k), v1 = KOTOBA_W_LOAD8(w1 + k);
             kotoba_v8 u = KOTOBA_NAME(load8)(x0 + k);
             a00 += u * v0; a01 += u * v1;
@@ -55,7 +59,7 @@ KOTOBA_TARGET static void KOTOBA_NAME(KOTOBA_VARIANT(linear_rows))(const float *
         const KOTOBA_W *w1 = o + 1 < end_output ? w0 + in : w0;
         for (size_t r = 0; r < rows; r += 4) {
             const size_t count = rows - r < 4 ? rows - r : 4;
-            KOTOBA_NAME(KOTOBA_VARIANT(block))(x + r * in, count, in, w0, w1, sums);
+            KOTOBA_NAME(KOTOBA_VARIANT(block))(x + r * in, count, in, w0, w1, sums, r == 0);
             for (size_t i = 0; i < count; i++) {
                 float *yr = y + (r + i) * out;
                 yr[o] = sums[i][0] + (bias ? bias[o] : 0.0f);
