@@ -39,6 +39,12 @@ package struct Int8Weights: Sendable {
         (self.packed, self.scales, self.codeSums) = (packed, scales, codeSums)
     }
 
+    /// Fewest multiply-adds worth a second thread: about 75 µs of this kernel's work. Waking a thread costs
+    /// tens of µs here, and with 100k (the float kernel's figure) an 8-token sentiment-en pass on two threads took
+    /// 2.0–2.4 ms p50 against 1.4–1.7 ms with this (BertLatency, three alternating rounds); 64 tokens and more
+    /// gain under 10% from splitting smaller products.
+    static let minimumPerThread = 6_400_000
+
     /// Bytes held: codes, scales and sums.
     package var byteCount: Int { packed.count + 4 * scales.count + 4 * codeSums.count }
 
@@ -60,9 +66,8 @@ package struct Int8Weights: Sendable {
         packed.withUnsafeBufferPointer { packed in
             scales.withUnsafeBufferPointer { scales in
                 codeSums.withUnsafeBufferPointer { sums in
-                    // About 100k multiply-adds per thread at least, as for the float kernel.
                     let perPair = max(16 * rows * inFeatures, 1)
-                    Parallel.forEachRange(pairs, minimumPerThread: max(1, 100_000 / perPair)) { range in
+                    Parallel.forEachRange(pairs, minimumPerThread: max(1, Self.minimumPerThread / perPair)) { range in
                         kotoba_int8_linear(codes, rowScales, zeros, rows, inFeatures, packed.baseAddress,
                                            scales.baseAddress, sums.baseAddress, outFeatures, bias, y, outFeatures,
                                            range.lowerBound, range.upperBound)
