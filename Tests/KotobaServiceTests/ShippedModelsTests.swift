@@ -84,6 +84,20 @@ import Testing
         #expect(text == "The dog is cute.")
     }
 
+    /// Word vectors have no linear layers: asking to quantize them fails the load with a message that says so.
+    @Test func wordVectorsRefuseQuantization() throws {
+        let path = Self.root.appendingPathComponent("Models/word2vec-en").path
+        let catalog = ModelCatalog(models: [ModelSpec(name: "w", task: "word-vectors", path: path, quantization: .int8)],
+                                   loaders: ServeRunner.builtInLoaders,
+                                   logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        catalog.loadAllAndWait()
+        guard case let .failed(message) = catalog.entries[0].state else {
+            Issue.record("word vectors loaded with int8: \(catalog.entries[0].state)")
+            return
+        }
+        #expect(message.contains("no linear layers to quantize"), "\(message)")
+    }
+
     @Test func sentimentSeparatesClearlyPositiveFromClearlyNegative() throws {
         let json = try post("/classify", #"{"text": ["I love this movie.", "This was a terrible waste of time."]}"#)
         let results = try #require(json["results"] as? [[String: Any]])
