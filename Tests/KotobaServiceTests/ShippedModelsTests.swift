@@ -148,6 +148,23 @@ import Testing
             .first?["translation_text"] as? String)
         #expect(en.lowercased().contains("station"), "\(en)")
     }
+
+    /// The sentences the first undertrained models looped on ("I like reading reading reading.") translate, with
+    /// the default decoding, without any word repeated next to itself.
+    @Test func goldenJapaneseSentencesTranslateWithoutAdjacentRepeats() throws {
+        let sources = ["私は本を読むのが好きです。", "今日は天気がいいです。", "犬はかわいい。", "駅はどこですか。"]
+        let body = try JSONSerialization.data(withJSONObject: ["text": sources, "model": "translate-ja-en"])
+        let json = try post("/translate", String(decoding: body, as: UTF8.self))
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.count == sources.count)
+        for (source, result) in zip(sources, results) {
+            let text = try #require((result["translations"] as? [[String: Any]])?.first?["translation_text"] as? String)
+            let words = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" }).map(String.init)
+            #expect(!words.isEmpty, "\(source) → \"\(text)\"")
+            let repeats = zip(words, words.dropFirst()).filter { $0 == $1 }.map(\.0)
+            #expect(repeats.isEmpty, "\(source) → \"\(text)\" repeats \(repeats)")
+        }
+    }
 }
 
 /// The README's examples against the default models (`$ curl -s 127.0.0.1:8080/PATH -d 'BODY'` and the line
