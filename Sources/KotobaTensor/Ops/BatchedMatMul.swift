@@ -43,13 +43,13 @@ extension Tensor {
             key.storage.withUnsafeBufferPointer { kp in
                 result.withUnsafeMutableBufferPointer { sp in
                     guard let qp = qp.baseAddress, let kp = kp.baseAddress, let sp = sp.baseAddress else { return }
-                    for b in 0..<batch {
-                        for h in 0..<heads {
-                            BLAS.sgemm(transposeB: true, m: sq, n: sk, k: headDim, alpha: scale,
-                                       a: qp + b * sq * width + h * headDim, lda: width,
-                                       b: kp + b * sk * width + h * headDim, ldb: width,
-                                       c: sp + (b * heads + h) * sq * sk, ldc: sk)
-                        }
+                    // One product per (sequence, head), side by side on the BLAS threads when they are big enough.
+                    Parallel.independentProducts(batch * heads, work: sq * sk * headDim) { item in
+                        let (b, h) = item.quotientAndRemainder(dividingBy: heads)
+                        BLAS.sgemm(transposeB: true, m: sq, n: sk, k: headDim, alpha: scale,
+                                   a: qp + b * sq * width + h * headDim, lda: width,
+                                   b: kp + b * sk * width + h * headDim, ldb: width,
+                                   c: sp + (b * heads + h) * sq * sk, ldc: sk)
                     }
                 }
             }
@@ -76,13 +76,12 @@ extension Tensor {
             value.storage.withUnsafeBufferPointer { vp in
                 result.withUnsafeMutableBufferPointer { cp in
                     guard let pp = pp.baseAddress, let vp = vp.baseAddress, let cp = cp.baseAddress else { return }
-                    for b in 0..<batch {
-                        for h in 0..<heads {
-                            BLAS.sgemm(m: sq, n: headDim, k: sk,
-                                       a: pp + (b * heads + h) * sq * sk, lda: sk,
-                                       b: vp + b * sk * width + h * headDim, ldb: width,
-                                       c: cp + b * sq * width + h * headDim, ldc: width)
-                        }
+                    Parallel.independentProducts(batch * heads, work: sq * sk * headDim) { item in
+                        let (b, h) = item.quotientAndRemainder(dividingBy: heads)
+                        BLAS.sgemm(m: sq, n: headDim, k: sk,
+                                   a: pp + (b * heads + h) * sq * sk, lda: sk,
+                                   b: vp + b * sk * width + h * headDim, ldb: width,
+                                   c: cp + b * sq * width + h * headDim, ldc: width)
                     }
                 }
             }

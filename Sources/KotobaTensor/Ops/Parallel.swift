@@ -7,8 +7,9 @@ import Dispatch
 /// enough to amortise waking a thread.
 enum Parallel {
     /// Calls `body` on disjoint ranges covering `0..<count`, concurrently when worthwhile.
-    static func forEachRange(_ count: Int, minimumPerThread: Int = 16_384, _ body: (Range<Int>) -> Void) {
-        let threads = min(BLAS.threadCount, count / max(minimumPerThread, 1))
+    static func forEachRange(_ count: Int, minimumPerThread: Int = 16_384, threads available: Int? = nil,
+                             _ body: (Range<Int>) -> Void) {
+        let threads = min(available ?? BLAS.threadCount, count / max(minimumPerThread, 1))
         guard threads > 1 else {
             body(0..<count)
             return
@@ -22,6 +23,28 @@ enum Parallel {
                 let range = (t * chunk)..<min(count, (t + 1) * chunk)
                 if !range.isEmpty { body(range) }
             }
+        }
+    }
+}
+
+extension Parallel {
+    /// Runs `body(i)` for every `i < count`, the items split across the BLAS threads, each thread making
+    /// single-threaded BLAS calls: many small products (attention, one per head) cost less side by side than each
+    /// split across threads, and OpenBLAS's own workers are not woken, so they do not spin on the cores
+    /// afterwards while other kernels need them.
+    ///
+    /// `work` is one product's multiply-adds; below about 100k per thread (a short sentence's heads) the loop
+    /// stays on the caller with BLAS as configured, where waking a thread would cost more than it saves.
+    static func independentProducts(_ count: Int, work: Int, _ body: (Int) -> Void) {
+        let threads = BLAS.threadCount
+        guard threads > 1, count > 1, count * work >= 2 * 100_000 else {
+            for i in 0..<count { body(i) }
+            return
+        }
+        BLAS.threadCount = 1
+        defer { BLAS.threadCount = threads }
+        forEachRange(count, minimumPerThread: max(1, 100_000 / max(work, 1)), threads: threads) { range in
+            for i in range { body(i) }
         }
     }
 }
