@@ -26,9 +26,10 @@ public struct DistilBertForMaskedLM: Sendable {
         vocabLayerNorm = try weights.layerNorm("vocab_layer_norm", width: config.dim, epsilon: config.layerNormEps)
         let projector = weights.scoped("vocab_projector")
         let bias = try projector.tensor("bias", shape: [config.vocabSize])
-        vocabProjector = projector.contains("weight") || !config.tieWordEmbeddings
+        // Quantized like BERT's MLM decoder: every masked position streams the whole vocabulary projection.
+        vocabProjector = (projector.contains("weight") || !config.tieWordEmbeddings
             ? Linear(weight: try projector.tensor("weight", shape: [config.vocabSize, config.dim]), bias: bias)
-            : distilbert.embeddings.word.tiedProjection(bias: bias)
+            : distilbert.embeddings.word.tiedProjection(bias: bias)).quantized(weights.quantization)
     }
 
     /// Vocabulary logits at every position, `[B, S, vocab]`.
