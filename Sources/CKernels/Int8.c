@@ -5,8 +5,8 @@
 //
 // The AVX2 kernel multiplies with vpmaddubsw, which adds two u8 × s8 products into a *saturating* int16. An
 // activation reaches 255 and a weight ±63, so a pair is at most 2 · 255 · 63 = 32,130 < 32,767: the weights are
-// kept to 7 bits (±63, as oneDNN does on CPUs without VNNI) and nothing ever saturates. The activations keep all
-// 8 bits, because per-row ranges in a transformer are set by a few outlier features and need the resolution more.
+// kept to 7 bits (±63) and nothing ever saturates. The activations keep all 8 bits, because per-row ranges in a
+// transformer are set by a few outlier features and need the resolution more.
 #include "CKernels.h"
 
 #include <math.h>
@@ -24,6 +24,13 @@
 
 size_t kotoba_int8_padded_inputs(size_t in) { return (in + 3) & ~(size_t)3; }
 size_t kotoba_int8_padded_outputs(size_t out) { return (out + 15) & ~(size_t)15; }
+
+/// Where weight (o, k) sits in the packed layout, rows `kp` (padded) inputs long: groups of 8 outputs, and in a
+/// group, for each 4 inputs, 8 × 4 bytes (output-major), so one 32-byte load gives 8 outputs × 4 inputs for
+/// vpmaddubsw against 4 broadcast activation bytes. Every reader and writer of the layout goes through this.
+static inline size_t packed_index(size_t o, size_t k, size_t kp) {
+    return (o / 8) * kp * 8 + (k / 4) * 32 + (o % 8) * 4 + k % 4;
+}
 
 /// v rounded to the nearest integer, ties to even, for |v| < 2^22: adding 1.5 · 2^23 leaves no fraction bits,
 /// so the addition itself rounds (in the current mode, nearest-even). Vectorises, unlike nearbyintf without
@@ -50,14 +57,11 @@ void kotoba_int8_pack_weights(const float *w, size_t out, size_t in, int8_t *pac
         scale[o] = s;
         int32_t sum = 0;
         if (o < out) {
-            // Layout: groups of 8 outputs; in a group, for each 4 inputs, 8 × 4 bytes (output-major), so one
-            // 32-byte load gives 8 outputs × 4 inputs for vpmaddubsw against 4 broadcast activation bytes.
-            int8_t *group = packed + (o / 8) * kp * 8;
             for (size_t k = 0; k < in; k++) {
                 float v = round_even(w[o * in + k] / s);
                 v = fminf(fmaxf(v, -KOTOBA_INT8_WEIGHT_LIMIT), KOTOBA_INT8_WEIGHT_LIMIT);
                 const int8_t q = (int8_t)v;
-                group[(k / 4) * 32 + (o % 8) * 4 + k % 4] = q;
+                packed[packed_index(o, k, kp)] = q;
                 sum += q;
             }
         }
@@ -69,8 +73,7 @@ void kotoba_int8_unpack_weights(const int8_t *packed, const float *scale, size_t
 #pragma clang fp contract(off)
     const size_t kp = kotoba_int8_padded_inputs(in);
     for (size_t o = 0; o < out; o++) {
-        const int8_t *group = packed + (o / 8) * kp * 8;
-        for (size_t k = 0; k < in; k++) w[o * in + k] = scale[o] * group[(k / 4) * 32 + (o % 8) * 4 + k % 4];
+        for (size_t k = 0; k < in; k++) w[o * in + k] = scale[o] * packed[packed_index(o, k, kp)];
     }
 }
 
@@ -96,14 +99,9 @@ static void finish_tile(const int32_t sums[4][16], size_t rows, const float *x_s
         float *out = y + r * ldy + first_output;
         const float *w = w_scale + first_output;
         const int32_t *c = w_colsum + first_output;
-        if (outputs == 16 && bias) {
-            const float *b = bias + first_output;
-            for (size_t j = 0; j < 16; j++) out[j] = (float)(sums[r][j] - zero * c[j]) * (row_scale * w[j]) + b[j];
-        } else {
-            for (size_t j = 0; j < outputs; j++) {
-                const float v = (float)(sums[r][j] - zero * c[j]) * (row_scale * w[j]);
-                out[j] = bias ? v + bias[first_output + j] : v;
-            }
+        for (size_t j = 0; j < outputs; j++) out[j] = (float)(sums[r][j] - zero * c[j]) * (row_scale * w[j]);
+        if (bias) {
+            for (size_t j = 0; j < outputs; j++) out[j] += bias[first_output + j];
         }
     }
 }
@@ -112,9 +110,8 @@ static void finish_tile(const int32_t sums[4][16], size_t rows, const float *x_s
 static void tile_portable(const uint8_t *q, size_t rows, size_t kp, const int8_t *w, int32_t sums[4][16]) {
     for (size_t r = 0; r < rows; r++) {
         for (size_t j = 0; j < 16; j++) {
-            const int8_t *group = w + (j / 8) * kp * 8;
             int32_t sum = 0;
-            for (size_t k = 0; k < kp; k++) sum += (int32_t)q[r * kp + k] * group[(k / 4) * 32 + (j % 8) * 4 + k % 4];
+            for (size_t k = 0; k < kp; k++) sum += (int32_t)q[r * kp + k] * w[packed_index(j, k, kp)];
             sums[r][j] = sum;
         }
     }
@@ -173,26 +170,27 @@ static void tile_avx2(const uint8_t *q, size_t rows, size_t kp, const int8_t *w,
 
 typedef void (*tile_fn)(const uint8_t *, size_t, size_t, const int8_t *, int32_t[4][16]);
 
+/// The tile kernel for `isa`, which the caller has checked the CPU runs (as for the other `_for` entry points):
+/// AVX-512 CPUs take the AVX2 one.
 static tile_fn tile_for(kotoba_isa isa) {
 #if defined(__x86_64__)
-    if (isa != KOTOBA_ISA_BASELINE && kotoba_isa_supported(KOTOBA_ISA_AVX2)) return tile_avx2;
+    if (isa != KOTOBA_ISA_BASELINE) return tile_avx2;
 #endif
     (void)isa;
     return tile_portable;
 }
 
+typedef void (*quantize_fn)(const float *, size_t, uint8_t *, size_t, float *, int32_t *);
+
 void kotoba_int8_quantize_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q,
                                    float *scale, int32_t *zero) {
-    const size_t kp = kotoba_int8_padded_inputs(in);
-    for (size_t r = 0; r < rows; r++) {
-        switch (isa) {
+    quantize_fn quantize_row = quantize_row_baseline;
 #if defined(__x86_64__)
-        case KOTOBA_ISA_AVX512: quantize_row_avx512(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r); break;
-        case KOTOBA_ISA_AVX2: quantize_row_avx2(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r); break;
+    if (isa == KOTOBA_ISA_AVX512) quantize_row = quantize_row_avx512;
+    if (isa == KOTOBA_ISA_AVX2) quantize_row = quantize_row_avx2;
 #endif
-        default: quantize_row_baseline(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r); break;
-        }
-    }
+    const size_t kp = kotoba_int8_padded_inputs(in);
+    for (size_t r = 0; r < rows; r++) quantize_row(x + r * ldx, in, q + r * kp, kp, scale + r, zero + r);
 }
 
 void kotoba_int8_quantize_rows(const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q, float *scale,

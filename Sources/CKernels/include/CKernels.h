@@ -108,7 +108,8 @@ void kotoba_int8_unpack_weights(const int8_t *packed, const float *scale, size_t
 void kotoba_int8_quantize_rows(const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q, float *scale,
                                int32_t *zero);
 
-/// `kotoba_int8_quantize_rows` on the build for `isa`, for tests that compare builds (all give the same codes).
+/// `kotoba_int8_quantize_rows` on the build for `isa`, for tests that compare builds (all give the same codes); the
+/// caller checks `kotoba_isa_supported` first.
 void kotoba_int8_quantize_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, size_t ldx, uint8_t *q,
                                    float *scale, int32_t *zero);
 
@@ -119,7 +120,8 @@ void kotoba_int8_linear(const uint8_t *q, const float *x_scale, const int32_t *x
                         const int8_t *packed, const float *w_scale, const int32_t *w_colsum, size_t out,
                         const float *bias, float *y, size_t ldy, size_t first_pair, size_t end_pair);
 
-/// `kotoba_int8_linear` on the build for `isa` (the AVX2 kernel for AVX2 and AVX-512), for tests that compare.
+/// `kotoba_int8_linear` on the build for `isa` (the AVX2 kernel for AVX2 and AVX-512), for tests that compare
+/// builds; the caller checks `kotoba_isa_supported` first.
 void kotoba_int8_linear_for(kotoba_isa isa, const uint8_t *q, const float *x_scale, const int32_t *x_zero,
                             size_t rows, size_t in, const int8_t *packed, const float *w_scale,
                             const int32_t *w_colsum, size_t out, const float *bias, float *y, size_t ldy,
