@@ -65,7 +65,7 @@ import Testing
         int8.loadAllAndWait()
         for entry in int8.entries {
             #expect(entry.state.isReady, "\(entry.spec.name): \(entry.state)")
-            if case let .ready(model) = entry.state { #expect(model.metadata.quantization == "int8") }
+            if case let .ready(model) = entry.state { #expect(model.metadata.quantization == .int8) }
         }
         var configuration = ServiceConfiguration()
         configuration.inferenceWorkers = 1

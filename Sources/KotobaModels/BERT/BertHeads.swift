@@ -25,14 +25,14 @@ public struct BertLMPredictionHead: Sendable {
         // The forward pass adds `decoder.bias`. transformers ties it to `cls.predictions.bias` along with the
         // embeddings, so a tied checkpoint stores only `bias`; an untied one stores both, possibly different.
         let bias = try weights.tensor(weights.contains("decoder.bias") ? "decoder.bias" : "bias", shape: [config.vocabSize])
-        let projection = if weights.contains("decoder.weight") || !config.tieWordEmbeddings {
-            Linear(weight: try weights.tensor("decoder.weight", shape: [config.vocabSize, h]), bias: bias)
-        } else {
-            wordEmbeddings.tiedProjection(bias: bias)
-        }
         // The vocabulary projection streams vocab × hidden weights for every masked position, the largest read of
         // a short fill-mask request; int8 quarters it (the embedding lookups keep their own precision).
-        decoder = projection.quantized(weights.quantization)
+        decoder = if weights.contains("decoder.weight") || !config.tieWordEmbeddings {
+            Linear(weight: try weights.tensor("decoder.weight", shape: [config.vocabSize, h]), bias: bias,
+                   quantization: weights.quantization)
+        } else {
+            wordEmbeddings.tiedProjection(bias: bias, quantization: weights.quantization)
+        }
     }
 
     /// Hidden rows `[N, hidden]` → vocabulary logits `[N, vocab]`.

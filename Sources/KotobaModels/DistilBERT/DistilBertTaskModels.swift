@@ -27,9 +27,10 @@ public struct DistilBertForMaskedLM: Sendable {
         let projector = weights.scoped("vocab_projector")
         let bias = try projector.tensor("bias", shape: [config.vocabSize])
         // Quantized like BERT's MLM decoder: every masked position streams the whole vocabulary projection.
-        vocabProjector = (projector.contains("weight") || !config.tieWordEmbeddings
-            ? Linear(weight: try projector.tensor("weight", shape: [config.vocabSize, config.dim]), bias: bias)
-            : distilbert.embeddings.word.tiedProjection(bias: bias)).quantized(weights.quantization)
+        vocabProjector = projector.contains("weight") || !config.tieWordEmbeddings
+            ? Linear(weight: try projector.tensor("weight", shape: [config.vocabSize, config.dim]), bias: bias,
+                     quantization: weights.quantization)
+            : distilbert.embeddings.word.tiedProjection(bias: bias, quantization: weights.quantization)
     }
 
     /// Vocabulary logits at every position, `[B, S, vocab]`.

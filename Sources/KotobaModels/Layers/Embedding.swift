@@ -55,9 +55,11 @@ public struct Embedding: Sendable {
 
     /// The output projection tied to this table (`x · tableᵀ + bias`), sharing its storage: the same halves for a
     /// table kept as halves, the same floats otherwise.
-    public func tiedProjection(bias: Tensor?) -> Linear {
-        if let halves { return Linear(halves: halves, outFeatures: rows, inFeatures: width, bias: bias) }
-        return Linear(weight: floats!, bias: bias)
+    public func tiedProjection(bias: Tensor?, quantization: Quantization = .none) -> Linear {
+        if let halves {
+            return Linear(halves: halves, outFeatures: rows, inFeatures: width, bias: bias).quantized(quantization)
+        }
+        return Linear(weight: floats!, bias: bias, quantization: quantization)
     }
 }
 

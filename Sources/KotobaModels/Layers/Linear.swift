@@ -20,14 +20,24 @@ public struct Linear: Sendable {
     /// keeps neither float nor half weights and every product is an int8 one.
     let int8Weight: Int8Weights?
 
-    /// A layer over float parameters (kept as given, shared with whoever else holds them, such as a tied embedding).
-    public init(weight: Tensor, bias: Tensor?) {
+    /// A layer over float parameters (kept as given, shared with whoever else holds them, such as a tied
+    /// embedding), or with `.int8` over their int8 codes only.
+    public init(weight: Tensor, bias: Tensor?, quantization: Quantization = .none) {
         precondition(weight.rank == 2, "a linear weight is [out, in]")
         self.bias = bias
         (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
-        floatWeight = weight.storage
-        halfWeight = SkinnyLinear.exactHalves(weight.storage).map(HalfWeights.init)
-        int8Weight = nil
+        switch quantization {
+        case .none:
+            floatWeight = weight.storage
+            halfWeight = SkinnyLinear.exactHalves(weight.storage).map(HalfWeights.init)
+            int8Weight = nil
+        case .int8:
+            floatWeight = nil
+            halfWeight = nil
+            int8Weight = weight.storage.withUnsafeBufferPointer { [outFeatures, inFeatures] in
+                Int8Weights(weight: $0, outFeatures: outFeatures, inFeatures: inFeatures)
+            }
+        }
     }
 
     /// A layer over F16 weights, `halves` `[out, in]` as bit patterns, with no float copy.
@@ -40,23 +50,11 @@ public struct Linear: Sendable {
         int8Weight = nil
     }
 
-    private init(int8: Int8Weights, bias: Tensor?) {
-        self.bias = bias
-        (outFeatures, inFeatures) = (int8.outFeatures, int8.inFeatures)
-        floatWeight = nil
-        halfWeight = nil
-        int8Weight = int8
-    }
-
     /// This layer with its weights held as `quantization` says: itself for `.none`, an int8-only copy for
     /// `.int8` (quantized from the float or half values, which the copy no longer holds).
     public func quantized(_ quantization: Quantization) -> Linear {
         guard quantization == .int8, int8Weight == nil else { return self }
-        let floats = floatWeight ?? halfWeight?.floats ?? []
-        let int8 = floats.withUnsafeBufferPointer {
-            Int8Weights(weight: $0, outFeatures: outFeatures, inFeatures: inFeatures)
-        }
-        return Linear(int8: int8, bias: bias)
+        return Linear(weight: weight, bias: bias, quantization: .int8)
     }
 
     /// How the weights are held.
@@ -102,8 +100,11 @@ public struct Linear: Sendable {
     public init(stacking parts: [Linear]) {
         precondition(!parts.isEmpty && parts.allSatisfy { $0.inFeatures == parts[0].inFeatures && $0.bias != nil })
         if parts.contains(where: { $0.int8Weight != nil }) {
-            let stacked = Linear(stacking: parts.map { Linear(weight: $0.weight, bias: $0.bias) })
-            self = stacked.quantized(.int8)
+            let rows = parts.reduce(0) { $0 + $1.outFeatures }
+            self = Linear(weight: Tensor(uncheckedShape: [rows, parts[0].inFeatures],
+                                         storage: ContiguousArray(parts.map(\.weight.storage).joined())),
+                          bias: Tensor(uncheckedShape: [rows], storage: ContiguousArray(parts.compactMap(\.bias?.storage).joined())),
+                          quantization: .int8)
             return
         }
         outFeatures = parts.reduce(0) { $0 + $1.outFeatures }
@@ -191,17 +192,16 @@ extension WeightStore {
     /// set the output scores keep full precision; projections to be stacked are quantized after stacking).
     public func linear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true,
                        quantize: Bool = true) throws(ModelError) -> Linear {
-        let layer = try fullPrecisionLinear(name, in: inFeatures, out: outFeatures, bias: bias)
-        return quantize ? layer.quantized(quantization) : layer
-    }
-
-    private func fullPrecisionLinear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool) throws(ModelError) -> Linear {
+        let quantization = quantize ? self.quantization : .none
         let scope = scoped(name)
         // The weight first, so a shape error names it rather than the bias.
         let halves = try scope.halves("weight", shape: [outFeatures, inFeatures])
         let floats = halves == nil ? try scope.tensor("weight", shape: [outFeatures, inFeatures]) : nil
         let biasTensor = bias ? try scope.tensor("bias", shape: [outFeatures]) : nil
-        if let halves { return Linear(halves: halves, outFeatures: outFeatures, inFeatures: inFeatures, bias: biasTensor) }
-        return Linear(weight: floats!, bias: biasTensor)
+        if let halves {
+            return Linear(halves: halves, outFeatures: outFeatures, inFeatures: inFeatures, bias: biasTensor)
+                .quantized(quantization)
+        }
+        return Linear(weight: floats!, bias: biasTensor, quantization: quantization)
     }
 }

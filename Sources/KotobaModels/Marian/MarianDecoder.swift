@@ -58,8 +58,8 @@ public struct MarianDecoder: Sendable {
         // Every decoding step streams the whole vocabulary projection; int8 quarters that read.
         outputProjection = Linear(
             weight: Tensor(uncheckedShape: [config.decoderVocabSize, config.hiddenSize], storage: lmHead),
-            bias: Tensor(uncheckedShape: [config.decoderVocabSize], storage: finalLogitsBias))
-            .quantized(weights.quantization)
+            bias: Tensor(uncheckedShape: [config.decoderVocabSize], storage: finalLogitsBias),
+            quantization: weights.quantization)
         positions = SinusoidalPositions(count: config.maxPositions, size: config.hiddenSize)
         layers = try (0..<config.decoderLayers).map { (i) throws(ModelError) in
             try MarianDecoderLayer(weights.scoped("layers.\(i)"), config: config)

@@ -17,7 +17,7 @@ package struct ModelMetadata: Sendable, Equatable {
     /// Attention heads per layer: with the padded length, what one batch's attention scores cost.
     package var attentionHeads: Int?
     /// How the linear layers' weights are held (`none`, `int8`), for models that have linear layers.
-    package var quantization: String?
+    package var quantization: Quantization?
 
     package init(architecture: String, parameterCount: Int? = nil, maxInputTokens: Int? = nil,
                 weightsSHA256: String? = nil, labels: [String]? = nil, vocabularySize: Int? = nil,

@@ -15,8 +15,8 @@ import Foundation
 /// `int8Tolerance`, so drift is still caught while strings, labels and tokens must still match.
 enum GoldenCheck {
     static let fileName = "kotoba-golden.json"
-    /// How far an int8 model's numbers may be from float results: about ten times the differences measured on
-    /// the shipped models (0.0006–0.05 in probabilities and log-probabilities).
+    /// How far an int8 model's numbers may be from float results: twice the largest difference measured on the
+    /// shipped models' golden requests (0.0006–0.05 in probabilities and log-probabilities).
     static let int8Tolerance = 0.1
 
     /// Why the check failed.
@@ -37,7 +37,7 @@ enum GoldenCheck {
         } catch { throw Failure(file: url.path, reason: "unreadable: \(error)") }
         var root = golden
         var tolerance = (golden["tolerance"] as? NSNumber)?.doubleValue ?? 1e-4
-        if model.metadata.quantization == Quantization.int8.rawValue {
+        if model.metadata.quantization == .int8 {
             if let section = golden["int8"] {
                 guard let section = section as? [String: Any] else {
                     throw Failure(file: url.path, reason: "\"int8\" must be an object like the file itself")

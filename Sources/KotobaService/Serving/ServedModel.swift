@@ -99,6 +99,6 @@ extension ModelMetadata {
         self.init(architecture: facts.architecture, parameterCount: facts.parameterCount,
                   maxInputTokens: maxInputTokens, weightsSHA256: facts.weightsSHA256, labels: labels)
         attentionHeads = facts.attentionHeads
-        self.quantization = quantization.rawValue
+        self.quantization = quantization
     }
 }

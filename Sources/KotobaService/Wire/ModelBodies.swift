@@ -42,6 +42,6 @@ struct ModelBody: Encodable {
         labels = metadata.labels
         vocabularySize = metadata.vocabularySize
         dimensions = metadata.dimensions
-        quantization = metadata.quantization
+        quantization = metadata.quantization?.rawValue
     }
 }

@@ -45,9 +45,6 @@ package struct Int8Weights: Sendable {
     /// gain under 10% from splitting smaller products.
     static let minimumPerThread = 6_400_000
 
-    /// Bytes held: codes, scales and sums.
-    package var byteCount: Int { packed.count + 4 * scales.count + 4 * codeSums.count }
-
     /// `y[rows, out] = x[rows, in] · Wᵀ + bias`, `x` rows `ldx` apart: the rows are quantized once, then the
     /// outputs split across the BLAS threads in blocks of 16.
     package func apply(_ x: UnsafePointer<Float>, rows: Int, ldx: Int, bias: UnsafePointer<Float>?,

@@ -37,13 +37,14 @@ extension Parallel {
     /// stays on the caller with BLAS as configured, where waking a thread would cost more than it saves.
     static func independentProducts(_ count: Int, work: Int, _ body: (Int) -> Void) {
         let threads = BLAS.threadCount
-        guard threads > 1, count > 1, count * work >= 2 * 100_000 else {
+        let perThread = 100_000
+        guard threads > 1, count > 1, count * work >= 2 * perThread else {
             for i in 0..<count { body(i) }
             return
         }
         BLAS.threadCount = 1
         defer { BLAS.threadCount = threads }
-        forEachRange(count, minimumPerThread: max(1, 100_000 / max(work, 1)), threads: threads) { range in
+        forEachRange(count, minimumPerThread: max(1, perThread / max(work, 1)), threads: threads) { range in
             for i in range { body(i) }
         }
     }
