@@ -13,34 +13,20 @@ checks only each mask's best candidate (top_k 1): further down, candidates 1e-4 
 """
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from kotoba_server import KotobaServer
 
 ENDPOINTS = {"fill-mask": "/fill-mask", "text-classification": "/classify", "next-sentence": "/next-sentence",
              "translation": "/translate"}
 TOLERANCE = 1e-2
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def post(port: int, path: str, body: dict) -> dict:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(),
-                                     headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
-
-
 def int8_section(directory: Path, golden: dict, kotoba: Path) -> dict:
-    checks = golden["tasks"] if "tasks" in golden else {None: golden}
+    # (task, its float check): one per section of a multi-task file, else the file itself.
+    checks = list(golden["tasks"].items()) if "tasks" in golden else [(guess_task(golden), golden)]
     with tempfile.TemporaryDirectory() as scratch:
         # The model's files without its golden file, which an int8 load would otherwise check loosely.
         copy = Path(scratch) / directory.name
@@ -48,36 +34,17 @@ def int8_section(directory: Path, golden: dict, kotoba: Path) -> dict:
         for item in directory.iterdir():
             if item.name != "kotoba-golden.json":
                 (copy / item.name).symlink_to(item.resolve())
-        tasks = [task for task in checks] if None not in checks else [guess_task(golden)]
-        models = [{"name": task, "task": task, "path": str(copy), "quantization": "int8"} for task in tasks]
-        config = Path(scratch) / "config.json"
-        port = free_port()
-        config.write_text(json.dumps({"host": "127.0.0.1", "port": port, "models": models,
-                                      "requests": {"max_inputs": 64}}))
-        server = subprocess.Popen([str(kotoba), "serve", "--config", str(config)], stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(600):
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                time.sleep(0.1)
-            else:
-                raise SystemExit(f"{directory}: the server did not become ready")
-            sections = {}
-            for task in tasks:
-                request = dict((checks[task] if None not in checks else golden)["request"])
+        models = [{"name": task, "task": task, "path": str(copy), "quantization": "int8"} for task, _ in checks]
+        sections = {}
+        with KotobaServer(kotoba, models) as server:
+            for task, check in checks:
+                request = dict(check["request"])
                 if task == "fill-mask":
                     request["top_k"] = 1
-                answer = post(port, ENDPOINTS[task], dict(request, model=task))
+                answer = server.post(ENDPOINTS[task], dict(request, model=task))
                 sections[task] = {"request": request, "results": answer["results"]}
-        finally:
-            server.kill()
-            server.wait()
-    if None in checks:
-        return dict(sections[tasks[0]], tolerance=TOLERANCE)
+    if "tasks" not in golden:
+        return dict(sections[checks[0][0]], tolerance=TOLERANCE)
     return {"tasks": sections, "tolerance": TOLERANCE}
 
 

@@ -18,67 +18,35 @@ import json
 import os
 import random
 import re
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import sacrebleu
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "training"))
+from kotoba_server import KotobaServer  # noqa: E402
+
 DATA = Path(os.environ.get("KOTOBA_DATA", ROOT.parent / "shared" / "data"))
 BATCH = 64  # the default config's requests.max_inputs
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`kotoba serve` on a free port with each model twice: `name` and `name-int8`."""
+class Server(KotobaServer):
+    """`kotoba serve` with each model twice: `name` and `name-int8`."""
 
     def __init__(self, binary: Path, models: list[tuple[str, str, str]]):
-        self.port = free_port()
         entries = []
         for name, task, path in models:
             entries.append({"name": name, "task": task, "path": str(ROOT / path)})
             entries.append({"name": name + "-int8", "task": task, "path": str(ROOT / path), "quantization": "int8"})
-        self.scratch = tempfile.TemporaryDirectory()
-        config = Path(self.scratch.name) / "config.json"
-        config.write_text(json.dumps({"host": "127.0.0.1", "port": self.port, "models": entries,
-                                      "requests": {"max_inputs": BATCH, "timeout_seconds": 600},
-                                      "log": {"level": "warning"}}))
-        self.process = subprocess.Popen([str(binary), "serve", "--config", str(config)], stderr=subprocess.DEVNULL)
-        for _ in range(1200):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise SystemExit("the server did not become ready")
-
-    def post(self, path: str, body: dict) -> dict:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=json.dumps(body).encode(),
-                                         headers={"content-type": "application/json"})
-        with urllib.request.urlopen(request, timeout=600) as response:
-            return json.loads(response.read())
+        super().__init__(binary, entries, max_inputs=BATCH)
 
     def results(self, path: str, model: str, texts: list[str], **options) -> list[dict]:
         out = []
         for i in range(0, len(texts), BATCH):
             out += self.post(path, dict(options, model=model, text=texts[i:i + BATCH]))["results"]
         return out
-
-    def close(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        self.scratch.cleanup()
 
 
 def sst2(server: Server) -> dict:
