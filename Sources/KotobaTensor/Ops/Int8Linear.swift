@@ -39,8 +39,8 @@ package struct Int8Weights: Sendable {
         (self.packed, self.scales, self.codeSums) = (packed, scales, codeSums)
     }
 
-    /// Fewest multiply-adds worth a second thread: about 75 µs of this kernel's work. Waking a thread costs
-    /// tens of µs here, and with 100k (the float kernel's figure) an 8-token sentiment-en pass on two threads took
+    /// Fewest multiply-adds worth a second thread: about 75 µs of this kernel's work. Measured, not derived from
+    /// a wake-up cost: with 100k (the float kernel's figure) an 8-token sentiment-en pass on two threads took
     /// 2.0–2.4 ms p50 against 1.4–1.7 ms with this (BertLatency, three alternating rounds); 64 tokens and more
     /// gain under 10% from splitting smaller products.
     static let minimumPerThread = 6_400_000
