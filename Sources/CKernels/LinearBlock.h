@@ -49,10 +49,41 @@ KOTOBA_TARGET static inline void KOTOBA_NAME(KOTOBA_VARIANT(block))(const float 
     }
 }
 
+/// One input row against weight rows o … o + 3: four dot products of length `in`, with the same lane arithmetic
+/// as `block` gives each of them. A single row is a matrix-vector product, bound by how fast the weights arrive
+/// from memory; four rows streamed at once keep more loads in flight than two.
+KOTOBA_TARGET static inline void KOTOBA_NAME(KOTOBA_VARIANT(one_row))(const float *x, size_t in, const KOTOBA_W *w,
+                                                   float out[4]) {
+    const kotoba_v8 zero = {0, 0, 0, 0, 0, 0, 0, 0};
+    kotoba_v8 a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+    const size_t full = in & ~(size_t)7;
+    const KOTOBA_W *w0 = w, *w1 = w + in, *w2 = w + 2 * in, *w3 = w + 3 * in;
+    for (size_t k = 0; k < full; k += 8) {
+        __builtin_prefetch(w0 + 4 * in + k); __builtin_prefetch(w1 + 4 * in + k);
+        __builtin_prefetch(w2 + 4 * in + k); __builtin_prefetch(w3 + 4 * in + k);
+        const kotoba_v8 u = KOTOBA_NAME(load8)(x + k);
+        a0 += u * KOTOBA_W_LOAD8(w0 + k); a1 += u * KOTOBA_W_LOAD8(w1 + k);
+        a2 += u * KOTOBA_W_LOAD8(w2 + k); a3 += u * KOTOBA_W_LOAD8(w3 + k);
+    }
+    out[0] = KOTOBA_NAME(lane_sum)(a0); out[1] = KOTOBA_NAME(lane_sum)(a1);
+    out[2] = KOTOBA_NAME(lane_sum)(a2); out[3] = KOTOBA_NAME(lane_sum)(a3);
+    for (size_t k = full; k < in; k++) {
+        out[0] += x[k] * KOTOBA_W_LOAD1(w0[k]); out[1] += x[k] * KOTOBA_W_LOAD1(w1[k]);
+        out[2] += x[k] * KOTOBA_W_LOAD1(w2[k]); out[3] += x[k] * KOTOBA_W_LOAD1(w3[k]);
+    }
+}
+
 KOTOBA_TARGET static void KOTOBA_NAME(KOTOBA_VARIANT(linear_rows))(const float *x, size_t rows, size_t in, const KOTOBA_W *w,
                                                    size_t out, const float *bias, float *y,
                                                    size_t first_output, size_t end_output) {
     float sums[4][2];
+    if (rows == 1) {
+        float four[4];
+        for (; first_output + 4 <= end_output; first_output += 4) {
+            KOTOBA_NAME(KOTOBA_VARIANT(one_row))(x, in, w + first_output * in, four);
+            for (size_t i = 0; i < 4; i++) y[first_output + i] = four[i] + (bias ? bias[first_output + i] : 0.0f);
+        }
+    }
     for (size_t o = first_output; o < end_output; o += 2) {
         // An odd last output pairs its weight row with itself and keeps one of the two results.
         const KOTOBA_W *w0 = w + o * in;

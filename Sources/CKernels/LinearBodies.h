@@ -5,8 +5,9 @@
 // weight row, both contiguous, so the weights are read once, in place, as they lie in memory. A BLAS library
 // instead copies ("packs") the whole weight matrix into its own layout on every call, which for one short
 // sentence costs more than the arithmetic. Blocks of 2 weight rows × 4 input rows keep 8 accumulators of 8
-// lanes in registers; the k loop runs in steps of 8 and the lanes are summed at the end, so the summation order
-// is fixed by the shapes alone (the same on every CPU for a given build), not by the row count or the thread.
+// lanes in registers (a single input row takes 4 weight rows at a time instead); the k loop runs in steps of 8
+// and the lanes are summed at the end, so the summation order is fixed by the shapes alone (the same on every
+// CPU for a given build), not by the row count or the thread.
 
 #define KOTOBA_NAME2(name, suffix) name##_##suffix
 #define KOTOBA_NAME1(name, suffix) KOTOBA_NAME2(name, suffix)

@@ -62,11 +62,17 @@ import CKernels
             kotoba_linear_rows(x, rows, inFeatures, w, outFeatures, nil, &split, first, end)
         }
         #expect(split == all)
+        // A row alone takes the single-row path (4 weight rows at a time), here from unaligned output starts too.
         for row in 0..<rows {
-            var alone = [Float](repeating: 0, count: outFeatures)
-            kotoba_linear_rows(Array(x[(row * inFeatures)..<((row + 1) * inFeatures)]), 1, inFeatures, w, outFeatures, nil,
-                               &alone, 0, outFeatures)
-            #expect(alone == Array(all[(row * outFeatures)..<((row + 1) * outFeatures)]), "row \(row)")
+            let input = Array(x[(row * inFeatures)..<((row + 1) * inFeatures)])
+            let want = Array(all[(row * outFeatures)..<((row + 1) * outFeatures)])
+            for ranges in [[(0, outFeatures)], [(0, 5), (5, 6), (6, outFeatures)], [(0, 3), (3, outFeatures)]] {
+                var alone = [Float](repeating: 0, count: outFeatures)
+                for (first, end) in ranges {
+                    kotoba_linear_rows(input, 1, inFeatures, w, outFeatures, nil, &alone, first, end)
+                }
+                #expect(alone == want, "row \(row), output ranges \(ranges)")
+            }
         }
     }
 
