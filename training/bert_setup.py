@@ -57,6 +57,15 @@ def starting_model(seed: int) -> BertForPreTraining:
     return model
 
 
+def exported_model(path: Path) -> BertForPreTraining:
+    """A BertForPreTraining that export_bert.py wrote (F16 on disk), in F32 with the decoder tied again."""
+    model = BertForPreTraining.from_pretrained(path, dtype=torch.float32)
+    model.tie_weights()
+    if model.cls.predictions.decoder.weight.data_ptr() != model.bert.embeddings.word_embeddings.weight.data_ptr():
+        raise SystemExit(f"{path}: MLM decoder is not tied to the word embeddings")
+    return model
+
+
 def scratch_model(args, vocab_size: int, seed: int) -> BertForPreTraining:
     """Option (a): BERT's architecture at the size the arguments give, initialised as transformers does
     (normal 0.02), embeddings tied to the MLM decoder."""
@@ -73,6 +82,8 @@ def tokenizer_and_model(args) -> tuple[Tokenizer, BertForPreTraining]:
     if args.from_scratch:
         tok = load_tokenizer(args.tokenizer)
         return tok, scratch_model(args, tok.get_vocab_size(), args.seed)
+    if getattr(args, "init_from", None) is not None:
+        return load_tokenizer(args.init_from / "tokenizer.json"), exported_model(args.init_from)
     return load_tokenizer(ensure_minilm() / "tokenizer.json"), starting_model(args.seed)
 
 

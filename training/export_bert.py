@@ -120,6 +120,7 @@ def main() -> None:
     state = common.load_checkpoint(common.RUNS / args.run / "checkpoint.pt")
     run_args = argparse.Namespace(**{"from_scratch": False, **state["args"]})
     run_args.tokenizer = Path(run_args.tokenizer) if run_args.from_scratch else None
+    run_args.init_from = Path(run_args.init_from) if getattr(run_args, "init_from", None) else None
     tok, model = tokenizer_and_model(run_args)
     model.load_state_dict(state["model"])
     model.tie_weights()

@@ -10,6 +10,7 @@ Model: transformers BertForPreTraining (src/transformers/models/bert/modeling_be
 
     nice -n 19 python training/train_bert.py --steps 400 --max-minutes 58            # add --resume to continue a run
     nice -n 19 python training/train_bert.py --from-scratch --lr 5e-4 --head-lr 5e-4 --out bert-en-scratch
+    nice -n 19 python training/train_bert.py --init-from Models/bert-en --out bert-en-continued
 Outputs: /work/runs/<out>/ (train.log, checkpoint.pt), export in /work/runs/export/<out>/.
 """
 
@@ -61,6 +62,9 @@ def main() -> None:
     ap.add_argument("--out", default=None, help="run name (default bert-en, or bert-en-scratch with --from-scratch)")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--from-scratch", action="store_true", help="option (a): random weights, own vocabulary")
+    ap.add_argument("--init-from", type=Path, default=None,
+                    help="start from an exported BertForPreTraining (e.g. Models/bert-en) instead of MiniLM + fresh "
+                         "heads: continues a finished run whose checkpoint is gone, with a new optimizer and schedule")
     ap.add_argument("--tokenizer", type=Path, default=common.RUNS / "wordpiece-en" / "tokenizer.json",
                     help="--from-scratch: the tokenizer.json of train_wordpiece.py")
     ap.add_argument("--layers", type=int, default=4, help="--from-scratch: encoder layers")

@@ -113,6 +113,8 @@ def main() -> None:
     ap.add_argument("--max-minutes", type=float, default=None)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--out", default="sentiment-en")
+    ap.add_argument("--eval-every", type=int, default=None,
+                    help="log dev accuracy every this many steps, for the card's curve (the export is the last step)")
     args = ap.parse_args()
 
     run, log = common.start_run(args, args.out)
@@ -155,6 +157,8 @@ def main() -> None:
         progress.update(step, out.loss.item(), len(part), lr=schedule.get_last_lr()[0])
         if step % args.ckpt_every == 0:
             checkpoint()
+        if args.eval_every and step % args.eval_every == 0 and step < args.steps:
+            log.info(f"step {step} dev accuracy {accuracy(model, tok, dev):.4f}")
         if budget.exhausted():
             log.info(f"time budget reached at step {step}")
             break
