@@ -1,10 +1,11 @@
 """Evaluates a BertForPreTraining: MLM top-1/top-5 on masked tokens of the English corpus test split and of the
-WikiText-2 test file, and NSP accuracy on held-out pairs of the corpus test split.
+WikiText-2 test file, and NSP accuracy on held-out pairs of the corpus test split and of WikiText-2 test.
 
 Masking for evaluation: 15 % of the non-special WordPiece tokens of each sequence are selected (seeded) and all
 of them are replaced by [MASK] (no 80/10/10 mix), so the score is prediction of hidden tokens. Corpus sequences
 are drawn like training pairs (bert_data.PairSampler, 128 tokens); WikiText sequences are 126-token windows of
-each article, one segment. NSP pairs: 50 % true continuations, 50 % from another test document.
+each article, one segment. NSP pairs: 50 % true continuations, 50 % from another test document (corpus) or
+article (WikiText).
 
     python training/eval_bert.py --model /work/runs/export/bert-en
     python training/eval_bert.py --start          # MiniLM encoder + fresh (seeded) heads, the starting point
@@ -28,9 +29,9 @@ from bert_data import PairSampler, build_batch, pretraining_logits, read_documen
 from bert_setup import ensure_minilm, load_tokenizer, special_ids, starting_model  # noqa: E402
 
 
-def wikitext_windows(tok, width: int) -> list[list[int]]:
-    """Articles of wiki.test.raw (title lines ` = X = ` open one), WikiText's ` @-@ ` style joins undone,
-    headings dropped, cut into windows of `width` tokens."""
+def wikitext_articles() -> list[list[str]]:
+    """Articles of wiki.test.raw as lists of paragraphs (title lines ` = X = ` open one), WikiText's ` @-@ ` style
+    joins undone, headings dropped."""
     articles: list[list[str]] = []
     for line in (common.DATA / "wikitext" / "wiki.test.raw").read_text(encoding="utf-8").splitlines():
         s = line.strip()
@@ -38,6 +39,11 @@ def wikitext_windows(tok, width: int) -> list[list[int]]:
             articles.append([])
         elif s and not s.startswith("= =") and articles:
             articles[-1].append(s.replace(" @-@ ", "-").replace(" @,@ ", ",").replace(" @.@ ", "."))
+    return [a for a in articles if a]
+
+
+def wikitext_windows(tok, articles: list[list[str]], width: int) -> list[list[int]]:
+    """Each article's WordPiece ids cut into windows of `width` tokens."""
     windows = []
     for article in articles:
         ids = [t for enc in tok.encode_batch(article, add_special_tokens=False) for t in enc.ids]
@@ -82,15 +88,20 @@ def evaluate(model, tok, seed: int, masked: int, nsp_pairs: int) -> dict:
     per_seq = int(0.15 * 125)
     corpus_pairs = [sampler.sample() for _ in range(masked // per_seq + 1)]
     nsp = [sampler.sample() for _ in range(nsp_pairs)]
-    wiki = wikitext_windows(tok, 126)
+    articles = wikitext_articles()
+    wiki = wikitext_windows(tok, articles, 126)
     random.Random(seed + 1).shuffle(wiki)
     wiki_pairs = [(w, [], 0) for w in wiki[: masked // per_seq + 1]]
+    # NSP on WikiText too: text from another source than the training corpus, drawn like the corpus pairs.
+    wiki_sampler = PairSampler(articles, tok, 128, random.Random(seed + 3), short_seq_prob=0.0)
+    wiki_nsp = [wiki_sampler.sample() for _ in range(nsp_pairs)]
     model.eval()
     with torch.no_grad():
         return {
             "corpus_test_mlm": mlm_accuracy(model, corpus_pairs, ids, vocab, seed, masked),
             "wikitext_test_mlm": mlm_accuracy(model, wiki_pairs, ids, vocab, seed + 2, masked),
             "corpus_test_nsp": nsp_accuracy(model, nsp, ids, vocab),
+            "wikitext_test_nsp": nsp_accuracy(model, wiki_nsp, ids, vocab),
         }
 
 
