@@ -226,6 +226,22 @@ import Testing
         }
     }
 
+    /// Sampling reaches the model from `/translate` and from the Hugging Face route's `generate_parameters`: a
+    /// seed gives the same samples twice, with as many as `num_return_sequences` asks for.
+    @Test func translateSamplesReproduciblyWithASeed() throws {
+        let body = #"{"text": ["Tom is here.", "I like dogs."], "do_sample": true, "seed": 11, "temperature": 1.3, "num_return_sequences": 3, "max_new_tokens": 10}"#
+        let first = ServedFixtures.send(router, .post, "/translate", body: body)
+        let second = ServedFixtures.send(router, .post, "/translate", body: body)
+        #expect(first.status == .ok, "\(String(decoding: first.body, as: UTF8.self))")
+        #expect(first.body == second.body)
+        let results = try results(first)
+        #expect(results.map { ($0["translations"] as? [Any])?.count } == [3, 3])
+        let hf = #"{"inputs": "Tom is here.", "parameters": {"generate_parameters": {"do_sample": true, "seed": 11, "num_return_sequences": 2}}}"#
+        let once = ServedFixtures.send(router, .post, "/models/marian", body: hf)
+        #expect(once.status == .ok, "\(String(decoding: once.body, as: UTF8.self))")
+        #expect(once.body == ServedFixtures.send(router, .post, "/models/marian", body: hf).body)
+    }
+
     @Test func recurrentTranslationReturnsAlignmentsOfTheReferenceSearch() throws {
         let url = ServedFixtures.translationDirectory.deletingLastPathComponent().appendingPathComponent("translation-rnn/reference.json")
         let reference = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

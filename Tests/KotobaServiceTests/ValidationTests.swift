@@ -102,6 +102,12 @@ struct InvalidRequest: Sendable, CustomTestStringConvertible {
         .init("repetition_penalty zero", "/translate", #"{"text": "Tom", "repetition_penalty": 0}"#, 422, "validation"),
         .init("repetition_penalty as string", "/translate", #"{"text": "Tom", "repetition_penalty": "high"}"#, 422, "validation"),
         .init("text_pair on translate", "/translate", #"{"text": "Tom", "text_pair": "x"}"#, 422, "validation"),
+        .init("temperature without do_sample", "/translate", #"{"text": "Tom", "temperature": 0.7}"#, 422, "validation"),
+        .init("do_sample with beams", "/translate", #"{"text": "Tom", "do_sample": true, "beam_size": 4}"#, 422, "validation"),
+        .init("do_sample as string", "/translate", #"{"text": "Tom", "do_sample": "yes"}"#, 422, "validation"),
+        .init("top_p above 1", "/translate", #"{"text": "Tom", "do_sample": true, "top_p": 1.5}"#, 422, "validation"),
+        .init("negative seed", "/translate", #"{"text": "Tom", "do_sample": true, "seed": -1}"#, 422, "validation"),
+        .init("fractional seed", "/translate", #"{"text": "Tom", "do_sample": true, "seed": 1.5}"#, 422, "validation"),
         .init("unknown route", "/fill_mask", #"{"text": "a [MASK]"}"#, 404, "not_found"),
     ]
 

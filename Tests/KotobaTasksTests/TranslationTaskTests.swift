@@ -232,3 +232,59 @@ import Testing
         #expect(rows.allSatisfy { $0.count == aligned.input.inputTokens && abs($0.reduce(0, +) - 1) < 1e-4 })
     }
 }
+
+/// `do_sample` through the task on both backends: sampling with top-k 1 is greedy, a seed reproduces a request
+/// alone or batched, `num_return_sequences` samples come back per input, and options that do not fit are named.
+@Suite struct TranslationSamplingTests {
+    static let models = [TranslationTaskTests.directory, RecurrentTranslationTaskTests.directory]
+    static let texts = ["Tom is here.", "I like dogs.", "Where is the station?"]
+
+    @Test(arguments: models)
+    func topKOfOneSamplesTheGreedyTranslation(_ directory: URL) throws {
+        let task = try TranslationTask.load(directory: directory)
+        let greedy = try task.run(Self.texts, options: TranslationOptions(beamSize: 1, maxNewTokens: 12))
+        let sampled = try task.run(Self.texts, options: TranslationOptions(maxNewTokens: 12, doSample: true, topK: 1, seed: 5))
+        #expect(sampled.map { $0.translations.map(\.tokens) } == greedy.map { $0.translations.map(\.tokens) })
+    }
+
+    @Test(arguments: models)
+    func aSeedReproducesEachInputAloneOrBatched(_ directory: URL) throws {
+        let task = try TranslationTask.load(directory: directory)
+        let options = TranslationOptions(maxNewTokens: 12, numReturnSequences: 2, doSample: true, temperature: 1.5,
+                                         topK: 0, seed: 2024)
+        let batched = try task.run(Self.texts, options: options)
+        #expect(batched.allSatisfy { $0.translations.count == 2 })
+        // Tokens, not scores: the scores' last bits depend on the batch shape (kernel blocking), the draws do not
+        // unless a uniform number falls within an ulp of a boundary.
+        for (index, text) in Self.texts.enumerated() {
+            #expect(try task.run([text], options: options)[0].translations.map(\.tokens)
+                == batched[index].translations.map(\.tokens), "\(text)")
+        }
+        var other = options
+        let differs = try (1...5).contains { seed in
+            other.seed = UInt64(seed)
+            return try task.run(Self.texts, options: other).map { $0.translations.map(\.tokens) }
+                != batched.map { $0.translations.map(\.tokens) }
+        }
+        #expect(differs, "five other seeds all gave the same samples")
+    }
+
+    @Test func optionsThatDoNotFitSamplingAreNamed() throws {
+        let task = try TranslationTask.load(directory: TranslationTaskTests.directory)
+        let cases: [(TranslationOptions, String)] = [
+            (TranslationOptions(temperature: 0.7), "apply only when sampling"),
+            (TranslationOptions(seed: 1), "apply only when sampling"),
+            (TranslationOptions(beamSize: 4, doSample: true), "beam sampling is not supported"),
+            (TranslationOptions(doSample: true, temperature: 0), "temperature must be a positive number"),
+            (TranslationOptions(doSample: true, topP: 1.5), "top_p must be from 0 to 1"),
+            (TranslationOptions(doSample: true, topK: -1), "top_k must be at least 0"),
+        ]
+        for (options, message) in cases {
+            let error = #expect(throws: TaskError.self) { try task.run(["Tom"], options: options) }
+            #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+        }
+        // Sampling is not bounded by the beam width: four samples with the default single beam.
+        #expect(try task.run(["Tom"], options: TranslationOptions(numReturnSequences: 4, doSample: true))[0]
+            .translations.count == 4)
+    }
+}

@@ -8,6 +8,9 @@ public struct GreedyOptions: Sendable, Equatable {
     public var logits: LogitsOptions
     /// Whether hypotheses carry per-token attention weights.
     public var alignments: Bool
+    /// transformers' `do_sample=True`: each token is drawn from the warped distribution instead of taken as the
+    /// argmax; nil is greedy.
+    public var sampling: SamplingOptions?
 
     /// Options with transformers' defaults for everything not given.
     public init(maxNewTokens: Int, noRepeatNgramSize: Int = 0, bannedTokens: [Int] = [],
@@ -23,9 +26,10 @@ public struct GreedyOptions: Sendable, Equatable {
     }
 }
 
-/// Greedy decoding as transformers' `GenerationMixin._sample` without sampling (generation/utils.py, v5.24.0):
-/// each step takes the argmax of the processed logits (`LogitsRules`); a row stops at EOS; the search stops when every
-/// row has stopped or `maxNewTokens` tokens were generated. All sources are decoded as one batch.
+/// Greedy decoding and sampling as transformers' `GenerationMixin._sample` (generation/utils.py, v5.24.0): each step
+/// takes the argmax of the processed logits (`LogitsRules`), or with `options.sampling` draws from them; a row stops
+/// at EOS; the search stops when every row has stopped or `maxNewTokens` tokens were generated. All sources are
+/// decoded as one batch.
 public struct GreedySearch: Sendable {
     /// The options this search runs with.
     public let options: GreedyOptions
@@ -36,12 +40,21 @@ public struct GreedySearch: Sendable {
     /// Decodes `sources` with `decoder`; one hypothesis per source.
     ///
     /// `isCancelled` is polled before every decoder step; when it returns true the search throws
-    /// `GenerationError.cancelled(step:)` and returns no partial result.
+    /// `GenerationError.cancelled(step:)` and returns no partial result. When sampling, `seeds` holds one seed per
+    /// source (`SamplingStream.seed`): each row draws from its own stream, so its tokens do not depend on the
+    /// other rows of the batch.
     public func callAsFunction<D: Seq2SeqDecoder>(
-        _ decoder: D, sources: [[Int]], isCancelled: () -> Bool = { false }
+        _ decoder: D, sources: [[Int]], seeds: [UInt64] = [], isCancelled: () -> Bool = { false }
     ) throws(GenerationError) -> [Hypothesis] {
         guard options.maxNewTokens >= 1 else { throw .invalidOption(name: "maxNewTokens", reason: "must be at least 1") }
         try options.logits.validate(vocabulary: decoder.vocabularySize)
+        if let sampling = options.sampling {
+            try sampling.validate()
+            guard seeds.count == sources.count else {
+                throw .invalidOption(name: "seeds", reason: "needs one seed per source, got \(seeds.count) for \(sources.count)")
+            }
+        }
+        var streams = options.sampling == nil ? [] : seeds.map { SamplingStream(seed: $0) }
         let rules = options.logits.rules(decoderEOS: decoder.eosTokenID, maxLength: 1 + options.maxNewTokens)
         let eos = rules.eosTokenIDs
         let encoded: D.Encoded
@@ -77,9 +90,13 @@ public struct GreedySearch: Sendable {
                 for (r, b) in active.enumerated() {
                     let row = lp.baseAddress! + r * vocabulary
                     rules.apply(row, vocabulary: vocabulary, sequence: sequences[b], penalizingRepeats: false)
-                    // argmax of log-softmax == argmax of the logits; the first maximum wins, as torch.argmax.
                     var best = 0
-                    for v in 1..<vocabulary where row[v] > row[best] { best = v }
+                    if let sampling = options.sampling {
+                        best = sampling.draw(row, vocabulary: vocabulary, using: &streams[b])
+                    } else {
+                        // argmax of log-softmax == argmax of the logits; the first maximum wins, as torch.argmax.
+                        for v in 1..<vocabulary where row[v] > row[best] { best = v }
+                    }
                     hypotheses[b].tokens.append(best)
                     hypotheses[b].score += row[best]
                     if options.alignments, let attention = result.attention {

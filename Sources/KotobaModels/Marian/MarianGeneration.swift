@@ -1,5 +1,5 @@
 // `MarianMTModel.generate`: transformers 5.24.0's `GenerationMixin.generate` for Marian, as a thin adapter from the
-// checkpoint's generation config onto Decoding's generic `GreedySearch` (`_sample` without sampling) and
+// checkpoint's generation config onto Decoding's generic `GreedySearch` (`_sample`, with or without sampling) and
 // `BeamSearch` (`_beam_search`) with `LogitsRules` (bad words, min_length, forced EOS, no-repeat n-grams,
 // renormalisation). Marian has no search code of its own: the RNN models and Marian decode through the same searches.
 
@@ -13,8 +13,12 @@ extension MarianMTModel {
     /// `GenerationError.cancelled(step:)` and returns no partial result. With `alignments`, each hypothesis carries
     /// per generated token the last decoder layer's cross-attention weights averaged over heads (transformers'
     /// `cross_attentions[step][-1].mean(heads)`), over the source's real positions.
+    ///
+    /// With `doSample`, each source gives `numReturnSequences` samples in draw order; `seed` makes them
+    /// reproducible (the same seed and source give the same samples, whatever else is in the batch), nil draws a
+    /// fresh seed.
     public func generate(
-        _ sentences: [[Int]], options: MarianGenerationConfig? = nil, alignments: Bool = false,
+        _ sentences: [[Int]], options: MarianGenerationConfig? = nil, alignments: Bool = false, seed: UInt64? = nil,
         isCancelled: () -> Bool = { false }
     ) throws(GenerationError) -> [[Hypothesis]] {
         let options = options ?? generationConfig
@@ -27,6 +31,11 @@ extension MarianMTModel {
         let decoder = MarianRequestDecoder(model: self, decoderStartTokenID: options.decoderStartTokenId,
                                            eosTokenID: options.eosTokenIds[0], padTokenID: options.padTokenId,
                                            alignments: alignments)
+        if options.doSample {
+            let rows = SampledRows(sentences, replicas: options.numReturnSequences, seed: seed)
+            return rows.grouped(try GreedySearch(decoding.greedyOptions)(decoder, sources: rows.sources, seeds: rows.seeds,
+                                                                         isCancelled: isCancelled))
+        }
         if options.numBeams == 1 {
             return try GreedySearch(decoding.greedyOptions)(decoder, sources: sentences, isCancelled: isCancelled)
                 .map { [$0] }
@@ -61,6 +70,7 @@ struct MarianDecoding {
                                    forcedEOSTokenID: options.forcedEOSTokenId, eosTokenIDs: options.eosTokenIds,
                                    renormalizesLogits: options.renormalizeLogits, alignments: alignments)
         greedy.logits.repetitionPenalty = Float(options.repetitionPenalty)
+        greedy.sampling = options.doSample ? options.sampling : nil
         return greedy
     }
 

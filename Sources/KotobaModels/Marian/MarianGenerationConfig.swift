@@ -22,8 +22,14 @@ public struct MarianGenerationConfig: Sendable, Equatable {
     public var noRepeatNgramSize: Int = 0
     /// `repetition_penalty`; 1 disables it.
     public var repetitionPenalty: Double = 1
-    /// `num_return_sequences`: hypotheses per source, at most `numBeams`.
+    /// `num_return_sequences`: hypotheses per source, at most `numBeams` (any number of samples when sampling).
     public var numReturnSequences: Int = 1
+    /// `do_sample`: draw each token (`SamplingOptions`) instead of searching; needs `numBeams` 1.
+    public var doSample: Bool = false
+    /// `temperature`, `top_k` (0: off) and `top_p` of sampling.
+    public var temperature: Double = 1
+    public var topK: Int = 50
+    public var topP: Double = 1
     /// `bad_words_ids`: token sequences that may never be generated (Marian bans its pad token).
     public var badWordsIds: [[Int]] = []
     /// `forced_eos_token_id`: the only token allowed at position `maxLength - 1`.
@@ -69,6 +75,10 @@ public struct MarianGenerationConfig: Sendable, Equatable {
         if let v = raw.no_repeat_ngram_size { noRepeatNgramSize = v }
         if let v = raw.repetition_penalty { repetitionPenalty = v }
         if let v = raw.num_return_sequences { numReturnSequences = v }
+        if let v = raw.do_sample { doSample = v }
+        if let v = raw.temperature { temperature = v }
+        if let v = raw.top_k { topK = v }
+        if let v = raw.top_p { topP = v }
         if let v = raw.bad_words_ids { badWordsIds = v }
         if let v = raw.forced_eos_token_id { forcedEOSTokenId = v.ids.first }
         if let v = raw.renormalize_logits { renormalizeLogits = v }
@@ -87,8 +97,19 @@ public struct MarianGenerationConfig: Sendable, Equatable {
     public func validate(vocabularySize: Int? = nil) throws(GenerationError) {
         guard maxLength >= 2 else { throw .invalidOption(name: "max_length", reason: "must be at least 2, is \(maxLength)") }
         guard numBeams >= 1 else { throw .invalidOption(name: "num_beams", reason: "must be at least 1, is \(numBeams)") }
-        guard numReturnSequences >= 1 && numReturnSequences <= numBeams else {
-            throw .invalidOption(name: "num_return_sequences", reason: "must be in 1...\(numBeams), is \(numReturnSequences)")
+        if doSample {
+            guard numBeams == 1 else {
+                throw .invalidOption(name: "do_sample", reason: "needs num_beams 1 (beam sampling is not supported), "
+                                     + "num_beams is \(numBeams)")
+            }
+            guard numReturnSequences >= 1 else {
+                throw .invalidOption(name: "num_return_sequences", reason: "must be at least 1, is \(numReturnSequences)")
+            }
+            try sampling.validate()
+        } else {
+            guard numReturnSequences >= 1 && numReturnSequences <= numBeams else {
+                throw .invalidOption(name: "num_return_sequences", reason: "must be in 1...\(numBeams), is \(numReturnSequences)")
+            }
         }
         guard noRepeatNgramSize >= 0 else { throw .invalidOption(name: "no_repeat_ngram_size", reason: "must be ≥ 0") }
         guard lengthPenalty.isFinite else { throw .invalidOption(name: "length_penalty", reason: "must be finite") }
@@ -107,10 +128,17 @@ public struct MarianGenerationConfig: Sendable, Equatable {
     }
 }
 
+extension MarianGenerationConfig {
+    /// The sampling warpers `doSample` applies.
+    var sampling: SamplingOptions { SamplingOptions(temperature: Float(temperature), topK: topK, topP: Float(topP)) }
+}
+
 /// The keys of `generation_config.json` Kotoba honours, spelled as transformers writes them.
 private struct RawGenerationConfig: Decodable {
     var max_length, min_length, num_beams, no_repeat_ngram_size, num_return_sequences: Int?
-    var length_penalty, repetition_penalty: Double?
+    var length_penalty, repetition_penalty, temperature, top_p: Double?
+    var do_sample: Bool?
+    var top_k: Int?
     var early_stopping: RawEarlyStopping?
     var bad_words_ids: [[Int]]?
     var forced_eos_token_id, eos_token_id: TokenIds?

@@ -166,15 +166,17 @@ enum HuggingFaceRoute {
                     truncate = strategy != "do_not_truncate"
                 }
                 let generate = try parameters.object("generate_parameters") ?? RequestFields.empty("generate_parameters")
-                try generate.rejectUnknown(["num_beams", "max_new_tokens", "num_return_sequences", "no_repeat_ngram_size",
-                                            "length_penalty", "repetition_penalty"])
-                let options = TranslationOptions(beamSize: try generate.integer("num_beams", in: 1...16),
+                let known: Set<String> = ["num_beams", "max_new_tokens", "num_return_sequences", "no_repeat_ngram_size",
+                                          "length_penalty", "repetition_penalty"]
+                try generate.rejectUnknown(known.union(TranslateRequest.samplingKeys))
+                var options = TranslationOptions(beamSize: try generate.integer("num_beams", in: 1...16),
                                                  maxNewTokens: try generate.integer("max_new_tokens", in: 1...1024),
                                                  numReturnSequences: try generate.integer("num_return_sequences", in: 1...16) ?? 1,
                                                  truncate: truncate,
                                                  noRepeatNgramSize: try generate.integer("no_repeat_ngram_size", in: 0...32),
                                                  lengthPenalty: try generate.number("length_penalty", in: -10...10),
                                                  repetitionPenalty: try generate.number("repetition_penalty", in: 0.01...10))
+                try TranslateRequest.readSampling(generate, into: &options)
                 let common = CommonRequest(texts: texts, isList: isList, model: nil, truncate: truncate, side: .right)
                 return (nil, TranslateRequest(common: common, options: options, returnScores: false))
             },

@@ -2,7 +2,7 @@ import KotobaTasks
 
 /// `POST /translate`: `beam_size` (1–16), `max_new_tokens` (1–1024), `num_return_sequences`,
 /// `no_repeat_ngram_size` (0–32), `length_penalty` (-10…10), `repetition_penalty` (0.01…10), `return_scores`,
-/// `return_alignments`.
+/// `return_alignments`, and sampling's `do_sample`, `temperature`, `top_k`, `top_p`, `seed`.
 struct TranslateRequest: TaskRequest {
     typealias Model = TranslationModel
 
@@ -12,10 +12,11 @@ struct TranslateRequest: TaskRequest {
 
     static func read(_ fields: RequestFields, maxInputs: Int) throws(APIError) -> TranslateRequest {
         let common = try CommonRequest.read(
-            fields, extra: ["beam_size", "max_new_tokens", "num_return_sequences", "no_repeat_ngram_size",
-                            "length_penalty", "repetition_penalty", "return_scores", "return_alignments"],
+            fields, extra: Set(["beam_size", "max_new_tokens", "num_return_sequences", "no_repeat_ngram_size",
+                                "length_penalty", "repetition_penalty", "return_scores", "return_alignments"])
+                .union(samplingKeys),
             maxInputs: maxInputs)
-        let options = TranslationOptions(beamSize: try fields.integer("beam_size", in: 1...16),
+        var options = TranslationOptions(beamSize: try fields.integer("beam_size", in: 1...16),
                                          maxNewTokens: try fields.integer("max_new_tokens", in: 1...1024),
                                          numReturnSequences: try fields.integer("num_return_sequences", in: 1...16) ?? 1,
                                          truncate: common.truncate, side: common.side,
@@ -23,7 +24,21 @@ struct TranslateRequest: TaskRequest {
                                          noRepeatNgramSize: try fields.integer("no_repeat_ngram_size", in: 0...32),
                                          lengthPenalty: try fields.number("length_penalty", in: -10...10),
                                          repetitionPenalty: try fields.number("repetition_penalty", in: 0.01...10))
+        try readSampling(fields, into: &options)
         return TranslateRequest(common: common, options: options, returnScores: try fields.bool("return_scores") ?? false)
+    }
+
+    /// transformers' sampling parameters, spelled as `generate` takes them.
+    static let samplingKeys: Set<String> = ["do_sample", "temperature", "top_k", "top_p", "seed"]
+
+    /// Reads `samplingKeys` from `fields`; whether they fit together (and the model) is `TranslationTask.validate`'s.
+    static func readSampling(_ fields: RequestFields, into options: inout TranslationOptions) throws(APIError) {
+        options.doSample = try fields.bool("do_sample")
+        options.temperature = try fields.number("temperature", in: 0...100)
+        options.topK = try fields.integer("top_k", in: 0...1_000_000)
+        options.topP = try fields.number("top_p", in: 0...1)
+        // JSON numbers are exact integers up to 2^53.
+        options.seed = try fields.integer("seed", in: 0...9_007_199_254_740_991).map(UInt64.init)
     }
 
     func prepare(_ model: TranslationModel) throws(APIError) -> [TranslationModel.Item] {

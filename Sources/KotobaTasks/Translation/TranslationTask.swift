@@ -53,10 +53,20 @@ package struct TranslationOptions: Sendable, Equatable {
     /// `repetition_penalty`: scores of tokens already generated are divided by it (multiplied when negative);
     /// nil keeps the generation config's (1, off, for recurrent models).
     package var repetitionPenalty: Double?
+    /// `do_sample`: draw each token instead of searching; nil keeps the generation config's (false for recurrent
+    /// models).
+    package var doSample: Bool?
+    /// Sampling's `temperature`, `top_k` (0: off) and `top_p`; nil keeps the generation config's (1, 50, 1).
+    package var temperature: Double?
+    package var topK: Int?
+    package var topP: Double?
+    /// Makes sampling reproducible: the same seed and input give the same samples; nil draws a fresh one.
+    package var seed: UInt64?
 
     package init(beamSize: Int? = nil, maxNewTokens: Int? = nil, numReturnSequences: Int = 1, truncate: Bool = false,
                 side: TruncationSide = .right, alignments: Bool = false, noRepeatNgramSize: Int? = nil,
-                lengthPenalty: Double? = nil, repetitionPenalty: Double? = nil) {
+                lengthPenalty: Double? = nil, repetitionPenalty: Double? = nil, doSample: Bool? = nil,
+                temperature: Double? = nil, topK: Int? = nil, topP: Double? = nil, seed: UInt64? = nil) {
         self.beamSize = beamSize
         self.maxNewTokens = maxNewTokens
         self.numReturnSequences = numReturnSequences
@@ -66,6 +76,11 @@ package struct TranslationOptions: Sendable, Equatable {
         self.noRepeatNgramSize = noRepeatNgramSize
         self.lengthPenalty = lengthPenalty
         self.repetitionPenalty = repetitionPenalty
+        self.doSample = doSample
+        self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+        self.seed = seed
     }
 }
 
@@ -147,6 +162,21 @@ package struct TranslationTask: Sendable {
         }
     }
 
+    /// Whether `options` sample: the request's `do_sample`, else the generation config's.
+    package func samples(_ options: TranslationOptions) -> Bool {
+        if let doSample = options.doSample { return doSample }
+        switch backend {
+        case let .marian(model, _): return model.generationConfig.doSample
+        case .recurrent: return false
+        }
+    }
+
+    /// The beam width `options` run with: sampling draws one token at a time, so it defaults to 1, not to the
+    /// generation config's beams.
+    private func beams(_ options: TranslationOptions) -> Int {
+        options.beamSize ?? (samples(options) ? 1 : defaultBeamSize)
+    }
+
     /// Refuses options no input could be translated with; the one place they are checked.
     package func validate(_ options: TranslationOptions) throws(TaskError) {
         if let beamSize = options.beamSize, beamSize < 1 {
@@ -164,10 +194,27 @@ package struct TranslationTask: Sendable {
         if let penalty = options.repetitionPenalty, !(penalty.isFinite && penalty > 0) {
             throw .invalidInput("repetition_penalty must be a positive number")
         }
-        let beams = options.beamSize ?? defaultBeamSize
-        guard (1...beams).contains(options.numReturnSequences) else {
-            throw .invalidInput("num_return_sequences must be from 1 to the beam size \(beams), "
-                                + "got \(options.numReturnSequences)")
+        let beams = beams(options)
+        guard samples(options) else {
+            if options.temperature != nil || options.topK != nil || options.topP != nil || options.seed != nil {
+                throw .invalidInput("temperature, top_k, top_p and seed apply only when sampling (do_sample: true)")
+            }
+            guard (1...beams).contains(options.numReturnSequences) else {
+                throw .invalidInput("num_return_sequences must be from 1 to the beam size \(beams), "
+                                    + "got \(options.numReturnSequences)")
+            }
+            return
+        }
+        guard beams == 1 else {
+            throw .invalidInput("do_sample needs beam_size 1 (beam sampling is not supported), got \(beams)")
+        }
+        if let temperature = options.temperature, !(temperature.isFinite && temperature > 0) {
+            throw .invalidInput("temperature must be a positive number")
+        }
+        if let topK = options.topK, topK < 0 { throw .invalidInput("top_k must be at least 0, got \(topK)") }
+        if let topP = options.topP, !(topP >= 0 && topP <= 1) { throw .invalidInput("top_p must be from 0 to 1") }
+        guard options.numReturnSequences >= 1 else {
+            throw .invalidInput("num_return_sequences must be at least 1, got \(options.numReturnSequences)")
         }
     }
 
@@ -201,7 +248,7 @@ package struct TranslationTask: Sendable {
                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(TaskError) -> [TranslationResult] {
         guard !inputs.isEmpty else { throw .invalidInput("no inputs") }
         let sources = inputs.map(\.ids)
-        let beams = options.beamSize ?? defaultBeamSize
+        let beams = beams(options)
         let hypotheses: [[Hypothesis]]
         do {
             switch backend {
@@ -244,7 +291,11 @@ package struct TranslationTask: Sendable {
         if let size = options.noRepeatNgramSize { generation.noRepeatNgramSize = size }
         if let penalty = options.lengthPenalty { generation.lengthPenalty = penalty }
         if let penalty = options.repetitionPenalty { generation.repetitionPenalty = penalty }
-        return try model.generate(sources, options: generation, alignments: options.alignments,
+        generation.doSample = samples(options)
+        if let temperature = options.temperature { generation.temperature = temperature }
+        if let topK = options.topK { generation.topK = topK }
+        if let topP = options.topP { generation.topP = topP }
+        return try model.generate(sources, options: generation, alignments: options.alignments, seed: options.seed,
                                   isCancelled: isCancelled)
     }
 
@@ -258,7 +309,16 @@ package struct TranslationTask: Sendable {
             var greedy = GreedyOptions(maxNewTokens: maxNewTokens, noRepeatNgramSize: options.noRepeatNgramSize ?? 0,
                                        alignments: options.alignments)
             greedy.logits.repetitionPenalty = repetitionPenalty
-            return try GreedySearch(greedy)(model, sources: sources, isCancelled: isCancelled).map { [$0] }
+            guard samples(options) else {
+                return try GreedySearch(greedy)(model, sources: sources, isCancelled: isCancelled).map { [$0] }
+            }
+            let defaults = SamplingOptions()
+            greedy.sampling = SamplingOptions(temperature: options.temperature.map(Float.init) ?? defaults.temperature,
+                                              topK: options.topK ?? defaults.topK,
+                                              topP: options.topP.map(Float.init) ?? defaults.topP)
+            let rows = SampledRows(sources, replicas: options.numReturnSequences, seed: options.seed)
+            return rows.grouped(try GreedySearch(greedy)(model, sources: rows.sources, seeds: rows.seeds,
+                                                         isCancelled: isCancelled))
         }
         var beam = BeamOptions(width: beams, lengthPenalty: options.lengthPenalty ?? 1, maxNewTokens: maxNewTokens,
                                earlyStopping: .heuristic, noRepeatNgramSize: options.noRepeatNgramSize ?? 0,
