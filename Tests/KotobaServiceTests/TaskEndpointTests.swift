@@ -240,6 +240,11 @@ import Testing
         let once = ServedFixtures.send(router, .post, "/models/marian", body: hf)
         #expect(once.status == .ok, "\(String(decoding: once.body, as: UTF8.self))")
         #expect(once.body == ServedFixtures.send(router, .post, "/models/marian", body: hf).body)
+        // Without a seed each request draws its own: ten samples of one text at a high temperature are not all
+        // alike.
+        let unseeded = #"{"text": "Tom is here.", "do_sample": true, "temperature": 3, "top_k": 0, "max_new_tokens": 8}"#
+        let bodies = Set((0..<10).map { _ in ServedFixtures.send(router, .post, "/translate", body: unseeded).body })
+        #expect(bodies.count > 1)
     }
 
     @Test func recurrentTranslationReturnsAlignmentsOfTheReferenceSearch() throws {

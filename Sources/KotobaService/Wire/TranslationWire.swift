@@ -46,7 +46,13 @@ struct TranslateRequest: TaskRequest {
         let inputs = try Preparation.inputs(common.texts) { (text) throws(TaskError) in
             try model.model.prepare(text, options: options)
         }
-        return inputs.map { TranslationModel.Item(input: $0, options: options) }
+        var itemOptions = options
+        if options.seed == nil && model.model.samples(options) {
+            // A seed of its own: the batcher groups items by options, and one shared seed would give two
+            // unseeded requests for the same text the same samples.
+            itemOptions.seed = UInt64.random(in: 0...9_007_199_254_740_991)
+        }
+        return inputs.map { TranslationModel.Item(input: $0, options: itemOptions) }
     }
 }
 
