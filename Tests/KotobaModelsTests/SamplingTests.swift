@@ -53,12 +53,13 @@ import Testing
     }
 
     /// transformers removes, in ascending order, tokens whose cumulative probability is ≤ 1 - top_p: with
-    /// probabilities 0.5, 0.3, 0.2 a top_p of 0.5 keeps only the first, 0.51 the first two.
+    /// probabilities 0.5, 0.3, 0.2 a top_p of 0.45 keeps only the first, 0.55 the first two. (Not 0.5 itself:
+    /// there the outcome hangs on the last bit of a recomputed 0.5, in Kotoba as in transformers.)
     @Test func topPKeepsTheSmallestSetReachingP() {
         let r = row([0.5, 0.3, 0.2])
-        let half = frequencies(SamplingOptions(temperature: 1, topK: 0, topP: 0.5), r, draws: 2000)
+        let half = frequencies(SamplingOptions(temperature: 1, topK: 0, topP: 0.45), r, draws: 2000)
         #expect(half == [1, 0, 0])
-        let more = frequencies(SamplingOptions(temperature: 1, topK: 0, topP: 0.51), r)
+        let more = frequencies(SamplingOptions(temperature: 1, topK: 0, topP: 0.55), r)
         #expect(more[2] == 0 && abs(more[0] - 0.625) <= 0.015, "\(more)")
         let none = frequencies(SamplingOptions(temperature: 1, topK: 0, topP: 0), r, draws: 1000)
         #expect(none == [1, 0, 0], "top_p 0 still keeps one token")

@@ -33,7 +33,8 @@ public struct SamplingOptions: Sendable, Equatable {
     /// Draws a token from `row` (processed log-probabilities or logits; banned tokens are -inf), consuming one
     /// number of `stream`. At least one token always stays, as transformers' `min_tokens_to_keep=1`.
     func draw(_ row: UnsafePointer<Float>, vocabulary: Int, using stream: inout SamplingStream) -> Int {
-        var candidates = kept(row, vocabulary: vocabulary)
+        // Top-p walks the candidates from the best down; plain temperature sampling needs no order.
+        var candidates = kept(row, vocabulary: vocabulary, bestFirst: topP < 1)
         // Every token banned: greedy's argmax would take the first, so does this.
         guard !candidates.isEmpty else { return 0 }
         let top = candidates.map(\.score).max()!
@@ -43,7 +44,6 @@ public struct SamplingOptions: Sendable, Equatable {
         if topP < 1 {
             // transformers removes, in ascending order, every token whose cumulative probability is ≤ 1 - top_p;
             // from the best down that keeps each token while the mass of the tokens above it is < top_p.
-            if topK == 0 || topK >= vocabulary { sortBestFirst(&candidates, &probabilities) }
             var above = 0.0, count = 0
             while count < probabilities.count && (count == 0 || above < Double(topP)) {
                 above += probabilities[count]
@@ -65,14 +65,15 @@ public struct SamplingOptions: Sendable, Equatable {
         return candidates[probabilities.count - 1].token
     }
 
-    /// The tokens temperature and top-k leave, with their scaled scores: in token order without a top-k cut (no
-    /// sort for plain temperature sampling), best first with one (the k best are kept in a sorted buffer, so a
-    /// step costs O(V) comparisons against the k-th score, not a sort of the vocabulary).
-    private func kept(_ row: UnsafePointer<Float>, vocabulary: Int) -> [(score: Float, token: Int)] {
+    /// The tokens temperature and top-k leave, with their scaled scores: best first with a top-k cut (the k best
+    /// are kept in a sorted buffer, so a step costs O(V) comparisons against the k-th score, not a sort of the
+    /// vocabulary); without one, in token order unless `bestFirst` asks for the sort.
+    private func kept(_ row: UnsafePointer<Float>, vocabulary: Int, bestFirst: Bool) -> [(score: Float, token: Int)] {
         guard topK > 0 && topK < vocabulary else {
             var all: [(score: Float, token: Int)] = []
             all.reserveCapacity(vocabulary)
             for token in 0..<vocabulary where row[token] > -.infinity { all.append((row[token] / temperature, token)) }
+            if bestFirst { all.sort(by: Self.better) }
             return all
         }
         // `best` holds the topK highest scores seen, best first; ties with the k-th are gathered separately, as
@@ -95,21 +96,12 @@ public struct SamplingOptions: Sendable, Equatable {
                 ties.append((threshold, token))
             }
         }
-        var all = best + ties
-        var unused: [Double] = []
-        sortBestFirst(&all, &unused)
-        return all
+        return (best + ties).sorted(by: Self.better)
     }
 
-    /// Sorts candidates by score, best first, equal scores by token id (so the order, and a draw, never depends
-    /// on the sort algorithm), and `probabilities` with them when it has one per candidate.
-    private func sortBestFirst(_ candidates: inout [(score: Float, token: Int)], _ probabilities: inout [Double]) {
-        let order = candidates.indices.sorted {
-            candidates[$0].score != candidates[$1].score ? candidates[$0].score > candidates[$1].score
-                : candidates[$0].token < candidates[$1].token
-        }
-        candidates = order.map { candidates[$0] }
-        if probabilities.count == order.count { probabilities = order.map { probabilities[$0] } }
+    /// Best first: higher score, equal scores by token id, so the order (and a draw) never depends on the sort.
+    private static func better(_ a: (score: Float, token: Int), _ b: (score: Float, token: Int)) -> Bool {
+        a.score != b.score ? a.score > b.score : a.token < b.token
     }
 }
 
@@ -160,8 +152,7 @@ public struct SampledRows: Sendable {
 
     /// The rows of `sources` under a request's `seed`; without one, a fresh random seed, so each call differs.
     public init(_ sources: [[Int]], replicas: Int, seed: UInt64?) {
-        var generator = SystemRandomNumberGenerator()
-        let seed = seed ?? generator.next()
+        let seed = seed ?? UInt64.random(in: .min ... .max)
         self.replicas = replicas
         self.sources = sources.flatMap { Array(repeating: $0, count: replicas) }
         seeds = sources.flatMap { source in

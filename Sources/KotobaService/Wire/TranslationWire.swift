@@ -30,6 +30,8 @@ struct TranslateRequest: TaskRequest {
 
     /// transformers' sampling parameters, spelled as `generate` takes them.
     static let samplingKeys: Set<String> = ["do_sample", "temperature", "top_k", "top_p", "seed"]
+    /// Seeds are JSON numbers, exact integers up to 2^53.
+    static let seeds: ClosedRange<Int> = 0...9_007_199_254_740_991
 
     /// Reads `samplingKeys` from `fields`; whether they fit together (and the model) is `TranslationTask.validate`'s.
     static func readSampling(_ fields: RequestFields, into options: inout TranslationOptions) throws(APIError) {
@@ -37,8 +39,7 @@ struct TranslateRequest: TaskRequest {
         options.temperature = try fields.number("temperature", in: 0...100)
         options.topK = try fields.integer("top_k", in: 0...1_000_000)
         options.topP = try fields.number("top_p", in: 0...1)
-        // JSON numbers are exact integers up to 2^53.
-        options.seed = try fields.integer("seed", in: 0...9_007_199_254_740_991).map(UInt64.init)
+        options.seed = try fields.integer("seed", in: seeds).map(UInt64.init)
     }
 
     func prepare(_ model: TranslationModel) throws(APIError) -> [TranslationModel.Item] {
@@ -50,7 +51,7 @@ struct TranslateRequest: TaskRequest {
         if options.seed == nil && model.model.samples(options) {
             // A seed of its own: the batcher groups items by options, and one shared seed would give two
             // unseeded requests for the same text the same samples.
-            itemOptions.seed = UInt64.random(in: 0...9_007_199_254_740_991)
+            itemOptions.seed = UInt64(Int.random(in: Self.seeds))
         }
         return inputs.map { TranslationModel.Item(input: $0, options: itemOptions) }
     }

@@ -35,6 +35,10 @@ extension Parallel {
     ///
     /// `work` is one product's multiply-adds; below about 100k per thread (a short sentence's heads) the loop
     /// stays on the caller with BLAS as configured, where waking a thread would cost more than it saves.
+    ///
+    /// OpenBLAS's thread count is process-wide (0.3.21 has no per-thread setting): a product another inference
+    /// worker starts inside this window runs on one thread. It cannot stay at one: only a caller that read more
+    /// than one sets it, and it restores the value it read.
     static func independentProducts(_ count: Int, work: Int, _ body: (Int) -> Void) {
         let threads = BLAS.threadCount
         let perThread = 100_000
