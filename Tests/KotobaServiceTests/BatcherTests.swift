@@ -3,6 +3,7 @@ import Foundation
 @testable import KotobaHTTP
 import Testing
 @testable import KotobaService
+import KotobaTasks
 
 /// The batcher on its own, with a model that doubles numbers and records every batch it is given.
 @Suite struct BatcherTests {
@@ -205,6 +206,25 @@ import Testing
         gate.signal()
         waitUntil { model.sawCancellation.current }
         #expect(model.sawCancellation.current)
+    }
+
+    /// A model stops an input once its deadline passes, as decoding does; on a busy host that can be before
+    /// the deadline timer has run. The answer is still the deadline's 504, not a client-gone 499.
+    @Test func anInputStoppedByItsDeadlineIsAnsweredAsADeadlineEvenBeforeItsTimerRuns() {
+        let timers = DispatchQueue(label: "held timers")
+        timers.suspend()
+        // A suspended queue must be resumed before it is released.
+        defer { timers.resume() }
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let batcher = Batcher<Int, Int>(model: "m", limits: limits(wait: 0), pool: pool, timers: timers) { items, isCancelled in
+            Thread.sleep(forTimeInterval: 0.08)
+            return items.indices.map { isCancelled($0) ? .failure(TaskError.cancelled) : .success(items[$0]) }
+        }
+        let answer = Locked<Result<[Int], BatchError>?>(nil)
+        batcher.submit([1], tokens: [1], deadline: .now() + 0.03) { result in answer.withLock { $0 = result.map(\.0) } }
+        waitUntil { answer.current != nil }
+        #expect(answer.current == .failure(.deadlineExceeded(milliseconds: 30)))
     }
 
     @Test func aQueuedRequestWhoseClientLeftIsDroppedAndNeverRun() {

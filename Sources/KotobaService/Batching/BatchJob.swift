@@ -73,6 +73,12 @@ final class BatchJob<Item: Sendable, Output: Sendable>: Sendable {
         }
     }
 
+    /// Its answer once its deadline has passed; the milliseconds are its whole budget, from submission.
+    var deadlineExceeded: BatchError {
+        let nanoseconds = max(0, Double(deadline.uptimeNanoseconds) - Double(submittedAt.uptimeNanoseconds))
+        return .deadlineExceeded(milliseconds: Int((nanoseconds / 1e6).rounded()))
+    }
+
     /// The longest item's tokens: what every row of a batch holding this job is padded to, at least.
     var longestInput: Int { tokens.max() ?? 0 }
 
