@@ -227,6 +227,26 @@ import KotobaTasks
         #expect(answer.current == .failure(.deadlineExceeded(milliseconds: 30)))
     }
 
+    /// A reload retires a model's batcher while requests wait in it for their batch to fill: they are still
+    /// answered, although nobody else holds the batcher any more.
+    @Test func requestsQueuedInABatcherNobodyHoldsAreStillAnswered() {
+        let model = DoublingModel()
+        let pool = InferencePool(workers: 1)
+        defer { pool.stop() }
+        let answer = Locked<Result<[Int], BatchError>?>(nil)
+        weak var released: Batcher<Int, Int>?
+        do {
+            let batcher = Batcher<Int, Int>(model: "m", limits: limits(wait: 0.1), pool: pool, run: model.run)
+            released = batcher
+            batcher.submit([4], tokens: [1], deadline: .now() + 5) { result in answer.withLock { $0 = result.map(\.0) } }
+        }
+        waitUntil { answer.current != nil }
+        #expect(answer.current == .success([8]))
+        // Once its queue has run, the batcher goes.
+        waitUntil { released == nil }
+        #expect(released == nil)
+    }
+
     @Test func aQueuedRequestWhoseClientLeftIsDroppedAndNeverRun() {
         let gate = DispatchSemaphore(value: 0)
         let model = DoublingModel(gate: gate)

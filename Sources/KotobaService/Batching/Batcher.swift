@@ -163,8 +163,10 @@ package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
         switch next {
         case .nothing: break
         case let .wait(due):
-            timers.asyncAfter(deadline: due) { [weak self] in
-                guard let self else { return }
+            // Strong, like the batch run below: queued jobs are held only by this batcher, and a reload may
+            // drop every other reference to it (InferenceHub.retire) while they wait. Queued work keeps its
+            // batcher alive until it has run; an idle batcher holds no timer and goes with its last reference.
+            timers.asyncAfter(deadline: due) { [self] in
                 state.withLock { $0.timerArmed = false }
                 schedule()
             }

@@ -20,6 +20,9 @@ final class InferenceHub: Sendable {
 
     private struct Batchers {
         var byModel: [Key: any ModelBatcher] = [:]
+        /// Per model name, the newest load id a reload retired (load ids only grow, so every older version of
+        /// that name is retired too).
+        var retiredThrough: [String: UInt64] = [:]
         var closed = false
     }
 
@@ -56,6 +59,9 @@ final class InferenceHub: Sendable {
                 model.runBatch(items, isCancelled: isCancelled)
             }
             if all.closed { made.close() }
+            // A request that resolved a version just before a reload retired it still runs on that version, on
+            // a batcher of its own that goes with its last request: keeping it here would keep the old weights.
+            if let retired = all.retiredThrough[name], loadID <= retired { return made }
             all.byModel[key] = made
             return made
         }
@@ -66,6 +72,7 @@ final class InferenceHub: Sendable {
     func retire(name: String, loadID: UInt64) {
         let nameGone = batchers.withLock { all -> Bool in
             all.byModel[Key(name: name, loadID: loadID)] = nil
+            all.retiredThrough[name] = max(all.retiredThrough[name] ?? 0, loadID)
             return !all.byModel.keys.contains { $0.name == name }
         }
         if nameGone { metrics.batch.unwatchQueue(model: name) }
