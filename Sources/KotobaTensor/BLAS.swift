@@ -17,6 +17,7 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int? = nil
     ) {
         guard m > 0, n > 0 else { return }
+        quiesceTeam()
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
@@ -37,8 +38,15 @@ public enum BLAS {
         x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>
     ) {
         guard m > 0, n > 0 else { return }
+        quiesceTeam()
         cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), alpha, a, Int32(lda ?? n), x, 1, beta, y, 1)
+    }
+
+    /// Parks `Parallel`'s spinning helpers before a product that OpenBLAS spreads over its own threads.
+    @usableFromInline
+    static func quiesceTeam() {
+        if openblas_get_num_threads() > 1 { WorkerTeam.shared.quiesce() }
     }
 
     /// Number of threads OpenBLAS uses for one product.

@@ -127,4 +127,15 @@ void kotoba_int8_linear_for(kotoba_isa isa, const uint8_t *q, const float *x_sca
                             const int32_t *w_colsum, size_t out, const float *bias, float *y, size_t ldy,
                             size_t first_pair, size_t end_pair);
 
+
+/// A hint to the CPU that the caller is spinning on a flag (x86 `pause`): it saves power and lets the sibling
+/// hyperthread run, and leaves the spin promptly when the flag changes.
+static inline void kotoba_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #endif

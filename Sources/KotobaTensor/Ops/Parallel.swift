@@ -4,26 +4,23 @@ import Dispatch
 ///
 /// With two BLAS threads every `sgemm` runs on both cores, so a single-threaded GELU or softmax would leave one
 /// idle for a quarter of the forward pass. Work is split only when `BLAS.threadCount > 1` and the job is big
-/// enough to amortise waking a thread.
+/// enough to amortise handing it over, over the threads of `WorkerTeam`.
 enum Parallel {
     /// Calls `body` on disjoint ranges covering `0..<count`, concurrently when worthwhile.
     static func forEachRange(_ count: Int, minimumPerThread: Int = 16_384, threads available: Int? = nil,
                              _ body: (Range<Int>) -> Void) {
-        let threads = min(available ?? BLAS.threadCount, count / max(minimumPerThread, 1))
+        let threads = min(available ?? BLAS.threadCount, count / max(minimumPerThread, 1), WorkerTeam.maxParticipants)
         guard threads > 1 else {
             body(0..<count)
             return
         }
         let chunk = (count + threads - 1) / threads
-        withoutActuallyEscaping(body) { body in
-            // The ranges are disjoint and `concurrentPerform` returns only when every one is done, so the
-            // caller's buffers outlive the work and no two threads touch the same element.
-            nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                let range = (t * chunk)..<min(count, (t + 1) * chunk)
-                if !range.isEmpty { body(range) }
-            }
+        let ran = WorkerTeam.shared.run(parts: threads) { t in
+            let range = (t * chunk)..<min(count, (t + 1) * chunk)
+            if !range.isEmpty { body(range) }
         }
+        // Another inference worker's job holds the team, so the cores are busy: do it here, alone.
+        if !ran { body(0..<count) }
     }
 }
 
