@@ -14,10 +14,10 @@ import Testing
         }
     }
 
-    private func hub() -> InferenceHub {
+    private func hub(_ metrics: ServiceMetrics = ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 },
+                                                                modelStates: { [] })) -> InferenceHub {
         var configuration = ServiceConfiguration()
         configuration.inferenceWorkers = 1
-        let metrics = ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 }, modelStates: { [] })
         return InferenceHub(configuration: configuration, metrics: metrics.tasks,
                             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
@@ -50,5 +50,18 @@ import Testing
         // The new version is kept as usual.
         let current = hub.batcher(for: "m", loadID: 2, EchoModel())
         #expect(hub.batcher(for: "m", loadID: 2, EchoModel()) === current)
+    }
+
+    /// A removed model's last request, on a batcher of its own, must not bring back the model's queue gauge.
+    @Test func aRetiredVersionsBatcherDoesNotReportTheQueue() throws {
+        let metrics = ServiceMetrics(inFlightRequests: { 0 }, openConnections: { 0 }, modelStates: { [] })
+        let hub = hub(metrics)
+        defer { hub.stop() }
+        let first = hub.batcher(for: "m", loadID: 1, EchoModel())
+        #expect(try ParsedExposition(metrics.registry.render()).value("kotoba_queue_size", ["model": "m"]) == 0)
+        hub.retire(name: "m", loadID: 1)
+        let late = hub.batcher(for: "m", loadID: 1, EchoModel())
+        #expect(try ParsedExposition(metrics.registry.render()).value("kotoba_queue_size", ["model": "m"]) == nil)
+        _ = (first, late)
     }
 }

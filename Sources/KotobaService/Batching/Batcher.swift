@@ -42,16 +42,17 @@ package final class Batcher<Item: Sendable, Output: Sendable>: Sendable {
     }
 
     /// `timers` runs the deadline and max-wait timers (default: a queue of its own; tests pass one they can
-    /// hold, to make a timer late as a busy host does).
+    /// hold, to make a timer late as a busy host does). `reportsQueueDepth` false leaves the model's queue gauge
+    /// to another batcher (the current version's, when this one serves a version a reload retired).
     package init(model: String, limits: Limits, pool: InferencePool, metrics: BatchMetrics? = nil,
-                timers: DispatchQueue? = nil, run: @escaping Run) {
+                reportsQueueDepth: Bool = true, timers: DispatchQueue? = nil, run: @escaping Run) {
         self.model = model
         self.limits = limits
         self.pool = pool
         self.run = run
         self.metrics = metrics
         self.timers = timers ?? DispatchQueue(label: "kotoba.batcher.\(model)")
-        metrics?.watchQueue(model: model) { [weak self] in self?.queueDepth ?? 0 }
+        if reportsQueueDepth { metrics?.watchQueue(model: model) { [weak self] in self?.queueDepth ?? 0 } }
     }
 
     /// Requests waiting for a batch.

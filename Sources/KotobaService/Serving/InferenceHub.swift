@@ -54,14 +54,18 @@ final class InferenceHub: Sendable {
             var limits = self.limits
             // One layer's attention scores, Float32 per head per (query, key) pair: the largest activation.
             limits.memoryBytesPerSquaredToken = (model.metadata.attentionHeads ?? 0) * MemoryLayout<Float>.size
+            // A request that resolved a version just before a reload retired it still runs on that version, on
+            // a batcher of its own that goes with its last request: keeping it here would keep the old weights,
+            // and letting it take the queue gauge would hide the current version's queue (or revive a removed
+            // model's).
+            let isRetired = all.retiredThrough[name].map { loadID <= $0 } ?? false
             let made = Batcher<Model.Item, Model.Output>(model: name, limits: limits, pool: pool,
-                                                         metrics: metrics.batch) { items, isCancelled in
+                                                         metrics: metrics.batch,
+                                                         reportsQueueDepth: !isRetired) { items, isCancelled in
                 model.runBatch(items, isCancelled: isCancelled)
             }
             if all.closed { made.close() }
-            // A request that resolved a version just before a reload retired it still runs on that version, on
-            // a batcher of its own that goes with its last request: keeping it here would keep the old weights.
-            if let retired = all.retiredThrough[name], loadID <= retired { return made }
+            if isRetired { return made }
             all.byModel[key] = made
             return made
         }

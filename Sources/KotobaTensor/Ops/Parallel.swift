@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Splits the pointwise work around the matrix products across the cores BLAS uses.
 ///
 /// With two BLAS threads every `sgemm` runs on both cores, so a single-threaded GELU or softmax would leave one
