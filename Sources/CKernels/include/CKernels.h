@@ -89,6 +89,45 @@ void kotoba_linear_rows_f16_for(kotoba_isa isa, const float *x, size_t rows, siz
 void kotoba_linear_rows_for(kotoba_isa isa, const float *x, size_t rows, size_t in, const float *w, size_t out,
                             const float *bias, float *y, size_t first_output, size_t end_output);
 
+/// Panels of 16 outputs in a matrix of `out` outputs packed for `kotoba_linear_panels` (the last one padded with
+/// zero weights): the packed matrix holds `panel_count(out) × 16 × in` elements.
+size_t kotoba_panel_count(size_t out);
+
+/// Packs `w` (`[out, in]`, `nn.Linear`'s layout) into panels of 16 outputs, input-major: element (o, k) at
+/// `((o / 16) · in + k) · 16 + o % 16`, the padding outputs zero.
+void kotoba_pack_panels(const float *w, size_t in, size_t out, float *packed);
+
+/// `kotoba_pack_panels` for IEEE half bit patterns.
+void kotoba_pack_panels_f16(const uint16_t *w, size_t in, size_t out, uint16_t *packed);
+
+/// The `[out, in]` matrix a packed one holds.
+void kotoba_unpack_panels(const float *packed, size_t in, size_t out, float *w);
+
+/// `kotoba_unpack_panels` for IEEE half bit patterns.
+void kotoba_unpack_panels_f16(const uint16_t *packed, size_t in, size_t out, uint16_t *w);
+
+/// y[r, o] = bias[o] + Σ_k x[r, k] · w[o, k] for r < rows and the outputs of panels first_panel ..< end_panel
+/// (outputs past `out` are not written), `x` rows `ldx` apart, `y` `[rows, out]`, `packed` from
+/// `kotoba_pack_panels`. Each output is summed over k in order: its value does not depend on `rows`, on the other
+/// rows or on the panel range. `bias` may be NULL.
+void kotoba_linear_panels(const float *x, size_t rows, size_t ldx, size_t in, const float *packed, size_t out,
+                          const float *bias, float *y, size_t first_panel, size_t end_panel);
+
+/// `kotoba_linear_panels` over halves packed by `kotoba_pack_panels_f16`: exactly the results of their float values.
+void kotoba_linear_panels_f16(const float *x, size_t rows, size_t ldx, size_t in, const uint16_t *packed,
+                              size_t out, const float *bias, float *y, size_t first_panel, size_t end_panel);
+
+/// `kotoba_linear_panels` in the build for `isa`, for tests that compare builds; the caller checks
+/// `kotoba_isa_supported` first.
+void kotoba_linear_panels_for(kotoba_isa isa, const float *x, size_t rows, size_t ldx, size_t in,
+                              const float *packed, size_t out, const float *bias, float *y, size_t first_panel,
+                              size_t end_panel);
+
+/// `kotoba_linear_panels_f16` in the build for `isa`.
+void kotoba_linear_panels_f16_for(kotoba_isa isa, const float *x, size_t rows, size_t ldx, size_t in,
+                                  const uint16_t *packed, size_t out, const float *bias, float *y,
+                                  size_t first_panel, size_t end_panel);
+
 /// Inputs per packed int8 weight row: `in` rounded up to a multiple of 4 (the kernels take 4 inputs per step).
 size_t kotoba_int8_padded_inputs(size_t in);
 

@@ -79,13 +79,17 @@ public struct BeamSearch: Sendable {
             do { result = try decoder.step(tokens: tokens, state: state) } catch { throw .model(error) }
             var logProbs: Tensor
             do { logProbs = try result.logits.logSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
+            // Each source's rules and top-k read and write its own rows only, so the sources split across the cores.
+            let candidatesOfSource = logProbs.storage.withUnsafeMutableBufferPointer { lp in
+                [[Candidate]](eachRowOf: active.count) { a in
+                    topContinuations(lp.baseAddress!, source: a, running: running[active[a]], vocabulary: vocabulary,
+                                     keep: keep, start: decoder.decoderStartTokenID, rules: rules)
+                }
+            }
             var nextRows: [Int] = []
             var everyCandidateStopped = true
             for (a, b) in active.enumerated() {
-                let candidates = logProbs.storage.withUnsafeMutableBufferPointer { lp in
-                    topContinuations(lp.baseAddress!, source: a, running: running[b], vocabulary: vocabulary,
-                                     keep: keep, start: decoder.decoderStartTokenID, rules: rules)
-                }
+                let candidates = candidatesOfSource[a]
                 let stops = candidates.map { eos.contains($0.token) || curLen + 1 >= maxLength }
                 if stops.contains(false) { everyCandidateStopped = false }
                 let attentionRow = { (beam: Int) -> [[Float]] in

@@ -87,15 +87,24 @@ public struct GreedySearch: Sendable {
             do { logProbs = try logits.logSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
             var keep: [Int] = []
             logProbs.storage.withUnsafeMutableBufferPointer { lp in
+                // Without sampling (whose streams advance in row order) each row's rules and argmax touch that row
+                // only, so the rows split across the cores.
+                let argmaxes = options.sampling != nil ? [] : [Int](eachRowOf: active.count) { r in
+                    let row = lp.baseAddress! + r * vocabulary
+                    rules.apply(row, vocabulary: vocabulary, sequence: sequences[active[r]], penalizingRepeats: false)
+                    // argmax of log-softmax == argmax of the logits; the first maximum wins, as torch.argmax.
+                    var best = 0
+                    for v in 1..<vocabulary where row[v] > row[best] { best = v }
+                    return best
+                }
                 for (r, b) in active.enumerated() {
                     let row = lp.baseAddress! + r * vocabulary
-                    rules.apply(row, vocabulary: vocabulary, sequence: sequences[b], penalizingRepeats: false)
                     var best = 0
                     if let sampling = options.sampling {
+                        rules.apply(row, vocabulary: vocabulary, sequence: sequences[b], penalizingRepeats: false)
                         best = sampling.draw(row, vocabulary: vocabulary, using: &streams[b])
                     } else {
-                        // argmax of log-softmax == argmax of the logits; the first maximum wins, as torch.argmax.
-                        for v in 1..<vocabulary where row[v] > row[best] { best = v }
+                        best = argmaxes[r]
                     }
                     hypotheses[b].tokens.append(best)
                     hypotheses[b].score += row[best]

@@ -19,6 +19,9 @@ public struct Linear: Sendable {
     /// `W` quantized to int8 per output channel (a model loaded with `Quantization.int8`); when set, the layer
     /// keeps neither float nor half weights and every product is an int8 one.
     let int8Weight: Int8Weights?
+    /// `W` packed in panels for the register-blocked kernel (a layer made by `packedInPanels()`); when set, the
+    /// layer keeps no other copy and every product runs on the panels.
+    let panelWeight: PanelWeights?
 
     /// A layer over float parameters (kept as given, shared with whoever else holds them, such as a tied
     /// embedding), or with `.int8` over their int8 codes only.
@@ -38,6 +41,7 @@ public struct Linear: Sendable {
                 Int8Weights(weight: $0, outFeatures: outFeatures, inFeatures: inFeatures)
             }
         }
+        panelWeight = nil
     }
 
     /// A layer over F16 weights, `halves` `[out, in]` as bit patterns, with no float copy.
@@ -48,7 +52,37 @@ public struct Linear: Sendable {
         floatWeight = nil
         halfWeight = halves
         int8Weight = nil
+        panelWeight = nil
     }
+
+    /// A layer over weights packed in panels only.
+    private init(panels: PanelWeights, bias: Tensor?) {
+        self.bias = bias
+        (outFeatures, inFeatures) = (panels.outFeatures, panels.inFeatures)
+        (floatWeight, halfWeight, int8Weight) = (nil, nil, nil)
+        panelWeight = panels
+    }
+
+    /// This layer with its weights packed in panels for the register-blocked kernel (`PanelWeights`), as halves
+    /// when it holds halves, and no other copy of them: for the projections of a decoder, which run on a few
+    /// rows per step, step after step. An int8 layer, or one already packed, is returned as it is.
+    public func packedInPanels() -> Linear {
+        guard int8Weight == nil, panelWeight == nil else { return self }
+        if let halfWeight {
+            let panels = halfWeight.withUnsafeBufferPointer {
+                PanelWeights(halves: $0, outFeatures: outFeatures, inFeatures: inFeatures)
+            }
+            return Linear(panels: panels, bias: bias)
+        }
+        guard let floatWeight else { return self }
+        let panels = floatWeight.withUnsafeBufferPointer {
+            PanelWeights(floats: $0, outFeatures: outFeatures, inFeatures: inFeatures)
+        }
+        return Linear(panels: panels, bias: bias)
+    }
+
+    /// Whether the weights are packed in panels.
+    public var isPackedInPanels: Bool { panelWeight != nil }
 
     /// This layer with its weights held as `quantization` says: itself for `.none`, an int8-only copy for
     /// `.int8` (quantized from the float or half values, which the copy no longer holds).
@@ -63,7 +97,7 @@ public struct Linear: Sendable {
     /// `[out, in]` as floats (converted from the halves for a layer that keeps only those).
     public var weight: Tensor {
         Tensor(uncheckedShape: [outFeatures, inFeatures],
-               storage: floatWeight ?? halfWeight?.floats ?? int8Weight?.dequantized ?? [])
+               storage: floatWeight ?? halfWeight?.floats ?? int8Weight?.dequantized ?? panelWeight?.floats ?? [])
     }
 
     /// `[..., in]` → `[..., out]`.
@@ -107,6 +141,7 @@ public struct Linear: Sendable {
                           quantization: .int8)
             return
         }
+        panelWeight = nil
         outFeatures = parts.reduce(0) { $0 + $1.outFeatures }
         inFeatures = parts[0].inFeatures
         bias = Tensor(uncheckedShape: [outFeatures], storage: ContiguousArray(parts.compactMap(\.bias?.storage).joined()))
@@ -124,6 +159,10 @@ public struct Linear: Sendable {
         let (inFeatures, outFeatures) = (self.inFeatures, self.outFeatures)
         if let int8Weight {
             withBias { bias in int8Weight.apply(x, rows: rows, ldx: ldx ?? inFeatures, bias: bias, into: y) }
+            return
+        }
+        if let panelWeight {
+            withBias { bias in panelWeight.apply(x, rows: rows, ldx: ldx ?? inFeatures, bias: bias, into: y) }
             return
         }
         if ldx == nil || ldx == inFeatures, SkinnyLinear.suits(rows: rows, inFeatures: inFeatures) {

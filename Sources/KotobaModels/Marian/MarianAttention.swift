@@ -18,14 +18,18 @@ struct MarianAttention: Sendable {
 
     var scaling: Float { 1 / Float(headSize).squareRoot() }
 
-    init(_ weights: WeightStore, hidden: Int, heads: Int, cross: Bool) throws(ModelError) {
+    /// `inPanels` packs the projections that run on each decoding step's rows (q, or q, k, v, and `out_proj`) for
+    /// the panel kernel; a cross-attention's k, v run once per source, over all its tokens, and stay as they are.
+    init(_ weights: WeightStore, hidden: Int, heads: Int, cross: Bool, inPanels: Bool = false) throws(ModelError) {
         // Read at full precision and quantized once stacked (per-channel scales: the same codes, one pass).
         let q = try weights.linear("q_proj", in: hidden, out: hidden, quantize: false)
         let k = try weights.linear("k_proj", in: hidden, out: hidden, quantize: false)
         let v = try weights.linear("v_proj", in: hidden, out: hidden, quantize: false)
-        query = (cross ? q : Linear(stacking: [q, k, v])).quantized(weights.quantization)
+        let query = (cross ? q : Linear(stacking: [q, k, v])).quantized(weights.quantization)
+        let output = try weights.linear("out_proj", in: hidden, out: hidden)
+        self.query = inPanels ? query.packedInPanels() : query
+        self.output = inPanels ? output.packedInPanels() : output
         keyValue = cross ? Linear(stacking: [k, v]).quantized(weights.quantization) : nil
-        output = try weights.linear("out_proj", in: hidden, out: hidden)
         self.heads = heads
         self.headSize = hidden / heads
     }

@@ -18,14 +18,15 @@ struct MarianDecoderLayer: Sendable {
 
     init(_ weights: WeightStore, config: MarianConfig) throws(ModelError) {
         let d = config.hiddenSize
+        // Every projection a decoding step runs is packed in panels (the step's few rows, again and again).
         selfAttention = try MarianAttention(weights.scoped("self_attn"), hidden: d, heads: config.decoderHeads,
-                                            cross: false)
+                                            cross: false, inPanels: true)
         selfAttentionNorm = try weights.layerNorm("self_attn_layer_norm", width: d, epsilon: 1e-5)
         crossAttention = try MarianAttention(weights.scoped("encoder_attn"), hidden: d, heads: config.decoderHeads,
-                                             cross: true)
+                                             cross: true, inPanels: true)
         crossAttentionNorm = try weights.layerNorm("encoder_attn_layer_norm", width: d, epsilon: 1e-5)
-        fc1 = try weights.linear("fc1", in: d, out: config.decoderFFNSize)
-        fc2 = try weights.linear("fc2", in: config.decoderFFNSize, out: d)
+        fc1 = try weights.linear("fc1", in: d, out: config.decoderFFNSize).packedInPanels()
+        fc2 = try weights.linear("fc2", in: config.decoderFFNSize, out: d).packedInPanels()
         finalNorm = try weights.layerNorm("final_layer_norm", width: d, epsilon: 1e-5)
     }
 
@@ -55,11 +56,13 @@ public struct MarianDecoder: Sendable {
          finalLogitsBias: ContiguousArray<Float>, config: MarianConfig) throws(ModelError) {
         self.config = config
         self.embedding = embedding
-        // Every decoding step streams the whole vocabulary projection; int8 quarters that read.
+        // Every decoding step streams the whole vocabulary projection; int8 quarters that read. In float it is
+        // packed in panels, a copy of its own beside the embedding it is tied to (as halves for an F16 checkpoint,
+        // which the layer held as a copy before too).
         outputProjection = Linear(
             weight: Tensor(uncheckedShape: [config.decoderVocabSize, config.hiddenSize], storage: lmHead),
             bias: Tensor(uncheckedShape: [config.decoderVocabSize], storage: finalLogitsBias),
-            quantization: weights.quantization)
+            quantization: weights.quantization).packedInPanels()
         positions = SinusoidalPositions(count: config.maxPositions, size: config.hiddenSize)
         layers = try (0..<config.decoderLayers).map { (i) throws(ModelError) in
             try MarianDecoderLayer(weights.scoped("layers.\(i)"), config: config)

@@ -148,6 +148,17 @@ extension MarianDecoder {
             for n in 0..<N { slots[n * state.maxLength + p] = Int32(n) }
         }
         let blockStride = state.rowCapacity * d
+        // Row n's scores (self-attention over ≤ maxLength positions, cross-attention over S) start here.
+        let scoreStride = max(state.maxLength, S)
+        // Rows of one source are adjacent in every search: the runs of them, [start, end).
+        var runs: [(Int, Int)] = []
+        var start = 0
+        while start < N {
+            var end = start + 1
+            while end < N && state.sourceOfRow[end] == state.sourceOfRow[start] { end += 1 }
+            runs.append((start, end))
+            start = end
+        }
         state.source.keyMask.withUnsafeBufferPointer { mask in
             state.slots.withUnsafeBufferPointer { slots in
                 for (l, layer) in layers.enumerated() {
@@ -159,12 +170,16 @@ extension MarianDecoder {
                         (keys + p * blockStride + n * d).update(from: row + d, count: d)
                         (values + p * blockStride + n * d).update(from: row + 2 * d, count: d)
                     }
-                    for n in 0..<N {
-                        attendCached(query: state.qkv.pointer + n * 3 * d, keys: keys, values: values,
-                                     slots: slots.baseAddress! + n * state.maxLength, positions: p + 1,
-                                     blockStride: blockStride, heads: a.heads, headSize: a.headSize,
-                                     scaling: a.scaling, scores: state.scores.pointer,
-                                     out: state.context.pointer + n * d)
+                    // Each row attends over its own cache into its own stretch of the scores, so rows split
+                    // across the cores.
+                    Parallel.forEachRange(N, minimumPerThread: max(1, 50_000 / (2 * d * (p + 1)))) { range in
+                        for n in range {
+                            attendCached(query: state.qkv.pointer + n * 3 * d, keys: keys, values: values,
+                                         slots: slots.baseAddress! + n * state.maxLength, positions: p + 1,
+                                         blockStride: blockStride, heads: a.heads, headSize: a.headSize,
+                                         scaling: a.scaling, scores: state.scores.pointer + n * scoreStride,
+                                         out: state.context.pointer + n * d)
+                        }
                     }
                     a.output.apply(state.context.pointer, rows: N, into: state.projected.pointer)
                     addInPlace(hidden, state.projected.pointer, count: N * d)
@@ -176,19 +191,17 @@ extension MarianDecoder {
                     // last layer's; averaging the heads keeps every head's view), when the search wants one.
                     let isLast = state.tracksAlignment && l == layers.count - 1
                     if isLast { state.alignment.pointer.update(repeating: 0, count: N * S) }
-                    // Rows of one source are adjacent in every search, so each run of them is one product per head.
-                    var start = 0
-                    while start < N {
+                    // Each run of rows of one source is one product per head, the runs side by side on the cores.
+                    Parallel.independentProducts(runs.count, work: 4 * d * S * N / max(runs.count, 1)) { r in
+                        let (start, end) = runs[r]
                         let b = state.sourceOfRow[start]
-                        var end = start + 1
-                        while end < N && state.sourceOfRow[end] == b { end += 1 }
                         let kv = state.crossKeyValues[l].pointer + b * S * 2 * d
                         attendAll(q: state.query.pointer + start * d, ldq: d, k: kv, v: kv + d, ldkv: 2 * d,
                                   queries: end - start, keys: S, heads: c.heads, headSize: c.headSize,
                                   scaling: c.scaling, keyMask: mask.baseAddress! + b * S, causal: false,
-                                  scores: state.scores.pointer, out: state.context.pointer + start * d,
+                                  scores: state.scores.pointer + start * scoreStride,
+                                  out: state.context.pointer + start * d,
                                   headMean: isLast ? state.alignment.pointer + start * S : nil)
-                        start = end
                     }
                     c.output.apply(state.context.pointer, rows: N, into: state.projected.pointer)
                     addInPlace(hidden, state.projected.pointer, count: N * d)

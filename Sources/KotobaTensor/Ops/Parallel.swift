@@ -3,9 +3,9 @@
 /// With two BLAS threads every `sgemm` runs on both cores, so a single-threaded GELU or softmax would leave one
 /// idle for a quarter of the forward pass. Work is split only when `BLAS.threadCount > 1` and the job is big
 /// enough to amortise handing it over, over the threads of `WorkerTeam`.
-enum Parallel {
+package enum Parallel {
     /// Calls `body` on disjoint ranges covering `0..<count`, concurrently when worthwhile.
-    static func forEachRange(_ count: Int, minimumPerThread: Int = 16_384, threads available: Int? = nil,
+    package static func forEachRange(_ count: Int, minimumPerThread: Int = 16_384, threads available: Int? = nil,
                              _ body: (Range<Int>) -> Void) {
         let threads = min(available ?? BLAS.threadCount, count / max(minimumPerThread, 1), WorkerTeam.maxParticipants)
         guard threads > 1 else {
@@ -34,7 +34,7 @@ extension Parallel {
     /// OpenBLAS's thread count is process-wide (0.3.21 has no per-thread setting): a product another inference
     /// worker starts inside this window runs on one thread. It cannot stay at one: only a caller that read more
     /// than one sets it, and it restores the value it read.
-    static func independentProducts(_ count: Int, work: Int, _ body: (Int) -> Void) {
+    package static func independentProducts(_ count: Int, work: Int, _ body: (Int) -> Void) {
         let threads = BLAS.threadCount
         let perThread = 100_000
         guard threads > 1, count > 1, count * work >= 2 * perThread else {
