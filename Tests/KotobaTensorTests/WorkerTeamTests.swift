@@ -31,6 +31,24 @@ import Testing
         #expect(tally.all == expected)
     }
 
+    /// More parts than participants (load balancing): still every part once, on at most that many threads.
+    @Test func morePartsThanParticipantsRunOnceEachOnTheCallerAndOneHelper() {
+        let team = WorkerTeam()
+        let tally = Tally(200 * 16)
+        let threads = NSLock()
+        nonisolated(unsafe) var seen = Set<UInt>()
+        for job in 0..<200 {
+            if job % 50 == 49 { Thread.sleep(forTimeInterval: 0.002) }
+            #expect(team.run(parts: 16, participants: 2) { part in
+                tally.hit(job * 16 + part)
+                let id = UInt(pthread_self())
+                threads.withLock { _ = seen.insert(id) }
+            })
+        }
+        #expect(tally.all == Array(repeating: 1, count: 200 * 16))
+        #expect(threads.withLock { seen.count } <= 2, "only the caller and one helper were asked to join")
+    }
+
     @Test func aJobStartedInsideAJobIsRefusedAndTheCallerRunsItAlone() {
         let team = WorkerTeam()
         let nested = Tally(2)

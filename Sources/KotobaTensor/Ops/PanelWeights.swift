@@ -74,7 +74,9 @@ package struct PanelWeights: Sendable {
         let panels = kotoba_panel_count(outFeatures)
         let perPanel = max(rows * inFeatures * 16, 1)
         let split = { (body: (Range<Int>) -> Void) in
-            Parallel.forEachRange(panels, minimumPerThread: max(1, Self.minimumPerThread / perPanel), body)
+            // Four parts per thread: a helper that wakes late, or a core the host is sharing, takes fewer.
+            Parallel.forEachRange(panels, minimumPerThread: max(1, Self.minimumPerThread / perPanel), partsPerThread: 4,
+                                  body)
         }
         switch values {
         case let .floats(packed):

@@ -4,16 +4,19 @@
 /// idle for a quarter of the forward pass. Work is split only when `BLAS.threadCount > 1` and the job is big
 /// enough to amortise handing it over, over the threads of `WorkerTeam`.
 package enum Parallel {
-    /// Calls `body` on disjoint ranges covering `0..<count`, concurrently when worthwhile.
+    /// Calls `body` on disjoint ranges covering `0..<count`, concurrently when worthwhile. With `partsPerThread`
+    /// above 1 the ranges are smaller than a thread's share and claimed as threads come free, so a thread that
+    /// started late or runs on a busier core takes fewer: for long jobs whose ranges cost alike.
     package static func forEachRange(_ count: Int, minimumPerThread: Int = 16_384, threads available: Int? = nil,
-                             _ body: (Range<Int>) -> Void) {
+                                     partsPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
         let threads = min(available ?? BLAS.threadCount, count / max(minimumPerThread, 1), WorkerTeam.maxParticipants)
         guard threads > 1 else {
             body(0..<count)
             return
         }
-        let chunk = (count + threads - 1) / threads
-        let ran = WorkerTeam.shared.run(parts: threads) { t in
+        let parts = min(count, threads * max(1, partsPerThread), WorkerTeam.maxParticipants)
+        let chunk = (count + parts - 1) / parts
+        let ran = WorkerTeam.shared.run(parts: parts, participants: threads) { t in
             let range = (t * chunk)..<min(count, (t + 1) * chunk)
             if !range.isEmpty { body(range) }
         }

@@ -48,8 +48,10 @@ final class WorkerTeam: @unchecked Sendable {
     }
 
     /// Runs `body(0)` … `body(parts - 1)`, on the caller and whichever helpers are awake, and returns when all
-    /// are done; returns false without running anything when another caller's job holds the team.
-    func run(parts: Int, _ body: (Int) -> Void) -> Bool {
+    /// are done; returns false without running anything when another caller's job holds the team. At most
+    /// `participants` threads (the caller included) are asked to join, by default one per part; more parts than
+    /// participants balance the load, as whoever finishes first claims the next part.
+    func run(parts: Int, participants: Int? = nil, _ body: (Int) -> Void) -> Bool {
         guard parts <= Self.maxParticipants else { return false }
         guard parts > 1 else {
             body(0)
@@ -57,7 +59,8 @@ final class WorkerTeam: @unchecked Sendable {
         }
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
         defer { busy.store(false, ordering: .releasing) }
-        while helpers.count < parts - 1 { startHelper() }
+        let helpersWanted = max(0, min(parts, participants ?? parts) - 1)
+        while helpers.count < helpersWanted { startHelper() }
         withoutActuallyEscaping(body) { body in
             let sequence = (job.load(ordering: .relaxed) >> 8) + 1
             self.body = body
@@ -65,7 +68,7 @@ final class WorkerTeam: @unchecked Sendable {
             claims.store(sequence << 8, ordering: .relaxed)
             quiet.store(false, ordering: .relaxed)
             job.store(sequence << 8 | parts, ordering: .sequentiallyConsistent)
-            for helper in helpers.prefix(parts - 1)
+            for helper in helpers.prefix(helpersWanted)
             where helper.parked.exchange(false, ordering: .sequentiallyConsistent) {
                 helper.wake.signal()
             }
