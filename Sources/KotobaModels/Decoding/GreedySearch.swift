@@ -69,13 +69,15 @@ public struct GreedySearch: Sendable {
         var active = Array(0..<batch)
         for step in 0..<options.maxNewTokens {
             if isCancelled() { throw .cancelled(step: step) }
-            let result: DecoderStep<D.State>
+            var result: DecoderStep<D.State>
             do { result = try decoder.step(tokens: active.map { sequences[$0][sequences[$0].count - 1] }, state: state) } catch {
                 throw .model(error)
             }
             // transformers' greedy search runs its processors on the logits; the repetition penalty is the one whose
             // outcome differs on log-probabilities (it divides positive scores), so it goes first, on the logits.
+            // The step's logits are handed over, so the penalty and log-softmax run on them in place.
             var logits = result.logits
+            result.logits = Tensor.handedOver
             if rules.repetitionPenalty != 1 {
                 logits.storage.withUnsafeMutableBufferPointer { all in
                     for (r, b) in active.enumerated() {
@@ -83,8 +85,9 @@ public struct GreedySearch: Sendable {
                     }
                 }
             }
-            var logProbs: Tensor
-            do { logProbs = try logits.logSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
+            var logProbs = logits
+            logits = Tensor.handedOver
+            do { try logProbs.formLogSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
             var keep: [Int] = []
             logProbs.storage.withUnsafeMutableBufferPointer { lp in
                 // Without sampling (whose streams advance in row order) each row's rules and argmax touch that row

@@ -13,8 +13,13 @@ extension Tensor {
     /// of `-inf` stays `-inf`.
     public func logSoftmax(additiveMask: Tensor? = nil) throws(TensorError) -> Tensor {
         var result = self
-        try result.forEachMaskedRow(additiveMask, operation: "logSoftmax", VectorMath.formLogSoftmax)
+        try result.formLogSoftmax(additiveMask: additiveMask)
         return result
+    }
+
+    /// `logSoftmax` in place: no copy when the storage is not shared (a decoding step's logits, handed over).
+    public mutating func formLogSoftmax(additiveMask: Tensor? = nil) throws(TensorError) {
+        try forEachMaskedRow(additiveMask, operation: "logSoftmax", VectorMath.formLogSoftmax)
     }
 
     /// In-place softmax along the last axis.
