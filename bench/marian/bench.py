@@ -192,6 +192,9 @@ def main() -> None:
     rng = random.Random(0)
     sources = [[rng.randrange(2, PAD) for _ in range(rng.randint(4, 29))] + [EOS] for _ in range(args.sentences)]
     if not args.no_build:
+        # SwiftPM keeps a path dependency's list of source files until this manifest changes: without the touch, a
+        # file added to the main package since the last build fails to link.
+        (ROOT / "Package.swift").touch()
         subprocess.run(["swift", "build", "-c", "release", "--package-path", str(ROOT)], check=True)
     binary = ROOT / ".build/release/MarianBench"
 
