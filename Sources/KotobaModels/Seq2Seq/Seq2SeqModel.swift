@@ -18,6 +18,7 @@ public struct Seq2SeqModel: Sendable {
     /// Loads `config` from `weights`; a tensor missing or of the wrong shape (a vocabulary size that disagrees with
     /// the embedding, for instance) is a `ModelError` naming it.
     public init(config: Seq2SeqConfig, weights: WeightStore) throws(ModelError) {
+        HeapTuning.retainFreedMemory()   // decoding steps reuse freed buffers instead of faulting them back in
         self.config = config
         encoder = try RecurrentEncoder(config: config, weights: weights)
         bridge = config.bidirectionalEncoder ? try DecoderBridge(config: config, weights: weights) : nil
