@@ -17,17 +17,7 @@ KOTOBA_TARGET static inline float KOTOBA_NAME(lane_sum)(kotoba_v8 v) {
     return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
 }
 
-KOTOBA_TARGET static inline kotoba_v8 KOTOBA_NAME(load8)(const float *p) {
-    kotoba_v8 v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
-
-KOTOBA_TARGET static inline kotoba_v8 KOTOBA_NAME(load8h)(const uint16_t *p) {
-    kotoba_h8 h;
-    __builtin_memcpy(&h, p, sizeof h);
-    return __builtin_convertvector(h, kotoba_v8);
-}
+#include "VectorLoads.h"
 
 KOTOBA_TARGET static inline float KOTOBA_NAME(load1h)(uint16_t bits) {
     _Float16 h;

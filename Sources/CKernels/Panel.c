@@ -4,12 +4,7 @@
 
 #include <stdint.h>
 
-#pragma clang diagnostic ignored "-Wpsabi"
-
-/// Eight floats: one AVX register, two SSE ones in the baseline build.
-typedef float kotoba_v8 __attribute__((vector_size(32)));
-/// Eight halves, converted to a kotoba_v8 by one vcvtph2ps where F16C is available.
-typedef _Float16 kotoba_h8 __attribute__((vector_size(16)));
+#include "Vectors.h"
 
 /// Rows per block: 96 rows × 512 inputs = 192 KB of input, which stays in L2 while the panels pass over it.
 #define KOTOBA_PANEL_ROWS 96

@@ -12,17 +12,7 @@
 #define KOTOBA_NAME1(name, suffix) KOTOBA_NAME2(name, suffix)
 #define KOTOBA_NAME(name) KOTOBA_NAME1(name, KOTOBA_SUFFIX)
 
-KOTOBA_TARGET static inline kotoba_v8 KOTOBA_NAME(load8)(const float *p) {
-    kotoba_v8 v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
-
-KOTOBA_TARGET static inline kotoba_v8 KOTOBA_NAME(load8h)(const uint16_t *p) {
-    kotoba_h8 h;
-    __builtin_memcpy(&h, p, sizeof h);
-    return __builtin_convertvector(h, kotoba_v8);
-}
+#include "VectorLoads.h"
 
 #define KOTOBA_VARIANT(name) name
 #define KOTOBA_W float

@@ -6,16 +6,9 @@ import CKernels
 /// The panel kernel (weights packed at load, register-blocked) against OpenBLAS's `sgemm`, across its builds; its
 /// half variant against its float one; and the packing round trip.
 @Suite struct PanelWeightsTests {
-    /// Seeded values of magnitude 0.5 to 1 in steps of 1/2048, both signs: exact halves, and never near zero, so
-    /// a dropped or repeated product moves a result by at least 0.25.
-    private func values(_ count: Int, seed: UInt64) -> [Float] {
-        var state = seed
-        return (0..<count).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            let magnitude = 0.5 + Float(Int(state >> 54)) / 2048
-            return state >> 20 & 1 == 0 ? magnitude : -magnitude
-        }
-    }
+    /// The skinny kernel tests' values: exact halves of magnitude 0.5 to 1, so a dropped or repeated product moves
+    /// a result by at least 0.25.
+    private func values(_ count: Int, seed: UInt64) -> [Float] { SkinnyLinearTests.values(count, seed: seed) }
 
     private func halves(_ w: [Float]) throws -> [UInt16] {
         try Array(#require(SkinnyLinear.exactHalves(ContiguousArray(w))))

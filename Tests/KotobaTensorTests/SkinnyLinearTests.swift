@@ -7,8 +7,9 @@ import CKernels
 /// against its float one.
 @Suite struct SkinnyLinearTests {
     /// Seeded values of magnitude 0.5 to 1 in steps of 1/2048, both signs: exact halves, so the half variant can take
-    /// them, and never near zero, so a dropped or repeated product moves a result by at least 0.25.
-    private func values(_ count: Int, seed: UInt64) -> [Float] {
+    /// them, and never near zero, so a dropped or repeated product moves a result by at least 0.25. Shared with
+    /// the panel kernel's tests.
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
         var state = seed
         return (0..<count).map { _ in
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -16,6 +17,8 @@ import CKernels
             return state >> 20 & 1 == 0 ? magnitude : -magnitude
         }
     }
+
+    private func values(_ count: Int, seed: UInt64) -> [Float] { Self.values(count, seed: seed) }
 
     /// The product through OpenBLAS: y = x · wᵀ + bias.
     private func reference(_ x: [Float], rows: Int, _ w: [Float], inFeatures: Int, outFeatures: Int, bias: [Float]) -> [Float] {

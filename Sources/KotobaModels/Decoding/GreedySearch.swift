@@ -75,18 +75,15 @@ public struct GreedySearch: Sendable {
             }
             // transformers' greedy search runs its processors on the logits; the repetition penalty is the one whose
             // outcome differs on log-probabilities (it divides positive scores), so it goes first, on the logits.
-            // The step's logits are handed over, so the penalty and log-softmax run on them in place.
-            var logits = result.logits
-            result.logits = Tensor.handedOver
+            // The penalty and the log-softmax run in place on the step's own logits.
+            var logProbs = result.takeLogits()
             if rules.repetitionPenalty != 1 {
-                logits.storage.withUnsafeMutableBufferPointer { all in
+                logProbs.storage.withUnsafeMutableBufferPointer { all in
                     for (r, b) in active.enumerated() {
                         rules.penalizeRepeats(all.baseAddress! + r * vocabulary, vocabulary: vocabulary, sequence: sequences[b])
                     }
                 }
             }
-            var logProbs = logits
-            logits = Tensor.handedOver
             do { try logProbs.formLogSoftmax() } catch { throw .model(.invalidInput("\(error)")) }
             var keep: [Int] = []
             logProbs.storage.withUnsafeMutableBufferPointer { lp in

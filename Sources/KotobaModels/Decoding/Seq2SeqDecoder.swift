@@ -52,4 +52,11 @@ public struct DecoderStep<State: Sendable>: Sendable {
         self.state = state
         self.attention = attention
     }
+
+    /// The logits, handed over: the step keeps an empty tensor, so the caller holds the storage alone and its
+    /// in-place penalty and log-softmax copy nothing.
+    mutating func takeLogits() -> Tensor {
+        defer { logits = Tensor(uncheckedShape: [0], storage: []) }
+        return logits
+    }
 }

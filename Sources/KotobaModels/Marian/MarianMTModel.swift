@@ -28,7 +28,7 @@ public struct MarianMTModel: Sendable {
     public init(config: MarianConfig, generationConfig: MarianGenerationConfig,
                 weights store: WeightStore) throws(ModelError) {
         // Every decoding step allocates its logits ([rows, V], 8 MB at beam 4 × 16 over 32k tokens): without
-        // this, glibc maps and unmaps them, and the kernel zeroes every page again each step (4% of a beam search).
+        // this, glibc maps and unmaps them, and the kernel zeroes every page again each step.
         HeapTuning.retainFreedMemory()
         do { try generationConfig.validate(vocabularySize: config.decoderVocabSize) } catch {
             throw .invalidConfig(path: "generation_config.json", field: "", reason: error.description)

@@ -21,10 +21,8 @@ package struct PanelWeights: Sendable {
     package init(floats weight: UnsafeBufferPointer<Float>, outFeatures: Int, inFeatures: Int) {
         precondition(weight.count == outFeatures * inFeatures, "\(weight.count) floats for [\(outFeatures), \(inFeatures)]")
         (self.outFeatures, self.inFeatures) = (outFeatures, inFeatures)
-        let count = kotoba_panel_count(outFeatures) * 16 * inFeatures
-        values = .floats(ContiguousArray(unsafeUninitializedCapacity: count) { packed, initialized in
-            kotoba_pack_panels(weight.baseAddress, inFeatures, outFeatures, packed.baseAddress)
-            initialized = count
+        values = .floats(Self.packed(outFeatures: outFeatures, inFeatures: inFeatures) {
+            kotoba_pack_panels(weight.baseAddress, inFeatures, outFeatures, $0)
         })
     }
 
@@ -32,11 +30,19 @@ package struct PanelWeights: Sendable {
     package init(halves weight: UnsafeBufferPointer<UInt16>, outFeatures: Int, inFeatures: Int) {
         precondition(weight.count == outFeatures * inFeatures, "\(weight.count) halves for [\(outFeatures), \(inFeatures)]")
         (self.outFeatures, self.inFeatures) = (outFeatures, inFeatures)
-        let count = kotoba_panel_count(outFeatures) * 16 * inFeatures
-        values = .halves(ContiguousArray(unsafeUninitializedCapacity: count) { packed, initialized in
-            kotoba_pack_panels_f16(weight.baseAddress, inFeatures, outFeatures, packed.baseAddress)
-            initialized = count
+        values = .halves(Self.packed(outFeatures: outFeatures, inFeatures: inFeatures) {
+            kotoba_pack_panels_f16(weight.baseAddress, inFeatures, outFeatures, $0)
         })
+    }
+
+    /// A packed matrix's storage (every panel, the last one padded), filled by `pack`.
+    private static func packed<Element>(outFeatures: Int, inFeatures: Int,
+                                        _ pack: (UnsafeMutablePointer<Element>?) -> Void) -> ContiguousArray<Element> {
+        let count = kotoba_panel_count(outFeatures) * 16 * inFeatures
+        return ContiguousArray(unsafeUninitializedCapacity: count) { storage, initialized in
+            pack(storage.baseAddress)
+            initialized = count
+        }
     }
 
     /// Whether the weights are held as halves.
