@@ -41,6 +41,17 @@ int kotoba_isa_supported(kotoba_isa isa) {
     }
 }
 
+int kotoba_cpu_has_avx512_skylake(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}
+
 const struct kotoba_pointwise_table *kotoba_pointwise_for(kotoba_isa isa) {
     if (!kotoba_isa_supported(isa)) {
         return NULL;

@@ -135,12 +135,15 @@ package final class Service: Sendable {
     package func start() throws(HTTPServerError) -> Int {
         let port = try server.start()
         state.withLock { if $0.phase == .starting { $0.phase = .serving } }
-        logger.notice("listening", metadata: ["host": "\(configuration.host)", "port": .stringConvertible(port),
-                                              "scheme": "\(server.tls == nil ? "http" : "https")",
-                                              "version": "\(ServiceInfo.version)",
-                                              "kernel_path": "\(ComputeEnvironment.kernelPath)",
-                                              "blas_core": "\(ComputeEnvironment.blasCoreType)",
-                                              "models": .stringConvertible(configuration.models.count)])
+        var metadata: Logger.Metadata = ["host": "\(configuration.host)", "port": .stringConvertible(port),
+                                         "scheme": "\(server.tls == nil ? "http" : "https")",
+                                         "version": "\(ServiceInfo.version)",
+                                         "kernel_path": "\(ComputeEnvironment.kernelPath)",
+                                         "blas_core": "\(ComputeEnvironment.blasCoreType)",
+                                         "models": .stringConvertible(configuration.models.count)]
+        // OpenBLAS did not know this CPU and the process restarted on a better core: say which it had picked.
+        if let detected = ComputeEnvironment.blasCoreDetected { metadata["blas_core_detected"] = "\(detected)" }
+        logger.notice("listening", metadata: metadata)
         let logger = self.logger
         let catalog = self.catalog
         catalog.loadAll {

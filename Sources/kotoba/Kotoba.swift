@@ -1,5 +1,6 @@
 import ArgumentParser
 import KotobaService
+import KotobaTasks
 
 /// The `kotoba` command line: argument parsing only; the work lives in KotobaService.
 @main
@@ -10,4 +11,10 @@ struct Kotoba: ParsableCommand {
         version: ServiceInfo.version,
         subcommands: [Serve.self, Healthcheck.self, FillMaskCommand.self, ClassifyCommand.self,
                       NextSentenceCommand.self, EmbedCommand.self, TranslateCommand.self, SimilarCommand.self])
+
+    static func main() {
+        // Before parsing and before any thread: the restart must replace a process that has done nothing yet.
+        ComputeEnvironment.restartIfBLASOnFallbackCore()
+        main(nil)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KotobaTensor
 import Testing
 @testable import KotobaService
 
@@ -18,6 +19,13 @@ import Testing
         // Which kernels computed the answers, for whoever compares numbers across replicas.
         #expect(["baseline", "avx2", "avx512"].contains(listening["kernel_path"] as? String ?? ""), "\(listening)")
         #expect((listening["blas_core"] as? String)?.isEmpty == false, "\(listening)")
+        // OpenBLAS runs kernels of this CPU's family: where it did not know the CPU and fell back to pre-AVX2
+        // ones, the executable restarted itself with OPENBLAS_CORETYPE set (the test passes no such variable).
+        let core = listening["blas_core"] as? String ?? ""
+        #expect(OpenBLASCore.replacement(for: core, on: .current) == nil, "\(listening)")
+        if let detected = listening["blas_core_detected"] as? String {
+            #expect(OpenBLASCore.replacement(for: detected, on: .current) == core, "\(listening)")
+        }
 
         // The default models load in the background after the port opens; ready once they all have.
         #expect(KotobaProcess.eventually(within: 90) {

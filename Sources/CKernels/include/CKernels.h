@@ -53,6 +53,10 @@ struct kotoba_pointwise_table {
 /// 1 when this CPU (and OS) can run the build for `isa`.
 int kotoba_isa_supported(kotoba_isa isa);
 
+/// 1 when this CPU (and OS) has the AVX-512 subsets of Skylake-SP and later Xeons (F, CD, BW, DQ, VL): what
+/// OpenBLAS's SkylakeX kernels need.
+int kotoba_cpu_has_avx512_skylake(void);
+
 /// The build the four functions above run.
 kotoba_isa kotoba_isa_active(void);
 

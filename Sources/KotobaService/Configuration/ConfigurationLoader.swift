@@ -30,9 +30,11 @@ package enum ConfigurationLoader {
     /// Variable naming the config file when no `--config` flag does; it is not itself a key.
     package static let fileVariable = "KOTOBA_CONFIG"
 
-    /// `KOTOBA_*` variables read outside the configuration: the file's name, and the kernel build, which the
-    /// kernel dispatcher reads itself in every process (tests and CLI too). Checked here, not applied.
-    static let nonKeyVariables: Set<String> = [fileVariable, ComputeEnvironment.kernelVariable]
+    /// `KOTOBA_*` variables read outside the configuration: the file's name, the kernel build, which the
+    /// kernel dispatcher reads itself in every process (tests and CLI too), and the OpenBLAS core a restart on
+    /// a better one replaced (for the start-up log). Checked here, not applied.
+    static let nonKeyVariables: Set<String> = [fileVariable, ComputeEnvironment.kernelVariable,
+                                                ComputeEnvironment.blasDetectedVariable]
 
     package static func load(file: String?, environment: [String: String],
                             overrides: [ConfigurationOverride] = []) throws(ConfigurationError) -> ServiceConfiguration {

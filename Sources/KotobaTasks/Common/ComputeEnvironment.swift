@@ -16,6 +16,17 @@ package enum ComputeEnvironment {
     /// OpenBLAS's kernel family ("Haswell", "SkylakeX", "Zen", ...).
     package static var blasCoreType: String { BLAS.coreType }
 
+    /// Variable the restart below sets for the new process (not a configuration key).
+    package static let blasDetectedVariable = OpenBLASCore.detectedVariable
+
+    /// The family OpenBLAS detected itself when it fell back below this CPU and the process restarted with a
+    /// better one (`blasCoreType`); nil when no restart happened.
+    package static var blasCoreDetected: String? { OpenBLASCore.detectedBeforeRestart }
+
+    /// Starts the executable again with a suitable `OPENBLAS_CORETYPE` when OpenBLAS did not know this CPU and
+    /// fell back to pre-AVX2 kernels; returns otherwise. First thing in `main`, before any thread starts.
+    package static func restartIfBLASOnFallbackCore() { OpenBLASCore.restartIfOnFallbackCore() }
+
     /// Why `value`, given as `KOTOBA_CPU`, cannot be used; nil when it can. An empty value means unset.
     package static func kernelRequestProblem(_ value: String) -> String? {
         do {

@@ -27,6 +27,9 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
+// As `kotoba` does: OpenBLAS kernels of this CPU's family even where it does not know the CPU.
+OpenBLASCore.restartIfOnFallbackCore()
+
 let arguments = CommandLine.arguments
 guard arguments.count == 8 || arguments.count == 9, let beams = Int(arguments[3]), let batch = Int(arguments[4]),
       let maxLength = Int(arguments[5]), let threads = Int(arguments[6]) else {

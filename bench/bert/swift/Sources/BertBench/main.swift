@@ -125,6 +125,8 @@ func sgemmPeak() -> (wall: Double, cpu: Double) {
     return (work / best, work / bestCPU)
 }
 
+// As `kotoba` does: OpenBLAS kernels of this CPU's family even where it does not know the CPU.
+OpenBLASCore.restartIfOnFallbackCore()
 let options = parse()
 BLAS.threadCount = options.threads
 let config = BertConfig(numHiddenLayers: options.layers)
