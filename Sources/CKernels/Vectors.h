@@ -10,5 +10,9 @@
 typedef float kotoba_v8 __attribute__((vector_size(32)));
 /// Eight halves, converted to a kotoba_v8 by one vcvtph2ps where F16C is available.
 typedef _Float16 kotoba_h8 __attribute__((vector_size(16)));
+/// Sixteen floats: one AVX-512 register (the panel kernel's AVX-512 build).
+typedef float kotoba_v16 __attribute__((vector_size(64)));
+/// Sixteen halves, converted to a kotoba_v16 by one vcvtph2ps.
+typedef _Float16 kotoba_h16 __attribute__((vector_size(32)));
 
 #endif

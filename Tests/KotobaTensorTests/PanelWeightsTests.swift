@@ -21,10 +21,11 @@ import CKernels
         return p
     }
 
-    /// Shapes with every remainder: row tiles of 6 with 1…5 left over, a single row with and without 4 whole
-    /// panels, outputs not a multiple of 16, more rows than one row block (96), and a long input.
+    /// Shapes with every remainder: row tiles of 6 (8 with AVX-512) with 1…7 left over, a single row with and
+    /// without 4 whole panels, panel pairs with an odd panel left (AVX-512), outputs not a multiple of 16, more
+    /// rows than one row block (96), and a long input.
     static let shapes = [(1, 8, 1), (1, 384, 64), (1, 100, 70), (2, 13, 7), (5, 64, 33), (6, 40, 16), (7, 384, 384),
-                         (16, 256, 1024), (17, 1536, 40), (100, 64, 50)]
+                         (8, 64, 32), (9, 100, 48), (15, 40, 70), (16, 256, 1024), (17, 1536, 40), (100, 64, 50)]
 
     /// Sums of up to 1536 terms of size 0.25 to 1 in another order than sgemm's: partial sums reach about 40, where
     /// an ulp is 4e-6, so the bound is 1e-4 absolute, while a dropped or repeated term is off by at least 0.25.
@@ -75,6 +76,23 @@ import CKernels
                 #expect(alone == want, "row \(row), panel ranges \(ranges)")
             }
         }
+    }
+
+    /// The AVX2 and AVX-512 builds hold a panel in two 8-float registers or one 16-float one, and tile rows and
+    /// panels differently, but every output is the same chain of fused multiply-adds: the same bits from both.
+    @Test(.enabled(if: KernelPath.supported.contains(.avx512), "needs an AVX-512 CPU"), arguments: shapes)
+    func theFMABuildsGiveTheSameBits(rows: Int, inFeatures: Int, outFeatures: Int) {
+        let fma: [KernelPath] = [.avx2, .avx512]
+        let x = values(rows * inFeatures, seed: 9), w = values(outFeatures * inFeatures, seed: 10)
+        let bias = values(outFeatures, seed: 11)
+        let panels = packed(w, inFeatures: inFeatures, outFeatures: outFeatures)
+        let results = fma.map { path in
+            var y = [Float](repeating: .nan, count: rows * outFeatures)
+            kotoba_linear_panels_for(path.isa, x, rows, inFeatures, inFeatures, panels, outFeatures, bias, &y, 0,
+                                     kotoba_panel_count(outFeatures))
+            return y
+        }
+        #expect(results[0] == results[1])
     }
 
     /// Outputs past `out` in the last panel are padding: never written, so a `y` exactly `[rows, out]` is safe.
