@@ -65,3 +65,24 @@ import Testing
         }
     }
 }
+
+/// BERT's and DistilBERT's encoder layers run every projection on panels (short inputs are a few rows, and large
+/// batches measured level with `sgemm`), so the parity suites exercise the panel kernel through them too.
+@Suite struct EncoderPanelLayoutTests {
+    private func expectPacked(_ layers: [PostNormEncoderLayer]) {
+        #expect(!layers.isEmpty)
+        for layer in layers {
+            let attention = layer.attention, ffn = layer.feedForward
+            for linear in [attention.query, attention.key, attention.value, attention.output, ffn.up, ffn.down] {
+                #expect(linear.isPackedInPanels)
+            }
+        }
+    }
+
+    @Test func bertAndDistilBertProjectionsArePacked() throws {
+        let bert = try BertModel(directory: BertFixtures.directory("bert-model"))
+        expectPacked(bert.layers)
+        #expect(bert.pooler?.isPackedInPanels == true)
+        expectPacked(try DistilBertModel(directory: BertFixtures.directory("distilbert-model")).layers)
+    }
+}

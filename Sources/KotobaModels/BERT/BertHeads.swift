@@ -19,7 +19,7 @@ public struct BertLMPredictionHead: Sendable {
     /// `tie_word_embeddings` means "use the input embeddings", as `PreTrainedModel.tie_weights` does.
     init(weights: WeightStore, config: BertConfig, wordEmbeddings: Embedding) throws(ModelError) {
         let h = config.hiddenSize
-        dense = try weights.linear("transform.dense", in: h, out: h, quantize: false)
+        dense = try weights.linear("transform.dense", in: h, out: h, quantize: false).packedInPanels()
         activation = config.hiddenAct
         norm = try weights.layerNorm("transform.LayerNorm", width: h, epsilon: config.layerNormEps)
         // The forward pass adds `decoder.bias`. transformers ties it to `cls.predictions.bias` along with the

@@ -87,7 +87,7 @@ public struct BertModel: Sendable {
         }
         self.layers = layers
         let h = config.hiddenSize
-        self.pooler = pooler ? try weights.linear("pooler.dense", in: h, out: h, quantize: false) : nil
+        self.pooler = pooler ? try weights.linear("pooler.dense", in: h, out: h, quantize: false).packedInPanels() : nil
     }
 
     /// Encodes a batch; ids, segment ids and length are validated first so a bad request is a typed error.

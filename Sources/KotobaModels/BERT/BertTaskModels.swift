@@ -124,7 +124,7 @@ public struct BertForSequenceClassification: Sendable {
         bert = try BertModel(weights: checkpoint.base, config: config, pooler: true)
         var count = config.id2label?.count ?? 0
         if config.id2label == nil { count = try checkpoint.weights.tensor("classifier.bias").count }
-        classifier = try checkpoint.weights.linear("classifier", in: config.hiddenSize, out: count, quantize: false)
+        classifier = try checkpoint.weights.linear("classifier", in: config.hiddenSize, out: count, quantize: false).packedInPanels()
         labels = try ClassificationLabels(id2label: config.id2label, problemType: config.problemType, count: count,
                                           path: checkpoint.path + "/config.json")
     }

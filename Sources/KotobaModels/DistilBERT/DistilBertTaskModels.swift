@@ -21,7 +21,7 @@ public struct DistilBertForMaskedLM: Sendable {
         let checkpoint = try DistilBertCheckpoint(directory: directory, quantization: quantization)
         let (config, weights) = (checkpoint.config, checkpoint.weights)
         distilbert = try DistilBertModel(weights: checkpoint.base, config: config)
-        vocabTransform = try weights.linear("vocab_transform", in: config.dim, out: config.dim, quantize: false)
+        vocabTransform = try weights.linear("vocab_transform", in: config.dim, out: config.dim, quantize: false).packedInPanels()
         activation = config.activation
         vocabLayerNorm = try weights.layerNorm("vocab_layer_norm", width: config.dim, epsilon: config.layerNormEps)
         let projector = weights.scoped("vocab_projector")
@@ -72,10 +72,10 @@ public struct DistilBertForSequenceClassification: Sendable {
         let checkpoint = try DistilBertCheckpoint(directory: directory, quantization: quantization)
         let (config, weights) = (checkpoint.config, checkpoint.weights)
         distilbert = try DistilBertModel(weights: checkpoint.base, config: config)
-        preClassifier = try weights.linear("pre_classifier", in: config.dim, out: config.dim, quantize: false)
+        preClassifier = try weights.linear("pre_classifier", in: config.dim, out: config.dim, quantize: false).packedInPanels()
         var count = config.id2label?.count ?? 0
         if config.id2label == nil { count = try weights.tensor("classifier.bias").count }
-        classifier = try weights.linear("classifier", in: config.dim, out: count, quantize: false)
+        classifier = try weights.linear("classifier", in: config.dim, out: count, quantize: false).packedInPanels()
         labels = try ClassificationLabels(id2label: config.id2label, problemType: config.problemType, count: count,
                                           path: checkpoint.path + "/config.json")
     }

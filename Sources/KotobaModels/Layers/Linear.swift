@@ -65,7 +65,8 @@ public struct Linear: Sendable {
 
     /// This layer with its weights packed in panels for the register-blocked kernel (`PanelWeights`), as halves
     /// when it holds halves, and no other copy of them: for the projections of a decoder, which run on a few
-    /// rows per step, step after step. An int8 layer, or one already packed, is returned as it is.
+    /// rows per step, step after step, and of an encoder, whose short inputs are a few rows too (and whose large
+    /// batches measured level with `sgemm`). An int8 layer, or one already packed, is returned as it is.
     public func packedInPanels() -> Linear {
         guard int8Weight == nil, panelWeight == nil else { return self }
         if let halfWeight {

@@ -42,6 +42,8 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+// As `kotoba` does: OpenBLAS kernels of this CPU's family even where it does not know the CPU.
+OpenBLASCore.restartIfOnFallbackCore()
 let options = parse()
 BLAS.threadCount = options.threads
 if options.head == "kernel" {
