@@ -23,6 +23,19 @@ import Testing
         }
     }
 
+    /// Packing releases the checkpoint pages it copied (`HalfWeights.releaseMappedPages`); anything that still
+    /// reads them (here the unpacked layer) gets them back from the file unchanged.
+    @Test func releasedMappedPagesReadBackUnchanged() throws {
+        let (half, float) = try HalfLinearTests.layers(out: 128, in: 256, seed: 53)  // 64 KB of halves: whole pages
+        #expect(half.halfWeight?.isMapped == true)
+        let packed = half.packedInPanels()
+        #expect(half.weight.storage == float.weight.storage)
+        #expect(packed.weight.storage == float.weight.storage)
+        let x = try Tensor(shape: [3, 256], storage: ContiguousArray(HalfLinearTests.halfValues(3 * 256, seed: 59)))
+        HalfLinearTests.expectClose(try half(x), try float(x), "the released layer")
+        HalfLinearTests.expectClose(try packed(x), try float(x), "the packed layer")
+    }
+
     @Test func stridedRowsGoThroughThePanels() throws {
         let (_, float) = try HalfLinearTests.layers(out: 20, in: 24, seed: 41)
         let packed = float.packedInPanels()

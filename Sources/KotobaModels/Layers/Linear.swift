@@ -73,6 +73,8 @@ public struct Linear: Sendable {
             let panels = halfWeight.withUnsafeBufferPointer {
                 PanelWeights(halves: $0, outFeatures: outFeatures, inFeatures: inFeatures)
             }
+            // Packing read every page of the checkpoint's halves; the panels are the copy from now on.
+            halfWeight.releaseMappedPages()
             return Linear(panels: panels, bias: bias)
         }
         guard let floatWeight else { return self }

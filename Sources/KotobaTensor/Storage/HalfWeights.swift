@@ -1,4 +1,5 @@
 import CKernels
+import Glibc
 
 /// IEEE half bit patterns, `[count]`, readable for as long as the value lives: either a slice of a mapped
 /// checkpoint (no copy: the page cache is the only copy, shared with every process that maps the file) or an
@@ -55,6 +56,19 @@ public struct HalfWeights: @unchecked Sendable {
     /// Whether these halves are read from the checkpoint's mapping rather than a copy.
     public var isMapped: Bool {
         if case .mapped = backing { true } else { false }
+    }
+
+    /// Lets the kernel drop the mapped pages these halves fill from this process's resident memory, for a layer
+    /// that has copied them into its own layout (packed panels) and no longer reads them. The pages stay in the
+    /// page cache and come back, unchanged, if anything reads them again: the mapping is read-only and private,
+    /// so they are never dirty. Nothing happens for halves held in an array. Only whole pages are dropped.
+    public func releaseMappedPages() {
+        guard case let .mapped(file, base) = backing else { return }
+        let page = max(1, sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + count * 2) / page * page
+        guard end > first, let start = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        withExtendedLifetime(file) { _ = madvise(start, end - first, MADV_DONTNEED) }
     }
 
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
