@@ -49,6 +49,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         .executableTarget(name: "kotoba", dependencies: [
             "KotobaService",
+            "KotobaTasks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzz targets. A plain build replays corpus files through them (the test below does the same);
