@@ -79,11 +79,15 @@ package struct PanelWeights: Sendable {
         guard rows > 0 else { return }
         let (inFeatures, outFeatures) = (self.inFeatures, self.outFeatures)
         let panels = kotoba_panel_count(outFeatures)
-        let perPanel = max(rows * inFeatures * 16, 1)
+        // Split in pairs of panels: the AVX-512 build's tiles take two panels, and a part that began or ended
+        // halfway through a pair would run a one-panel tile at each edge.
+        let pairs = (panels + 1) / 2
+        let perPair = max(rows * inFeatures * 32, 1)
         let split = { (body: (Range<Int>) -> Void) in
             // Four parts per thread: a helper that wakes late, or a core the host is sharing, takes fewer.
-            Parallel.forEachRange(panels, minimumPerThread: max(1, Self.minimumPerThread / perPanel), partsPerThread: 4,
-                                  body)
+            Parallel.forEachRange(pairs, minimumPerThread: max(1, Self.minimumPerThread / perPair), partsPerThread: 4) {
+                body((2 * $0.lowerBound)..<min(2 * $0.upperBound, panels))
+            }
         }
         switch values {
         case let .floats(packed):
