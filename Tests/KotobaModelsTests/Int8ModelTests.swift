@@ -53,8 +53,8 @@ import KotobaTensor
         let model = try BertForSequenceClassification(directory: BertFixtures.directory("bert-classifier"),
                                                       quantization: .int8)
         for layer in model.bert.layers {
-            let linears = [layer.attention.query, layer.attention.key, layer.attention.value, layer.attention.output,
-                           layer.feedForward.up, layer.feedForward.down]
+            let linears = [layer.attention.queryKeyValue, layer.attention.output, layer.feedForward.up,
+                           layer.feedForward.down]
             #expect(linears.allSatisfy { $0.quantization == .int8 })
         }
         #expect(model.classifier.quantization == Quantization.none)

@@ -79,16 +79,17 @@ import Testing
     }
 }
 
-/// BERT's and DistilBERT's encoder layers run every projection on panels (short inputs are a few rows, and large
+/// BERT's and DistilBERT's encoder layers run every projection on panels, q, k and v stacked into one, (short inputs are a few rows, and large
 /// batches measured level with `sgemm`), so the parity suites exercise the panel kernel through them too.
 @Suite struct EncoderPanelLayoutTests {
     private func expectPacked(_ layers: [PostNormEncoderLayer]) {
         #expect(!layers.isEmpty)
         for layer in layers {
             let attention = layer.attention, ffn = layer.feedForward
-            for linear in [attention.query, attention.key, attention.value, attention.output, ffn.up, ffn.down] {
+            for linear in [attention.queryKeyValue, attention.output, ffn.up, ffn.down] {
                 #expect(linear.isPackedInPanels)
             }
+            #expect(attention.queryKeyValue.outFeatures == 3 * attention.output.inFeatures, "q, k and v stacked")
         }
     }
 

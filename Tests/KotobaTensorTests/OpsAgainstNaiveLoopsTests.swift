@@ -100,6 +100,29 @@ let opCases: [OpCase] = [
         } } }
         return (Array(scores.storage) + Array(context.storage), expectedScores + expectedContext)
     },
+    OpCase(description: "headScores then headContext over a stacked q | k | v", tolerance: 1e-5) {
+        var rng = SeededFloats(seed: 15)
+        let (batch, length, heads, dim) = (2, 5, 3, 4)
+        let width = heads * dim
+        let qkv = rng.tensor([batch, length, 3 * width])
+        let scores = try Tensor.headScores(stacked: qkv, heads: heads, scale: 0.25)
+        let context = try Tensor.headContext(probabilities: scores, stacked: qkv)
+        var expectedScores = [Float](repeating: 0, count: batch * heads * length * length)
+        var expectedContext = [Float](repeating: 0, count: batch * length * width)
+        for b in 0..<batch { for h in 0..<heads { for i in 0..<length {
+            for j in 0..<length {
+                var s: Float = 0
+                for d in 0..<dim { s += qkv[b, i, h * dim + d] * qkv[b, j, width + h * dim + d] }
+                expectedScores[((b * heads + h) * length + i) * length + j] = 0.25 * s
+            }
+            for d in 0..<dim {
+                var s: Float = 0
+                for j in 0..<length { s += scores[b, h, i, j] * qkv[b, j, 2 * width + h * dim + d] }
+                expectedContext[(b * length + i) * width + h * dim + d] = s
+            }
+        } } }
+        return (Array(scores.storage) + Array(context.storage), expectedScores + expectedContext)
+    },
     OpCase(description: "softmax last axis", tolerance: 1e-6) {
         var rng = SeededFloats(seed: 6)
         let x = rng.tensor([3, 19]) * 10

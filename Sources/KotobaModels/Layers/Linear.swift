@@ -150,6 +150,8 @@ public struct Linear: Sendable {
         bias = Tensor(uncheckedShape: [outFeatures], storage: ContiguousArray(parts.compactMap(\.bias?.storage).joined()))
         let halves = parts.compactMap(\.halfWeight)
         halfWeight = halves.count == parts.count ? HalfWeights(ContiguousArray(halves.map(\.array).joined())) : nil
+        // The stack holds its own copy; the parts' checkpoint pages come back from the file if anything reads them.
+        if halfWeight != nil { halves.forEach { $0.releaseMappedPages() } }
         floatWeight = halfWeight != nil && parts.allSatisfy { $0.floatWeight == nil }
             ? nil : ContiguousArray(parts.map(\.weight.storage).joined())
         int8Weight = nil

@@ -6,42 +6,32 @@ import KotobaTensor
 /// column block of the `[B, S, H·D]` projections in place, which is what transformers' `view(...).transpose(1, 2)`
 /// expresses without the copy `contiguous()` later makes.
 public struct MultiHeadAttention: Sendable {
-    /// `W_Q`, `[H·D, hidden]`.
-    public let query: Linear
-    /// `W_K`, `[H·D, hidden]`.
-    public let key: Linear
-    /// `W_V`, `[H·D, hidden]`.
-    public let value: Linear
-    /// `W_O`, `[hidden, H·D]`.
+    /// `W_Q`, `W_K` and `W_V` stacked, `[3·H·D, hidden]`, packed in panels: the three projections of a token
+    /// are one product, read per head in place from the `[B, S, 3·H·D]` result.
+    public let queryKeyValue: Linear
+    /// `W_O`, `[hidden, H·D]`, packed in panels.
     public let output: Linear
     /// Number of heads `H`.
     public let heads: Int
 
-    /// Attention over the given projections; `heads` must divide their width.
+    /// Self-attention over the given projections (stacked and packed here); `heads` must divide their width.
     public init(query: Linear, key: Linear, value: Linear, output: Linear, heads: Int) {
         precondition(heads > 0 && query.outFeatures % heads == 0, "\(heads) heads do not divide \(query.outFeatures)")
-        self.query = query
-        self.key = key
-        self.value = value
-        self.output = output
+        precondition(key.outFeatures == query.outFeatures && value.outFeatures == query.outFeatures,
+                     "query, key and value projections of different widths")
+        queryKeyValue = Linear(stacking: [query, key, value]).packedInPanels()
+        self.output = output.packedInPanels()
         self.heads = heads
     }
 
     /// Self-attention: `[B, S, hidden]` with an additive mask broadcasting to `[B, H, S, S]` → `[B, S, hidden]`.
     public func callAsFunction(_ x: Tensor, mask: Tensor?) throws(TensorError) -> Tensor {
-        try attend(x, to: x, mask: mask)
-    }
-
-    /// Attention of `x` `[B, Sq, hidden]` over `memory` `[B, Sk, hidden]` → `[B, Sq, hidden]`.
-    public func attend(_ x: Tensor, to memory: Tensor, mask: Tensor?) throws(TensorError) -> Tensor {
-        let q = try query(x)                       // [B, Sq, H·D]
-        let k = try key(memory)                    // [B, Sk, H·D]
-        let v = try value(memory)                  // [B, Sk, H·D]
-        let headDim = q.shape[2] / heads
-        var scores = try Tensor.headScores(query: q, key: k, heads: heads,
-                                           scale: 1 / Float(headDim).squareRoot())   // [B, H, Sq, Sk]
+        let qkv = try queryKeyValue(x)                                                   // [B, S, 3·H·D]
+        let headDim = qkv.shape[2] / (3 * heads)
+        var scores = try Tensor.headScores(stacked: qkv, heads: heads,
+                                           scale: 1 / Float(headDim).squareRoot())         // [B, H, S, S]
         try scores.formSoftmax(additiveMask: mask)
-        let context = try Tensor.headContext(probabilities: scores, value: v)        // [B, Sq, H·D]
-        return try output(context)                                                   // [B, Sq, hidden]
+        let context = try Tensor.headContext(probabilities: scores, stacked: qkv)          // [B, S, H·D]
+        return try output(context)                                                       // [B, S, hidden]
     }
 }

@@ -36,25 +36,28 @@ extension Tensor {
             throw .shapeMismatch(operation: "headScores", expected: query.shape, found: key.shape)
         }
         let (batch, sq, width) = (query.shape[0], query.shape[1], query.shape[2])
-        let sk = key.shape[1]
-        let headDim = width / heads
-        var result = Tensor.outputStorage(count: batch * heads * sq * sk, overwritten: headDim > 0)
-        query.storage.withUnsafeBufferPointer { qp in
+        return query.storage.withUnsafeBufferPointer { qp in
             key.storage.withUnsafeBufferPointer { kp in
-                result.withUnsafeMutableBufferPointer { sp in
-                    guard let qp = qp.baseAddress, let kp = kp.baseAddress, let sp = sp.baseAddress else { return }
-                    // One product per (sequence, head), side by side on the BLAS threads when they are big enough.
-                    Parallel.independentProducts(batch * heads, work: sq * sk * headDim) { item in
-                        let (b, h) = item.quotientAndRemainder(dividingBy: heads)
-                        BLAS.sgemm(transposeB: true, m: sq, n: sk, k: headDim, alpha: scale,
-                                   a: qp + b * sq * width + h * headDim, lda: width,
-                                   b: kp + b * sk * width + h * headDim, ldb: width,
-                                   c: sp + (b * heads + h) * sq * sk, ldc: sk)
-                    }
-                }
+                headScores(HeadLayout(batch: batch, heads: heads, headDim: width / heads), scale: scale,
+                           query: qp.baseAddress, rows: sq, queryStride: width,
+                           key: kp.baseAddress, keys: key.shape[1], keyStride: width)
             }
         }
-        return Tensor(uncheckedShape: [batch, heads, sq, sk], storage: result)
+    }
+
+    /// `headScores` for self-attention over a stacked projection `[B, S, 3·H·D]`: queries, keys and values side
+    /// by side, as one layer of q | k | v stacked produces them, read in place with a leading dimension of 3·H·D.
+    public static func headScores(stacked qkv: Tensor, heads: Int, scale: Float) throws(TensorError) -> Tensor {
+        guard qkv.rank == 3, heads > 0, qkv.shape[2] % (3 * heads) == 0 else {
+            throw .shapeMismatch(operation: "headScores", expected: [-1, -1, 3 * heads], found: qkv.shape)
+        }
+        let (batch, length, stride) = (qkv.shape[0], qkv.shape[1], qkv.shape[2])
+        let width = stride / 3
+        return qkv.storage.withUnsafeBufferPointer { p in
+            headScores(HeadLayout(batch: batch, heads: heads, headDim: width / heads), scale: scale,
+                       query: p.baseAddress, rows: length, queryStride: stride,
+                       key: p.baseAddress.map { $0 + width }, keys: length, keyStride: stride)
+        }
     }
 
     /// Attention-weighted values per head, written straight into the merged-heads layout.
@@ -67,22 +70,70 @@ extension Tensor {
               value.shape[2] % probabilities.shape[1] == 0 else {
             throw .shapeMismatch(operation: "headContext", expected: probabilities.shape, found: value.shape)
         }
+        let width = value.shape[2]
+        return value.storage.withUnsafeBufferPointer { vp in
+            headContext(probabilities: probabilities, value: vp.baseAddress, valueStride: width, width: width)
+        }
+    }
+
+    /// `headContext` with the values read from a stacked projection `[B, S, 3·H·D]` (the last third of each row).
+    public static func headContext(probabilities: Tensor, stacked qkv: Tensor) throws(TensorError) -> Tensor {
+        guard probabilities.rank == 4, qkv.rank == 3, probabilities.shape[0] == qkv.shape[0],
+              probabilities.shape[3] == qkv.shape[1], probabilities.shape[1] > 0,
+              qkv.shape[2] % (3 * probabilities.shape[1]) == 0 else {
+            throw .shapeMismatch(operation: "headContext", expected: probabilities.shape, found: qkv.shape)
+        }
+        let (stride, width) = (qkv.shape[2], qkv.shape[2] / 3)
+        return qkv.storage.withUnsafeBufferPointer { p in
+            headContext(probabilities: probabilities, value: p.baseAddress.map { $0 + 2 * width }, valueStride: stride,
+                        width: width)
+        }
+    }
+
+    /// Batch, heads and head width of an attention product.
+    private struct HeadLayout {
+        var batch: Int
+        var heads: Int
+        var headDim: Int
+    }
+
+    /// `scale · Q_h · K_hᵀ` per sequence and head, `[B, H, rows, keys]`, with query and key rows `queryStride` and
+    /// `keyStride` floats apart (a sequence's rows follow one another).
+    private static func headScores(_ layout: HeadLayout, scale: Float, query: UnsafePointer<Float>?, rows sq: Int,
+                                   queryStride: Int, key: UnsafePointer<Float>?, keys sk: Int,
+                                   keyStride: Int) -> Tensor {
+        let (batch, heads, headDim) = (layout.batch, layout.heads, layout.headDim)
+        var result = Tensor.outputStorage(count: batch * heads * sq * sk, overwritten: headDim > 0)
+        result.withUnsafeMutableBufferPointer { sp in
+            guard let qp = query, let kp = key, let sp = sp.baseAddress else { return }
+            // One product per (sequence, head), side by side on the BLAS threads when they are big enough.
+            Parallel.independentProducts(batch * heads, work: sq * sk * headDim) { item in
+                let (b, h) = item.quotientAndRemainder(dividingBy: heads)
+                BLAS.sgemm(transposeB: true, m: sq, n: sk, k: headDim, alpha: scale,
+                           a: qp + b * sq * queryStride + h * headDim, lda: queryStride,
+                           b: kp + b * sk * keyStride + h * headDim, ldb: keyStride,
+                           c: sp + (b * heads + h) * sq * sk, ldc: sk)
+            }
+        }
+        return Tensor(uncheckedShape: [batch, heads, sq, sk], storage: result)
+    }
+
+    /// Probabilities times values per sequence and head into `[B, Sq, width]`, value rows `valueStride` apart.
+    private static func headContext(probabilities: Tensor, value: UnsafePointer<Float>?, valueStride: Int,
+                                    width: Int) -> Tensor {
         let (batch, heads, sq, sk) = (probabilities.shape[0], probabilities.shape[1],
                                       probabilities.shape[2], probabilities.shape[3])
-        let width = value.shape[2]
         let headDim = width / heads
         var result = Tensor.outputStorage(count: batch * sq * width, overwritten: sk > 0)
         probabilities.storage.withUnsafeBufferPointer { pp in
-            value.storage.withUnsafeBufferPointer { vp in
-                result.withUnsafeMutableBufferPointer { cp in
-                    guard let pp = pp.baseAddress, let vp = vp.baseAddress, let cp = cp.baseAddress else { return }
-                    Parallel.independentProducts(batch * heads, work: sq * sk * headDim) { item in
-                        let (b, h) = item.quotientAndRemainder(dividingBy: heads)
-                        BLAS.sgemm(m: sq, n: headDim, k: sk,
-                                   a: pp + (b * heads + h) * sq * sk, lda: sk,
-                                   b: vp + b * sk * width + h * headDim, ldb: width,
-                                   c: cp + b * sq * width + h * headDim, ldc: width)
-                    }
+            result.withUnsafeMutableBufferPointer { cp in
+                guard let pp = pp.baseAddress, let vp = value, let cp = cp.baseAddress else { return }
+                Parallel.independentProducts(batch * heads, work: sq * sk * headDim) { item in
+                    let (b, h) = item.quotientAndRemainder(dividingBy: heads)
+                    BLAS.sgemm(m: sq, n: headDim, k: sk,
+                               a: pp + (b * heads + h) * sq * sk, lda: sk,
+                               b: vp + b * sk * valueStride + h * headDim, ldb: valueStride,
+                               c: cp + b * sq * width + h * headDim, ldc: width)
                 }
             }
         }
