@@ -74,6 +74,17 @@ import Testing
         #expect(tally.all == Array(repeating: jobs, count: callers * count))
     }
 
+    /// Counts that do not divide into the parts: rounding the chunk up leaves the last parts empty (12 in 8
+    /// parts of 2), which must cover nothing rather than form an inverted range.
+    @Test(arguments: [5, 7, 12, 13, 25])
+    func partsBeyondTheCountAreEmpty(count: Int) {
+        let tally = Tally(count)
+        Parallel.forEachRange(count, minimumPerThread: 1, threads: 2, partsPerThread: 4) { range in
+            for i in range { tally.hit(i) }
+        }
+        #expect(tally.all == Array(repeating: 1, count: count))
+    }
+
     @Test func oneCallerWithMorePartsThanTheTeamHoldsIsRefused() {
         let team = WorkerTeam()
         #expect(!team.run(parts: WorkerTeam.maxParticipants + 1) { _ in })

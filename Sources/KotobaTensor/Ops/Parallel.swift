@@ -17,7 +17,9 @@ package enum Parallel {
         let parts = min(count, threads * max(1, partsPerThread), WorkerTeam.maxParticipants)
         let chunk = (count + parts - 1) / parts
         let ran = WorkerTeam.shared.run(parts: parts, participants: threads) { t in
-            let range = (t * chunk)..<min(count, (t + 1) * chunk)
+            // Rounding the chunk up can leave the last parts nothing (12 in 8 parts: chunks of 2, parts 6 and 7
+            // empty), so both bounds are clamped.
+            let range = min(count, t * chunk)..<min(count, (t + 1) * chunk)
             if !range.isEmpty { body(range) }
         }
         // Another inference worker's job holds the team, so the cores are busy: do it here, alone.
