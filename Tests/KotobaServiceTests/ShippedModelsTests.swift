@@ -118,7 +118,8 @@ import Testing
     /// sentences training/export_bert.py checks and which of them it gets).
     @Test(arguments: [
         ("Paris is the capital of [MASK].", "france"),
-        ("The dog wagged its [MASK].", "tail"),
+        ("She sat down and read a [MASK].", "book"),
+        ("There are seven days in a [MASK].", "week"),
         ("She wrote a [MASK] to her mother.", "letter"),
     ])
     func fillMaskPutsTheEverydayWordInItsTopFive(_ text: String, _ word: String) throws {
