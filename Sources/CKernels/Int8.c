@@ -118,21 +118,26 @@ static void tile_portable(const uint8_t *q, size_t rows, size_t kp, const int8_t
 }
 
 #if defined(__x86_64__)
-/// `tile_portable` with vpmaddubsw (u8 × s8 pairs to int16, never saturating with 7-bit weights) and vpmaddwd
-/// (pairs of those to int32): `ROWS` rows × 16 outputs in 2 × `ROWS` accumulators. One body per row count, so a
-/// single row (a decoding step, a masked position) does a quarter of the 4-row work, not all of it.
-#define KOTOBA_STEP(acc0, acc1, row)                                                                   \
+/// `tile_portable` with 256-bit integer products: `ROWS` rows × 16 outputs in 2 × `ROWS` accumulators. One body
+/// per row count, so a single row (a decoding step, a masked position) does a quarter of the 4-row work, not all
+/// of it. Two steps: AVX2's vpmaddubsw (u8 × s8 pairs to int16, never saturating with 7-bit weights) and vpmaddwd
+/// (pairs of those to int32), and AVX-512 VNNI's vpdpbusd, which adds the four u8 × s8 products of each lane
+/// straight into its int32 sum with no int16 step. Both give the same exact integers, so the same results.
+#define KOTOBA_STEP_AVX2(acc, x, v) acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(x, v), ones))
+#define KOTOBA_STEP_VNNI(acc, x, v) acc = _mm256_dpbusd_epi32(acc, x, v)
+#define KOTOBA_ROW(STEP, acc0, acc1, row)                                                              \
     {                                                                                                  \
         int32_t bytes;                                                                                 \
         memcpy(&bytes, (row) + k, 4);                                                                  \
         const __m256i x = _mm256_set1_epi32(bytes);                                                    \
-        acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_maddubs_epi16(x, v0), ones));          \
-        acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_maddubs_epi16(x, v1), ones));          \
+        STEP(acc0, x, v0);                                                                             \
+        STEP(acc1, x, v1);                                                                             \
     }
-#define KOTOBA_TILE(ROWS)                                                                                          \
-    __attribute__((target("avx2"))) static void tile_avx2_##ROWS(const uint8_t *q, size_t kp, const int8_t *w,     \
-                                                                 int32_t sums[4][16]) {                           \
+#define KOTOBA_TILE(NAME, TARGET, STEP, ROWS)                                                                      \
+    __attribute__((target(TARGET))) static void NAME##_##ROWS(const uint8_t *q, size_t kp, const int8_t *w,       \
+                                                             int32_t sums[4][16]) {                               \
         const __m256i ones = _mm256_set1_epi16(1);                                                                \
+        (void)ones;                                                                                               \
         __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,   \
                 a31 = a00;                                                                                        \
         const int8_t *w0 = w, *w1 = w + kp * 8;                                                                   \
@@ -140,80 +145,38 @@ static void tile_portable(const uint8_t *q, size_t rows, size_t kp, const int8_t
         for (size_t k = 0; k < kp; k += 4) {                                                                      \
             const __m256i v0 = _mm256_loadu_si256((const __m256i *)(w0 + k * 8));                                 \
             const __m256i v1 = _mm256_loadu_si256((const __m256i *)(w1 + k * 8));                                 \
-            KOTOBA_STEP(a00, a01, q0)                                                                             \
-            if (ROWS > 1) KOTOBA_STEP(a10, a11, q1)                                                               \
-            if (ROWS > 2) KOTOBA_STEP(a20, a21, q2)                                                               \
-            if (ROWS > 3) KOTOBA_STEP(a30, a31, q3)                                                               \
+            KOTOBA_ROW(STEP, a00, a01, q0)                                                                        \
+            if (ROWS > 1) KOTOBA_ROW(STEP, a10, a11, q1)                                                          \
+            if (ROWS > 2) KOTOBA_ROW(STEP, a20, a21, q2)                                                          \
+            if (ROWS > 3) KOTOBA_ROW(STEP, a30, a31, q3)                                                          \
         }                                                                                                         \
         _mm256_storeu_si256((__m256i *)&sums[0][0], a00); _mm256_storeu_si256((__m256i *)&sums[0][8], a01);       \
         _mm256_storeu_si256((__m256i *)&sums[1][0], a10); _mm256_storeu_si256((__m256i *)&sums[1][8], a11);       \
         _mm256_storeu_si256((__m256i *)&sums[2][0], a20); _mm256_storeu_si256((__m256i *)&sums[2][8], a21);       \
         _mm256_storeu_si256((__m256i *)&sums[3][0], a30); _mm256_storeu_si256((__m256i *)&sums[3][8], a31);       \
     }
-KOTOBA_TILE(1)
-KOTOBA_TILE(2)
-KOTOBA_TILE(3)
-KOTOBA_TILE(4)
+/// The four row counts of one step, and the tile that picks among them.
+#define KOTOBA_TILES(NAME, TARGET, STEP)                                                                           \
+    KOTOBA_TILE(NAME, TARGET, STEP, 1)                                                                             \
+    KOTOBA_TILE(NAME, TARGET, STEP, 2)                                                                             \
+    KOTOBA_TILE(NAME, TARGET, STEP, 3)                                                                             \
+    KOTOBA_TILE(NAME, TARGET, STEP, 4)                                                                             \
+    __attribute__((target(TARGET))) static void NAME(const uint8_t *q, size_t rows, size_t kp, const int8_t *w,    \
+                                                    int32_t sums[4][16]) {                                        \
+        switch (rows) {                                                                                            \
+        case 1: NAME##_1(q, kp, w, sums); return;                                                                  \
+        case 2: NAME##_2(q, kp, w, sums); return;                                                                  \
+        case 3: NAME##_3(q, kp, w, sums); return;                                                                  \
+        default: NAME##_4(q, kp, w, sums); return;                                                                 \
+        }                                                                                                          \
+    }
+KOTOBA_TILES(tile_avx2, "avx2", KOTOBA_STEP_AVX2)
+KOTOBA_TILES(tile_vnni, "avx512f,avx512vl,avx512vnni", KOTOBA_STEP_VNNI)
+#undef KOTOBA_TILES
 #undef KOTOBA_TILE
-#undef KOTOBA_STEP
-
-__attribute__((target("avx2")))
-static void tile_avx2(const uint8_t *q, size_t rows, size_t kp, const int8_t *w, int32_t sums[4][16]) {
-    switch (rows) {
-    case 1: tile_avx2_1(q, kp, w, sums); return;
-    case 2: tile_avx2_2(q, kp, w, sums); return;
-    case 3: tile_avx2_3(q, kp, w, sums); return;
-    default: tile_avx2_4(q, kp, w, sums); return;
-    }
-}
-
-/// The AVX2 tile with AVX-512 VNNI's vpdpbusd, which adds the four u8 × s8 products of each lane straight into
-/// its int32 sum: one instruction for vpmaddubsw + vpmaddwd + vpaddd, with no int16 step at all, so the sums are
-/// the same exact integers (and the results the same bits) as the other tiles give.
-#define KOTOBA_STEP(acc0, acc1, row)                                                                   \
-    {                                                                                                  \
-        int32_t bytes;                                                                                 \
-        memcpy(&bytes, (row) + k, 4);                                                                  \
-        const __m256i x = _mm256_set1_epi32(bytes);                                                    \
-        acc0 = _mm256_dpbusd_epi32(acc0, x, v0);                                                       \
-        acc1 = _mm256_dpbusd_epi32(acc1, x, v1);                                                       \
-    }
-#define KOTOBA_TILE(ROWS)                                                                                          \
-    __attribute__((target("avx512f,avx512vl,avx512vnni"))) static void tile_vnni_##ROWS(                          \
-        const uint8_t *q, size_t kp, const int8_t *w, int32_t sums[4][16]) {                                      \
-        __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,   \
-                a31 = a00;                                                                                        \
-        const int8_t *w0 = w, *w1 = w + kp * 8;                                                                   \
-        const uint8_t *q0 = q, *q1 = q + kp, *q2 = q + 2 * kp, *q3 = q + 3 * kp;                                  \
-        for (size_t k = 0; k < kp; k += 4) {                                                                      \
-            const __m256i v0 = _mm256_loadu_si256((const __m256i *)(w0 + k * 8));                                 \
-            const __m256i v1 = _mm256_loadu_si256((const __m256i *)(w1 + k * 8));                                 \
-            KOTOBA_STEP(a00, a01, q0)                                                                             \
-            if (ROWS > 1) KOTOBA_STEP(a10, a11, q1)                                                               \
-            if (ROWS > 2) KOTOBA_STEP(a20, a21, q2)                                                               \
-            if (ROWS > 3) KOTOBA_STEP(a30, a31, q3)                                                               \
-        }                                                                                                         \
-        _mm256_storeu_si256((__m256i *)&sums[0][0], a00); _mm256_storeu_si256((__m256i *)&sums[0][8], a01);       \
-        _mm256_storeu_si256((__m256i *)&sums[1][0], a10); _mm256_storeu_si256((__m256i *)&sums[1][8], a11);       \
-        _mm256_storeu_si256((__m256i *)&sums[2][0], a20); _mm256_storeu_si256((__m256i *)&sums[2][8], a21);       \
-        _mm256_storeu_si256((__m256i *)&sums[3][0], a30); _mm256_storeu_si256((__m256i *)&sums[3][8], a31);       \
-    }
-KOTOBA_TILE(1)
-KOTOBA_TILE(2)
-KOTOBA_TILE(3)
-KOTOBA_TILE(4)
-#undef KOTOBA_TILE
-#undef KOTOBA_STEP
-
-__attribute__((target("avx512f,avx512vl,avx512vnni")))
-static void tile_vnni(const uint8_t *q, size_t rows, size_t kp, const int8_t *w, int32_t sums[4][16]) {
-    switch (rows) {
-    case 1: tile_vnni_1(q, kp, w, sums); return;
-    case 2: tile_vnni_2(q, kp, w, sums); return;
-    case 3: tile_vnni_3(q, kp, w, sums); return;
-    default: tile_vnni_4(q, kp, w, sums); return;
-    }
-}
+#undef KOTOBA_ROW
+#undef KOTOBA_STEP_AVX2
+#undef KOTOBA_STEP_VNNI
 
 /// Whether this CPU has AVX-512 VNNI (with VL, for its 256-bit form).
 static int has_vnni(void) {

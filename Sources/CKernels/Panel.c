@@ -29,23 +29,15 @@ void kotoba_pack_panels_f16(const uint16_t *w, size_t in, size_t out, uint16_t *
         for (size_t k = 0; k < in; k++) packed[panel_index(o, k, in)] = o < out ? w[o * in + k] : 0;
 }
 
-// Unpacking reads the panels in order and writes 16 rows at a time (a large batch's `sgemm` unpacks blocks of
-// weights on every product, so this runs at memory speed instead of gathering one element per cache line).
-#define KOTOBA_UNPACK(packed, in, out, w)                                                                            \
-    for (size_t o0 = 0; o0 < (out); o0 += 16) {                                                                      \
-        const size_t rows = (out) - o0 < 16 ? (out) - o0 : 16;                                                       \
-        for (size_t k = 0; k < (in); k++) {                                                                          \
-            const size_t at = panel_index(o0, k, in);                                                                \
-            for (size_t j = 0; j < rows; j++) (w)[(o0 + j) * (in) + k] = (packed)[at + j];                           \
-        }                                                                                                            \
-    }
-
-void kotoba_unpack_panels(const float *packed, size_t in, size_t out, float *w) { KOTOBA_UNPACK(packed, in, out, w) }
+void kotoba_unpack_panels(const float *packed, size_t in, size_t out, float *w) {
+    for (size_t o = 0; o < out; o++)
+        for (size_t k = 0; k < in; k++) w[o * in + k] = packed[panel_index(o, k, in)];
+}
 
 void kotoba_unpack_panels_f16(const uint16_t *packed, size_t in, size_t out, uint16_t *w) {
-    KOTOBA_UNPACK(packed, in, out, w)
+    for (size_t o = 0; o < out; o++)
+        for (size_t k = 0; k < in; k++) w[o * in + k] = packed[panel_index(o, k, in)];
 }
-#undef KOTOBA_UNPACK
 
 void kotoba_linear_panels_for(kotoba_isa isa, const float *x, size_t rows, size_t ldx, size_t in,
                               const float *packed, size_t out, const float *bias, float *y, size_t first_panel,
